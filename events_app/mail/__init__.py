@@ -1,0 +1,1 @@
+"""Outgoing email: the outbox, the messages, and the sender that delivers them."""

@@ -1,0 +1,41 @@
+"""Header safety: no value that reaches an email header may carry a line break."""
+
+# Every character Python's str.splitlines() and the email package treat as a line boundary;
+# CR and LF are the ones SMTP cares about, the rest are refused so no header can be folded.
+LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+class UnsafeHeaderError(ValueError):
+    """A header value (subject, address, file name, extra header) holds a line break."""
+
+
+def has_line_break(value: str) -> bool:
+    """True when the text holds CR, LF or another line separator."""
+    return any(char in LINE_BREAKS for char in value)
+
+
+def safe_header(value: str, *, name: str = "header") -> str:
+    """Return the value unchanged, or refuse it when it could inject another header."""
+    if not isinstance(value, str):
+        raise UnsafeHeaderError(f"{name} must be text")
+    if has_line_break(value):
+        raise UnsafeHeaderError(f"{name} must not contain a line break")
+    return value
+
+
+def safe_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Check every name and value of extra headers (Flask-Mail does not check these)."""
+    for key, value in headers.items():
+        safe_header(key, name="header name")
+        if not key or ":" in key or " " in key:
+            raise UnsafeHeaderError("header name must be a single token")
+        safe_header(value, name=key)
+    return dict(headers)
+
+
+def safe_recipient(address: str) -> str:
+    """One email address, no line breaks, no list separators, no display-name tricks."""
+    address = safe_header(address.strip(), name="recipient")
+    if not address or any(char in address for char in ",;<>\"") or address.count("@") != 1:
+        raise UnsafeHeaderError("recipient must be a single plain email address")
+    return address

@@ -1,0 +1,200 @@
+"""One function per email the app sends; each renders its templates in the delegate's language and queues it.
+
+Every function only adds an outbox row to the caller's transaction (flush, never commit):
+the email goes out after the caller commits, and is lost with it if the caller rolls back.
+"""
+import re
+
+from flask import current_app, render_template
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+
+from events_app.choices import Status
+from events_app.countries import country_name
+from events_app.extensions import db
+from events_app.formatting import event_dates
+from events_app.mail.attachments import ics_spec, ticket_spec
+from events_app.mail.outbox import queue
+
+REMINDER_KIND = "reminder"
+
+
+def N_(text: str) -> str:
+    """Mark a subject for translation (pybabel's default keyword); it is translated when rendered."""
+    return text
+
+
+def private_link(registration) -> str:
+    """The registrant's private page, absolute, built from BASE_URL."""
+    return f"{current_app.config['BASE_URL']}/r/{registration.token}"
+
+
+def invitation_link(invitation) -> str:
+    """The registration form of an invitation-only event, with the invitation code filled in."""
+    return f"{current_app.config['BASE_URL']}/events/{invitation.event.slug}/register?code={invitation.code}"
+
+
+def event_venue(event) -> str:
+    """Venue, city and country name in the current locale, as one line."""
+    country = country_name(event.country, str(get_locale() or "en")) if event.country else ""
+    return ", ".join(part for part in (event.venue, event.city, country) if part)
+
+
+def render(kind: str, *, locale: str, subject: str, **context) -> tuple[str, str, str]:
+    """(subject, text, html) of one email, rendered from templates/mail/<kind>.txt/.html in `locale`."""
+    with force_locale(locale):
+        event = context.get("event")
+        if event is not None:
+            context.setdefault("event_dates", event_dates(event))
+            context.setdefault("venue", event_venue(event))
+        context.setdefault("locale", locale)
+        subject_text = _(subject, event=event.title if event is not None else "")
+        text = _tidy(render_template(f"mail/{kind}.txt", **context))
+        html = render_template(f"mail/{kind}.html", **context)
+    return subject_text, text, html
+
+
+def _tidy(text: str) -> str:
+    """Plain text from a template: no trailing spaces, at most one blank line in a row."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _queue_for(registration, kind: str, subject: str, *, attachments=(), dedupe_key=None, **context):
+    locale = registration.locale or "en"
+    context = dict(context, registration=registration, event=registration.event,
+                   link=private_link(registration), name=registration.full_name)
+    subject_text, text, html = render(kind, locale=locale, subject=subject, **context)
+    message = queue(
+        kind,
+        recipient=registration.email,
+        subject=subject_text,
+        body_text=text,
+        body_html=html,
+        locale=locale,
+        event_id=registration.event_id,
+        registration_id=registration.id,
+        attachments=list(attachments),
+        dedupe_key=dedupe_key,
+    )
+    db.session.flush()
+    return message
+
+
+def _place_attachments(registration) -> list[dict]:
+    return [ics_spec(registration.event_id, registration.id), ticket_spec(registration.id)]
+
+
+def registration_received(registration):
+    """Confirmation that the registration arrived, with its status and private link.
+
+    A registration approved on the spot also gets the calendar file and the ticket.
+    """
+    attachments = _place_attachments(registration) if registration.status == Status.APPROVED else []
+    return _queue_for(registration, "registration_received", N_("Your registration for %(event)s"),
+                      attachments=attachments)
+
+
+def approved(registration):
+    """The registration was approved: the place is confirmed (.ics and ticket attached)."""
+    return _queue_for(registration, "approved", N_("Your place at %(event)s is confirmed"),
+                      attachments=_place_attachments(registration))
+
+
+def waitlisted(registration):
+    """The registration is on the waiting list."""
+    return _queue_for(registration, "waitlisted", N_("You are on the waiting list for %(event)s"))
+
+
+def promoted(registration):
+    """A place freed up and the registration moved from the waiting list to approved."""
+    return _queue_for(registration, "promoted", N_("A place is now yours at %(event)s"),
+                      attachments=_place_attachments(registration))
+
+
+def declined(registration, *, reason: str = ""):
+    """The registration was declined, with the organisers' reason."""
+    return _queue_for(registration, "declined", N_("Your registration for %(event)s"), reason=reason)
+
+
+def cancelled(registration, *, reason: str = ""):
+    """The registration was cancelled (by the delegate or the organisers)."""
+    return _queue_for(registration, "cancelled", N_("Your registration for %(event)s is cancelled"),
+                      reason=reason)
+
+
+def details_changed(registration, *, changes: list[str] | tuple = ()):
+    """The delegate's details changed; `changes` are the (translated) labels of the changed fields."""
+    return _queue_for(registration, "details_changed", N_("Your details for %(event)s were updated"),
+                      changes=list(changes))
+
+
+def status_changed(registration, *, reason: str = "", previous: Status | None = None):
+    """The registration's status changed: sends the email for its new status.
+
+    Approved after being waitlisted is a promotion; pass `previous` or let the last
+    recorded status change tell.
+    """
+    if previous is None and getattr(registration, "history", None):
+        previous = registration.history[-1].from_status
+    status = registration.status
+    if status == Status.APPROVED:
+        return promoted(registration) if previous == Status.WAITLISTED else approved(registration)
+    if status == Status.WAITLISTED:
+        return waitlisted(registration)
+    if status == Status.DECLINED:
+        return declined(registration, reason=reason)
+    if status == Status.CANCELLED:
+        return cancelled(registration, reason=reason)
+    return _queue_for(registration, "registration_received", N_("Your registration for %(event)s"))
+
+
+def lost_link(registration):
+    """The private link again, for someone who registered already or lost it."""
+    return _queue_for(registration, "lost_link", N_("Your private link for %(event)s"))
+
+
+link_resent = lost_link  # the name the registration services already call
+
+
+def reminder(registration, *, days: int):
+    """A reminder `days` before the event; queued at most once per registration and `days`."""
+    return _queue_for(registration, REMINDER_KIND, N_("Reminder: %(event)s is coming soon"), days=days,
+                      dedupe_key=reminder_key(registration.id, days))
+
+
+def reminder_key(registration_id: int, days: int) -> str:
+    """The outbox dedupe key that makes a reminder go out only once."""
+    return f"reminder:{days}:{registration_id}"
+
+
+def visa_letter_ready(registration):
+    """The visa invitation letter can be downloaded from the private page."""
+    return _queue_for(registration, "visa_letter_ready", N_("Your visa invitation letter for %(event)s"))
+
+
+def invitation(invitation, *, locale: str = "en"):
+    """An invitation to register for an invitation-only event, sent to the invitee's email."""
+    event = invitation.event
+    context = dict(event=event, invitation=invitation, link=invitation_link(invitation),
+                   name=invitation.full_name)
+    subject, text, html = render("invitation", locale=locale, subject=N_("You are invited to %(event)s"),
+                                 **context)
+    message = queue("invitation", recipient=invitation.email, subject=subject, body_text=text,
+                    body_html=html, locale=locale, event_id=event.id)
+    db.session.flush()
+    return message
+
+
+def bulk(registration, *, subject: str, body: str):
+    """One organisers' message to one delegate; subject and body already have placeholders filled."""
+    locale = registration.locale or "en"
+    context = dict(registration=registration, event=registration.event, link=private_link(registration),
+                   name=registration.full_name, body=body)
+    with force_locale(locale):
+        context["event_dates"] = event_dates(registration.event)
+        context["venue"] = event_venue(registration.event)
+        text = _tidy(render_template("mail/bulk.txt", **context))
+        html = render_template("mail/bulk.html", **context)
+    return queue("bulk", recipient=registration.email, subject=subject, body_text=text, body_html=html,
+                 locale=locale, event_id=registration.event_id, registration_id=registration.id)

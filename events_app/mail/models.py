@@ -1,0 +1,46 @@
+"""The outbox: every email is a row written in the transaction that causes it."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from events_app.extensions import db
+from events_app.models import TimestampMixin, UTCDateTime, utcnow
+
+QUEUED = "queued"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+STATUSES = (QUEUED, SENDING, SENT, FAILED)
+
+
+class OutboxMessage(TimestampMixin, db.Model):
+    """One email waiting to be sent, being sent, sent, or failed with its reason."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)  # registration_received, approved, ...
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED, nullable=False)  # one of STATUSES
+    recipient: Mapped[str] = mapped_column(String(254), nullable=False)
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    body_text: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # [{"filename": ..., "content_type": ..., "kind": "ics"|"ticket", ...}] rendered at send time
+    attachments: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    locale: Mapped[str] = mapped_column(String(8), default="en", nullable=False)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # A message that must go out at most once ever (a reminder): "reminder:7:<registration id>".
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

@@ -1,0 +1,167 @@
+"""Queue email in the outbox in the caller's transaction; requeue failed mail (sender.py delivers)."""
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session
+
+from events_app.extensions import db
+from events_app.mail.headers import safe_header, safe_recipient
+from events_app.mail.models import FAILED, QUEUED, SENT, STATUSES, OutboxMessage
+from events_app.models import utcnow
+
+log = logging.getLogger(__name__)
+
+_PENDING_KEY = "events_app.mail.queued_ids"
+_hook_installed = False
+
+
+def queue(
+    kind: str,
+    *,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    locale: str = "en",
+    event_id: int | None = None,
+    registration_id: int | None = None,
+    attachments: list | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Add one message to the outbox; it is sent only if the caller's transaction commits.
+
+    Refuses (UnsafeHeaderError) a subject or recipient that could inject a header.
+    """
+    message = OutboxMessage(
+        kind=safe_header(kind, name="kind"),
+        recipient=safe_recipient(recipient),
+        subject=safe_header(subject, name="subject"),
+        body_text=body_text,
+        body_html=body_html,
+        locale=locale,
+        event_id=event_id,
+        registration_id=registration_id,
+        attachments=list(attachments or []),
+        dedupe_key=dedupe_key,
+        status=QUEUED,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        last_error="",
+    )
+    db.session.add(message)
+    if current_app.config.get("MAIL_SEND_AFTER_COMMIT"):
+        _remember_for_after_commit(message)
+    return message
+
+
+def requeue(message: OutboxMessage, *, now: datetime | None = None) -> bool:
+    """Put one failed message back in the queue with a fresh set of attempts; False if not failed."""
+    if message.status != FAILED:
+        return False
+    message.status = QUEUED
+    message.attempts = 0
+    message.next_attempt_at = now or utcnow()
+    message.locked_until = None
+    db.session.flush()
+    return True
+
+
+def requeue_failed(*, event_id: int | None = None, now: datetime | None = None) -> int:
+    """Put every failed message (of one event, or all) back in the queue; returns how many."""
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == FAILED)
+        .values(status=QUEUED, attempts=0, next_attempt_at=now or utcnow(), locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    if event_id is not None:
+        statement = statement.where(OutboxMessage.event_id == event_id)
+    return db.session.execute(statement).rowcount
+
+
+def outbox_query(*, status: str | None = None, kind: str | None = None, event_id: int | None = None):
+    """The outbox, newest first, optionally filtered (for the organisers' list)."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    if event_id is not None:
+        query = query.where(OutboxMessage.event_id == event_id)
+    return query
+
+
+def status_counts(*, event_id: int | None = None) -> dict[str, int]:
+    """How many messages are in each status."""
+    query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    if event_id is not None:
+        query = query.where(OutboxMessage.event_id == event_id)
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update({status: count for status, count in db.session.execute(query)})
+    return counts
+
+
+def purge_sent(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Blank the bodies of mail sent long ago (they hold names and private links); returns how many.
+
+    For the privacy purge: the row stays as a record that the email went out.
+    """
+    cutoff = (now or utcnow()) - older_than
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENT, OutboxMessage.sent_at < cutoff, OutboxMessage.body_text != "")
+        .values(body_text="", body_html="", attachments=[], recipient="erased@invalid")
+        .execution_options(synchronize_session=False)
+    )
+    return db.session.execute(statement).rowcount
+
+
+# --- development convenience: try to send right after the commit -------------------------
+# The outbox stays the source of truth: if this attempt fails or the process exits,
+# `flask mail send` delivers the message later.
+
+
+def _remember_for_after_commit(message: OutboxMessage) -> None:
+    _install_hook()
+    session = db.session()
+    session.info.setdefault(_PENDING_KEY, []).append(message)
+
+
+def _install_hook() -> None:
+    global _hook_installed
+    if _hook_installed:
+        return
+    sa_event.listen(Session, "after_commit", _after_commit)
+    sa_event.listen(Session, "after_rollback", _after_rollback)
+    _hook_installed = True
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def _after_commit(session: Session) -> None:
+    messages = session.info.pop(_PENDING_KEY, None)
+    if not messages:
+        return
+    # Attributes are expired by now (no SQL allowed here); the identity key still holds the id.
+    ids = [state.identity[0] for state in map(sa_inspect, messages) if state.identity]
+    if not ids:
+        return
+    app = current_app._get_current_object()
+    threading.Thread(target=_send_now, args=(app, ids), name="mail-after-commit", daemon=True).start()
+
+
+def _send_now(app, ids: list[int]) -> None:
+    from events_app.mail.sender import deliver_due
+
+    with app.app_context():
+        try:
+            deliver_due(only_ids=ids)
+        except Exception:  # the worker will retry; never break the request that queued it
+            log.exception("sending right after commit failed for outbox ids %s", ids)

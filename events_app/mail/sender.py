@@ -1,0 +1,247 @@
+"""The sender: claim due outbox rows safely, deliver them over SMTP, retry with backoff, never twice.
+
+A claim sets status 'sending' and a lease (locked_until) and is committed before any SMTP talk,
+so two workers never take the same row: PostgreSQL skips rows another worker has locked
+(SELECT ... FOR UPDATE SKIP LOCKED); SQLite claims each row with a conditional UPDATE whose
+rowcount tells who won. A row whose lease ran out (its worker died mid-send) is claimed again.
+Outcomes are written only while the lease is still ours (locked_until is the fencing token).
+"""
+import logging
+import random
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from events_app.extensions import db
+from events_app.mail.attachments import AttachmentError, build_attachments
+from events_app.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
+from events_app.mail.transport import Envelope, Failure, TimeoutConnection, build_message, classify
+from events_app.models import utcnow
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "MAIL_BATCH_SIZE": 50,
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_RETRY_BASE_SECONDS": 60.0,
+    "MAIL_RETRY_MAX_SECONDS": 6 * 3600.0,
+    "MAIL_POLL_SECONDS": 5.0,
+}
+
+
+def setting(name: str):
+    """A sender setting from app.config, with the default above when the config does not set it."""
+    return current_app.config.get(name, DEFAULTS.get(name))
+
+
+def lease_length() -> timedelta:
+    """How long a claim lasts: far longer than one SMTP conversation may take."""
+    configured = current_app.config.get("MAIL_LEASE_SECONDS")
+    timeout = float(current_app.config.get("MAIL_TIMEOUT") or 10)
+    return timedelta(seconds=float(configured) if configured else max(300.0, 12 * timeout))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with jitter, capped: base * 2^(attempts-1), plus up to 25%."""
+    base = float(setting("MAIL_RETRY_BASE_SECONDS"))
+    cap = float(setting("MAIL_RETRY_MAX_SECONDS"))
+    delay = min(cap, base * 2 ** max(attempts - 1, 0))
+    return timedelta(seconds=min(cap, delay * (1 + random.uniform(0, 0.25))))
+
+
+@dataclass
+class Report:
+    """What one pass of the sender did (message ids only: no addresses in logs or reports)."""
+
+    claimed: list[int] = field(default_factory=list)
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    lost: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{len(self.sent)} sent, {len(self.retrying)} to retry, {len(self.failed)} failed"
+                + (f", {len(self.lost)} lease lost" if self.lost else ""))
+
+
+def _due(now: datetime):
+    return or_(
+        and_(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.locked_until < now),
+    )
+
+
+def claim(*, limit: int, now: datetime, only_ids: list[int] | None = None,
+          skip_ids: set[int] | frozenset = frozenset()) -> tuple[list[int], datetime]:
+    """Claim up to `limit` due messages for this worker and COMMIT; returns (ids, lease end)."""
+    session = db.session
+    lease_until = now + lease_length()
+    candidates = (
+        select(OutboxMessage.id)
+        .where(_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if only_ids is not None:
+        candidates = candidates.where(OutboxMessage.id.in_(only_ids))
+    if skip_ids:
+        candidates = candidates.where(OutboxMessage.id.not_in(skip_ids))
+    take = (
+        update(OutboxMessage)
+        .values(status=SENDING, locked_until=lease_until, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
+            if ids:
+                session.execute(take.where(OutboxMessage.id.in_(ids)))
+        else:
+            ids = []
+            for message_id in session.scalars(candidates).all():
+                result = session.execute(take.where(OutboxMessage.id == message_id, _due(now)))
+                if result.rowcount == 1:
+                    ids.append(message_id)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return ids, lease_until
+
+
+def deliver_due(*, limit: int | None = None, now: datetime | None = None,
+                only_ids: list[int] | None = None) -> Report:
+    """Deliver every message due now, batch after batch, each at most once per call (`flask mail send`)."""
+    report = Report()
+    limit = limit or int(setting("MAIL_BATCH_SIZE"))
+    while True:
+        batch = deliver_batch(limit=limit, now=now, only_ids=only_ids, skip_ids=frozenset(report.claimed))
+        for name in ("claimed", "sent", "retrying", "failed", "lost"):
+            getattr(report, name).extend(getattr(batch, name))
+        if len(batch.claimed) < limit:
+            return report
+
+
+def deliver_batch(*, limit: int, now: datetime | None = None, only_ids: list[int] | None = None,
+                  skip_ids: frozenset = frozenset()) -> Report:
+    """Claim one batch and deliver it over one SMTP connection."""
+    now = now or utcnow()
+    report = Report()
+    ids, lease_until = claim(limit=limit, now=now, only_ids=only_ids, skip_ids=skip_ids)
+    report.claimed = ids
+    if not ids:
+        return report
+    envelopes, broken = _snapshot(ids)
+    for message_id, failure in broken.items():
+        _record_failure(message_id, failure, lease_until, now, report)
+
+    timeout = float(current_app.config.get("MAIL_TIMEOUT") or 10)
+    connection = TimeoutConnection(current_app.config)
+    unreachable: Failure | None = None
+    try:
+        for envelope in envelopes:
+            if unreachable is not None:  # do not wait out one timeout per message
+                _record_failure(envelope.id, unreachable, lease_until, now, report)
+                continue
+            try:
+                message = build_message(envelope)
+                if connection.host is None and not connection.mail.suppress:
+                    connection.host = connection.configure_host()
+                connection.send(message)
+            except Exception as error:  # noqa: BLE001 - every failure is classified and recorded
+                failure = classify(error, timeout=timeout)
+                connection.close()
+                if failure.connection:
+                    unreachable = failure
+                _record_failure(envelope.id, failure, lease_until, now, report)
+            else:
+                _record_sent(envelope.id, lease_until, report)
+    finally:
+        connection.close()
+    return report
+
+
+def _snapshot(ids: list[int]) -> tuple[list[Envelope], dict[int, Failure]]:
+    """Read the claimed rows and render their attachments, then end the transaction."""
+    envelopes, broken = [], {}
+    try:
+        rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                  .order_by(OutboxMessage.id)).all()
+        for row in rows:
+            try:
+                attachments = tuple(build_attachments(row.attachments))
+            except AttachmentError as error:
+                broken[row.id] = Failure(f"attachment: {error}", retry=True)
+                continue
+            envelopes.append(Envelope(row.id, row.kind, row.recipient, row.subject, row.body_text,
+                                      row.body_html, attachments))
+    finally:
+        db.session.rollback()  # read-only: release SQLite's write lock before talking SMTP
+    return envelopes, broken
+
+
+def _finish(message_id: int, lease_until: datetime, **values) -> bool:
+    """Write an outcome if this worker still holds the lease; False when the lease was lost."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == SENDING,
+               OutboxMessage.locked_until == lease_until)
+        .values(locked_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _record_sent(message_id: int, lease_until: datetime, report: Report) -> None:
+    if _finish(message_id, lease_until, status=SENT, sent_at=utcnow(), last_error=""):
+        report.sent.append(message_id)
+        log.info("outbox %s sent", message_id)
+    else:
+        report.lost.append(message_id)
+        log.warning("outbox %s sent but its lease had been lost", message_id)
+
+
+def _record_failure(message_id: int, failure: Failure, lease_until: datetime, now: datetime,
+                    report: Report) -> None:
+    attempts = db.session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)) or 0
+    max_attempts = int(setting("MAIL_MAX_ATTEMPTS"))
+    if failure.retry and attempts < max_attempts:
+        done = _finish(message_id, lease_until, status=QUEUED, last_error=failure.reason,
+                       next_attempt_at=now + retry_delay(attempts))
+        bucket, outcome = report.retrying, "will be retried"
+    else:
+        reason = f"gave up after {attempts} attempts: {failure.reason}" if failure.retry else failure.reason
+        done = _finish(message_id, lease_until, status=FAILED, last_error=reason)
+        bucket, outcome = report.failed, "failed"
+    if done:
+        bucket.append(message_id)
+        log.warning("outbox %s %s (attempt %s, code %s)", message_id, outcome, attempts, failure.code)
+    else:
+        report.lost.append(message_id)
+
+
+def run_worker(stop: threading.Event, *, poll_seconds: float | None = None,
+               on_pass=None) -> None:
+    """Deliver due mail until `stop` is set (`flask mail send --loop`); survives database hiccups."""
+    poll = float(poll_seconds if poll_seconds is not None else setting("MAIL_POLL_SECONDS"))
+    limit = int(setting("MAIL_BATCH_SIZE"))
+    log.info("mail worker started (poll every %ss)", poll)
+    while not stop.is_set():
+        busy = False
+        try:
+            report = deliver_batch(limit=limit)
+            busy = len(report.claimed) == limit
+            if on_pass is not None:
+                on_pass(report)
+        except Exception:  # a database restart must not kill the worker
+            log.exception("mail worker pass failed; trying again in %ss", poll)
+            db.session.rollback()
+        finally:
+            db.session.remove()
+        if not busy:
+            stop.wait(poll)
+    log.info("mail worker stopped")
