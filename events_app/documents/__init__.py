@@ -1,0 +1,1 @@
+"""PDF documents: badges, lists, sheets, certificates and letters, drawn with reportlab."""

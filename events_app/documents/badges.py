@@ -1,0 +1,246 @@
+"""Name badges: a pure function from plain data (EventInfo, BadgeData) to a PDF on a stream.
+
+Each badge shows the event title, the badge name large (shaped, per-script fonts, shrunk then
+wrapped to fit), the Latin name beneath when it differs, the honorific, organisation, country, a
+colour band with its label, and exactly one QR code: the check-in code.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import BinaryIO
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from events_app.documents.data import BadgeData, EventInfo
+from events_app.documents.fonts import FontSet, font_set
+from events_app.documents.layouts import Layout, draw_cut_marks, get_layout
+from events_app.documents.qr import draw_qr
+from events_app.documents.text import draw_fitted, fit_text
+
+log = logging.getLogger(__name__)
+
+INK = (0.1, 0.1, 0.1)
+GREY = (0.3, 0.3, 0.3)
+
+
+@dataclass
+class RenderReport:
+    """What a render produced, and which delegates' text had no font for its script."""
+
+    badges: int = 0
+    pages: int = 0
+    missing_scripts: dict[str, list[str]] = field(default_factory=dict)  # script -> delegates
+
+    @property
+    def warnings(self) -> list[str]:
+        """One human sentence per script that had no font of its own."""
+        out = []
+        for script, names in sorted(self.missing_scripts.items()):
+            shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+            out.append(f"No font for {script} script; drawn with a fallback font (may show boxes) "
+                       f"on {len(names)} badge(s): {shown}")
+        return out
+
+    def note_missing(self, scripts: list[str], who: str) -> None:
+        """Record that who's badge needed fonts for these scripts."""
+        for script in scripts:
+            names = self.missing_scripts.setdefault(script, [])
+            if who not in names:
+                names.append(who)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A rectangle in badge coordinates (points, origin bottom-left of the badge)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def top(self) -> float:
+        return self.y + self.h
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """Where each element goes on a badge of one size; computed once per layout."""
+
+    portrait: bool
+    title: Box
+    name_zone: Box  # honorific, name and Latin name share this zone
+    org: Box
+    country: Box
+    qr: Box
+    band: Box
+    scale: float
+
+
+@lru_cache(maxsize=32)
+def geometry(w: float, h: float) -> Geometry:
+    """Lay out a badge of w x h points: landscape puts the QR beside the organisation, portrait below."""
+    if w >= h:  # designed on 105 x 74 mm (A7), scaled by height
+        s = h / (74 * mm)
+        pad = max(3 * mm, 4 * mm * s)
+        band = Box(pad, pad, w - 2 * pad, 8 * mm * s)
+        title = Box(pad, h - pad - 7 * mm * s, w - 2 * pad, 7 * mm * s)
+        qr_size = 26 * mm * s
+        qr = Box(w - pad - qr_size + 2.5 * mm * s, band.top + 1 * mm * s, qr_size, qr_size)
+        col_w = qr.x - pad
+        country = Box(pad, band.top + 2 * mm * s, col_w, 4 * mm * s)
+        org = Box(pad, country.top + 0.5 * mm * s, col_w, 10.5 * mm * s)
+        name_bottom = max(org.top, qr.top - 2 * mm * s) + 1 * mm * s
+        name_zone = Box(pad, name_bottom, w - 2 * pad, title.y - 1.5 * mm * s - name_bottom)
+        return Geometry(False, title, name_zone, org, country, qr, band, s)
+    s = w / (105 * mm)  # designed on 105 x 148 mm (A6), scaled by width
+    pad = 5 * mm * s
+    band = Box(pad, pad, w - 2 * pad, 13 * mm * s)
+    qr_size = 36 * mm * s
+    qr = Box((w - qr_size) / 2, band.top + 1.5 * mm * s, qr_size, qr_size)
+    country = Box(pad, qr.top + 1 * mm * s, w - 2 * pad, 5.5 * mm * s)
+    org = Box(pad, country.top + 0.5 * mm * s, w - 2 * pad, 13 * mm * s)
+    title = Box(pad, h - pad - 12 * mm * s, w - 2 * pad, 12 * mm * s)
+    name_zone = Box(pad, org.top + 2 * mm * s, w - 2 * pad, title.y - 3 * mm * s - org.top - 2 * mm * s)
+    return Geometry(True, title, name_zone, org, country, qr, band, s)
+
+
+@lru_cache(maxsize=64)
+def _colour(hex_colour: str):
+    try:
+        return HexColor(hex_colour)
+    except (ValueError, TypeError):
+        return HexColor("#566573")
+
+
+def _text_on(colour) -> tuple[float, float, float]:
+    # White text on dark bands, ink on light ones (yellow press badges), by relative luminance.
+    lum = 0.2126 * colour.red + 0.7152 * colour.green + 0.0722 * colour.blue
+    return INK if lum > 0.6 else (1, 1, 1)
+
+
+def _band_label(event: EventInfo, badge: BadgeData) -> tuple[str, str]:
+    entry = event.colour(badge.colour_key)
+    label = entry.label
+    # Coloured by group, a speaker or moderator still needs to be seen as one.
+    if event.colour_by == "stakeholder_group" and badge.participant_role and \
+            badge.participant_role.lower() != "participant":
+        label = f"{label} \u00b7 {badge.participant_role}"
+    return label, entry.colour
+
+
+def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
+               x: float, y: float, w: float, h: float) -> None:
+    """Draw one badge with its bottom-left corner at (x, y)."""
+    g = geometry(round(w, 3), round(h, 3))
+    s = g.scale
+    centre = "centre"
+    align = centre if g.portrait else "left"
+    canv.saveState()
+    canv.translate(x, y)
+    canv.setFillColorRGB(*INK)
+
+    # Event title: small, bold, at most two lines.
+    t = g.title
+    fitted = fit_text(fonts, event.title, t.w, t.h, max_size=(11 if g.portrait else 8) * s,
+                      min_size=5.5 * s, max_lines=3 if g.portrait else 2, bold=True)
+    canv.setFillColorRGB(*GREY)
+    draw_fitted(canv, fitted, t.x + t.w / 2, t.top, align=centre, box_height=t.h)
+
+    # Name zone: honorific (small), badge name (large), Latin name beneath when it differs.
+    z = g.name_zone
+    hon_h = (5 if g.portrait else 3.8) * mm * s if badge.honorific else 0
+    latin_h = (8 if g.portrait else 5.5) * mm * s if badge.name_latin else 0
+    name_h = z.h - hon_h - latin_h
+    name = fit_text(fonts, badge.badge_name, z.w, name_h, max_size=(36 if g.portrait else 24) * s,
+                    min_size=(18 if g.portrait else 13) * s, max_lines=3 if g.portrait else 2, bold=True)
+    hon = fit_text(fonts, badge.honorific, z.w, hon_h, max_size=(12 if g.portrait else 9) * s,
+                   min_size=6 * s) if hon_h else None
+    latin = fit_text(fonts, badge.name_latin, z.w, latin_h, max_size=(16 if g.portrait else 12) * s,
+                     min_size=7 * s, max_lines=1) if latin_h else None
+    # Stack the three blocks tightly and centre the stack vertically in the zone.
+    gap = 1.2 * mm * s
+    used = name.height + (hon.height + gap if hon else 0) + (latin.height + gap if latin else 0)
+    top = z.top - max(0.0, z.h - used) / 2
+    cx = z.x + z.w / 2
+    if hon:
+        canv.setFillColorRGB(*GREY)
+        top = draw_fitted(canv, hon, cx, top, align=centre) - gap
+    canv.setFillColorRGB(*INK)
+    top = draw_fitted(canv, name, cx, top, align=centre)
+    if latin:
+        canv.setFillColorRGB(*GREY)
+        draw_fitted(canv, latin, cx, top - gap, align=centre)
+
+    # Organisation and country.
+    o, c = g.org, g.country
+    ox = o.x + o.w / 2 if g.portrait else o.x
+    canv.setFillColorRGB(*INK)
+    org = fit_text(fonts, badge.organisation, o.w, o.h, max_size=(12 if g.portrait else 9) * s,
+                   min_size=6.5 * s, max_lines=3)
+    draw_fitted(canv, org, ox, o.top, align=align, box_height=o.h if g.portrait else None)
+    if badge.country:
+        canv.setFillColorRGB(*GREY)
+        country = fit_text(fonts, badge.country, c.w, c.h, max_size=(11 if g.portrait else 8.5) * s,
+                           min_size=6 * s, bold=True)
+        draw_fitted(canv, country, ox, c.top, align=align)
+
+    # Exactly one QR code: the check-in code.
+    draw_qr(canv, badge.checkin_code, g.qr.x, g.qr.y, g.qr.w)
+
+    # Colour band with its label.
+    label, hex_colour = _band_label(event, badge)
+    colour = _colour(hex_colour)
+    b = g.band
+    canv.setFillColor(colour)
+    canv.roundRect(b.x, b.y, b.w, b.h, 1.5 * mm * s, stroke=0, fill=1)
+    canv.setFillColorRGB(*_text_on(colour))
+    band_text = fit_text(fonts, label.upper(), b.w - 4 * mm * s, b.h * 0.75,
+                         max_size=(16 if g.portrait else 11) * s, min_size=6 * s, bold=True)
+    draw_fitted(canv, band_text, b.x + b.w / 2, b.top - b.h * 0.125, align=centre, box_height=b.h * 0.75)
+    canv.restoreState()
+
+
+def render_badges(event: EventInfo, badges: Iterable[BadgeData], out: BinaryIO, *, layout: str = "a4-8up",
+                  cut_marks: bool = False, offset_mm: tuple[float, float] = (0.0, 0.0), font_dirs=(),
+                  system_fonts: bool = True) -> RenderReport:
+    """Render badges onto pages of the named layout, streaming page by page into out."""
+    lay: Layout = get_layout(layout)
+    fonts = font_set(font_dirs, system=system_fonts)
+    report = RenderReport()
+    title_missing = fonts.missing_scripts(event.title)
+    if title_missing:
+        report.note_missing(title_missing, f"(event title) {event.title}")
+    canv = Canvas(out, pagesize=lay.page_size, pageCompression=1, invariant=1)
+    canv.setTitle(f"Badges: {event.title}")
+    canv.setCreator("events_app")
+    cells = lay.cells(offset_mm)
+    slot = 0
+    for badge in badges:
+        if slot == len(cells):
+            _finish_page(canv, lay, cut_marks, offset_mm, report)
+            slot = 0
+        missing = fonts.missing_scripts(badge.badge_name + badge.name_latin + badge.organisation)
+        if missing:
+            report.note_missing(missing, badge.display_name)
+        draw_badge(canv, fonts, event, badge, *cells[slot])
+        slot += 1
+        report.badges += 1
+    if slot or not report.badges:
+        _finish_page(canv, lay, cut_marks, offset_mm, report)
+    canv.save()
+    for warning in report.warnings:
+        log.warning(warning)
+    return report
+
+
+def _finish_page(canv, lay: Layout, cut_marks: bool, offset_mm, report: RenderReport) -> None:
+    if cut_marks:
+        draw_cut_marks(canv, lay, offset_mm)
+    canv.showPage()
+    report.pages += 1

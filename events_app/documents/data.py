@@ -1,0 +1,191 @@
+"""Plain, frozen data for the PDF renderers, and the functions that build it from models or rows.
+
+Renderers take only these dataclasses, so a badge can be drawn for a download, an email attachment,
+the CLI or a benchmark without a database or a Flask app. This module is the one place that knows
+both the models and the renderers' input.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from babel import Locale
+
+from events_app.choices import ParticipantRole, StakeholderGroup
+
+if TYPE_CHECKING:  # the models are only read here, never imported by renderers
+    from events_app.events.models import Event
+    from events_app.registration.models import Registration
+
+# Default badge colours; an event's `badge_colours` overrides them per key.
+ROLE_COLOURS = {
+    "participant": "#1f5fa8",
+    "speaker": "#c0392b",
+    "moderator": "#7d3c98",
+    "rapporteur": "#d35400",
+    "observer": "#5d6d7e",
+    "organiser": "#117a65",
+    "staff": "#1c2833",
+    "press": "#b7950b",
+    "interpreter": "#239b56",
+}
+GROUP_COLOURS = {
+    "government": "#1f5fa8",
+    "ngo": "#239b56",
+    "migrant_group": "#d35400",
+    "trade_union": "#c0392b",
+    "international_org": "#117a65",
+    "un_agency": "#2e86c1",
+    "academic": "#7d3c98",
+    "media": "#b7950b",
+    "donor": "#5d6d7e",
+    "private_sector": "#6e2c00",
+    "other": "#566573",
+}
+# The network's own usage where it differs from CLDR's English names.
+COUNTRY_NAMES = {"LA": "Lao PDR", "MM": "Myanmar"}
+
+
+def country_name(code: str) -> str:
+    """The English name of an ISO 3166-1 alpha-2 country code (the code itself if unknown)."""
+    code = (code or "").upper()
+    return COUNTRY_NAMES.get(code) or Locale("en").territories.get(code, code)
+
+
+def format_dates(starts_on: date, ends_on: date) -> str:
+    """A compact English date range: '3–5 March 2026', '30 March – 2 April 2026'."""
+    if starts_on == ends_on:
+        return f"{starts_on.day} {starts_on:%B %Y}"
+    if (starts_on.year, starts_on.month) == (ends_on.year, ends_on.month):
+        return f"{starts_on.day}\u2013{ends_on.day} {ends_on:%B %Y}"
+    if starts_on.year == ends_on.year:
+        return f"{starts_on.day} {starts_on:%B} \u2013 {ends_on.day} {ends_on:%B %Y}"
+    return f"{starts_on.day} {starts_on:%B %Y} \u2013 {ends_on.day} {ends_on:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class ColourKey:
+    """One entry of the badge colour legend."""
+
+    key: str
+    label: str
+    colour: str  # "#rrggbb"
+
+
+@dataclass(frozen=True, slots=True)
+class EventInfo:
+    """What the documents print about an event."""
+
+    title: str
+    dates: str
+    venue: str = ""
+    city: str = ""
+    country: str = ""
+    colour_by: str = "participant_role"  # or "stakeholder_group"
+    legend: tuple[ColourKey, ...] = ()
+    contact_email: str = ""
+
+    def colour(self, key: str) -> ColourKey:
+        """The legend entry for a key (grey and the key itself when the legend lacks it)."""
+        for entry in self.legend:
+            if entry.key == key:
+                return entry
+        return ColourKey(key, key.replace("_", " ").capitalize(), "#566573")
+
+    @property
+    def place(self) -> str:
+        """Venue, city and country on one line."""
+        return ", ".join(p for p in (self.venue, self.city, self.country) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeData:
+    """What one delegate's badge (and ticket) shows. Never a database id: only the check-in code."""
+
+    badge_name: str
+    checkin_code: str
+    organisation: str = ""
+    country: str = ""
+    name_latin: str = ""  # only when it differs from badge_name
+    honorific: str = ""
+    participant_role: str = ""  # label, e.g. "Speaker"
+    stakeholder_group: str = ""  # label, e.g. "Trade union"
+    colour_key: str = "participant"
+
+    @property
+    def display_name(self) -> str:
+        """The name to cite in warnings: the Latin form when there is one."""
+        return self.name_latin or self.badge_name
+
+
+def legend_for(colour_by: str, overrides: Mapping[str, str] | None = None) -> tuple[ColourKey, ...]:
+    """The colour legend for an event that colours badges by role or by stakeholder group."""
+    if colour_by == "stakeholder_group":
+        members, defaults = StakeholderGroup, GROUP_COLOURS
+    else:
+        members, defaults = ParticipantRole, ROLE_COLOURS
+    overrides = overrides or {}
+    return tuple(
+        ColourKey(m.value, str(m.label), overrides.get(m.value) or defaults.get(m.value, "#566573"))
+        for m in members
+    )
+
+
+def event_info(event: Event) -> EventInfo:
+    """Build EventInfo from an Event."""
+    colour_by = event.badge_colour_by or "participant_role"
+    return EventInfo(
+        title=event.title,
+        dates=format_dates(event.starts_on, event.ends_on),
+        venue=event.venue or "",
+        city=event.city or "",
+        country=country_name(event.country) if event.country else "",
+        colour_by=colour_by,
+        legend=legend_for(colour_by, event.badge_colours),
+        contact_email=event.contact_email or "",
+    )
+
+
+def _label(enum_cls, value) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return str(enum_cls(getattr(value, "value", value)).label)
+    except ValueError:
+        return str(value)
+
+
+def badge_from_fields(fields: Mapping, *, colour_by: str = "participant_role") -> BadgeData:
+    """Build BadgeData from data-dictionary fields (a CSV row, a form, or a registration's values)."""
+    full_name = (fields.get("full_name") or "").strip()
+    badge_name = (fields.get("badge_name") or "").strip() or full_name
+    name_latin = (fields.get("name_latin") or "").strip()
+    if name_latin == badge_name:
+        name_latin = ""
+    role = fields.get("participant_role") or ParticipantRole.PARTICIPANT
+    group = fields.get("stakeholder_group") or ""
+    country = country_name(fields.get("country") or "")
+    region = (fields.get("region") or "").strip()
+    key = group if colour_by == "stakeholder_group" else role
+    return BadgeData(
+        badge_name=badge_name,
+        checkin_code=fields["checkin_code"],
+        organisation=(fields.get("organisation") or "").strip(),
+        country=f"{region}, {country}" if region and country else country,
+        name_latin=name_latin,
+        honorific=(fields.get("honorific") or "").strip(),
+        participant_role=_label(ParticipantRole, role),
+        stakeholder_group=_label(StakeholderGroup, group),
+        colour_key=str(getattr(key, "value", key)),
+    )
+
+
+_FIELDS = ("full_name", "badge_name", "name_latin", "honorific", "organisation", "country", "region",
+           "participant_role", "stakeholder_group", "checkin_code")
+
+
+def badge_data(registration: Registration, *, colour_by: str = "participant_role") -> BadgeData:
+    """Build BadgeData from a Registration."""
+    return badge_from_fields({f: getattr(registration, f) for f in _FIELDS}, colour_by=colour_by)

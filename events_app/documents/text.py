@@ -1,0 +1,212 @@
+"""Shaped multi-script text: measure, fit into a box (shrink, then wrap) and draw on a reportlab canvas.
+
+Why not `canvas.drawString(..., shaping=True)`: in reportlab 5.1 that flag is silently ignored unless
+the optional `rlbidi` package is installed, so Khmer and Burmese would come out unshaped. We shape
+each font run with reportlab's `shapeStr` (uharfbuzz) ourselves and draw the resulting `ShapedStr`
+through a text object, which reportlab positions glyph by glyph.
+
+Each drawn line is wrapped in a PDF `/ActualText` span holding its logical Unicode text: shaped
+glyphs are in visual order and some have private code points, so without it text extraction
+(search, copy, screen readers, our tests) would see reordered or unmapped characters.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
+
+from events_app.documents.fonts import FontSet, Run
+
+LEADING = 1.12  # line pitch as a multiple of the font size for wrapped lines
+
+
+@lru_cache(maxsize=16384)
+def shape(text: str, font: str) -> tuple[str, float]:
+    """Shape one run with HarfBuzz; return the drawable string and its width per 1 pt of font size."""
+    f = pdfmetrics.getFont(font)
+    if getattr(f, "shapable", False):
+        # Shaping positions are in 1/1000 em, independent of the size passed here.
+        shaped = shapeStr(text, font, 10)
+        if isinstance(shaped, ShapedStr):
+            return shaped, sum(sd.x_advance for sd in shaped.__shapeData__) / 1000
+        text = shaped
+    return text, pdfmetrics.stringWidth(text, font, 1000) / 1000
+
+
+@lru_cache(maxsize=64)
+def _metrics(font: str) -> tuple[float, float]:
+    """(ascent, descent) per 1 pt of size; descent is negative."""
+    face = getattr(pdfmetrics.getFont(font), "face", None)
+    if face is None:
+        return 0.75, -0.25
+    return face.ascent / 1000, face.descent / 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of text as shaped runs, with its logical text, width and vertical extent per 1 pt."""
+
+    text: str
+    runs: tuple[tuple[str, str], ...]  # (font, drawable string)
+    width: float
+    ascent: float
+    descent: float
+
+
+def make_line(fonts: FontSet, text: str, *, bold: bool = False) -> Line:
+    """Split a line into font runs and shape them."""
+    runs = fonts.runs(text, bold=bold)
+    return _line_from_runs(text, runs)
+
+
+def _line_from_runs(text: str, runs: tuple[Run, ...]) -> Line:
+    parts, width, asc, desc = [], 0.0, 0.0, 0.0
+    for run in runs:
+        drawable, w = shape(run.text, run.font)
+        parts.append((run.font, drawable))
+        width += w
+        a, d = _metrics(run.font)
+        asc, desc = max(asc, a), min(desc, d)
+    if not runs:
+        asc, desc = 0.75, -0.25
+    return Line(unicodedata.normalize("NFC", text), tuple(parts), width, asc, desc)
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """Text fitted into a box: the lines, the font size and the total height used."""
+
+    lines: tuple[Line, ...]
+    size: float
+    height: float
+
+    @property
+    def width(self) -> float:
+        """The widest line at the fitted size."""
+        return max((ln.width for ln in self.lines), default=0.0) * self.size
+
+
+def _break_points(text: str) -> list[int]:
+    """Indices where a line may break: after spaces, hyphens and slashes, and between Han characters."""
+    points = []
+    for i in range(1, len(text)):
+        prev, char = text[i - 1], text[i]
+        if prev.isspace() and not char.isspace():
+            points.append(i)
+        elif prev in "-/" and not char.isspace():
+            points.append(i)
+        elif _is_han(prev) and _is_han(char):
+            points.append(i)
+    return points
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0002ffff"
+
+
+def _stack_height(lines: tuple[Line, ...]) -> float:
+    """Height per 1 pt of size: first line's ascent, line pitch between, last line's descent."""
+    if not lines:
+        return 0.0
+    pitch = max(LEADING, max(ln.ascent - ln.descent for ln in lines) * 0.9)
+    return lines[0].ascent - lines[-1].descent + pitch * (len(lines) - 1)
+
+
+def _best_split(fonts: FontSet, text: str, n: int, bold: bool) -> tuple[Line, ...] | None:
+    """Break text into n lines making the widest line as narrow as possible (None if it can't)."""
+    points = _break_points(text)
+    if len(points) < n - 1:
+        return None
+    cuts = [0, *points, len(text)]
+    memo: dict[tuple[int, int], Line] = {}
+
+    def line(i: int, j: int) -> Line:
+        key = (i, j)
+        if key not in memo:
+            memo[key] = make_line(fonts, text[cuts[i]:cuts[j]].strip(), bold=bold)
+        return memo[key]
+
+    # best[k][j]: (widest, lines) for the first j segments in k lines; few break points in practice.
+    last = len(cuts) - 1
+    best: dict[tuple[int, int], tuple[float, tuple[Line, ...]]] = {}
+    for j in range(1, last + 1):
+        ln = line(0, j)
+        best[(1, j)] = (ln.width, (ln,))
+    for k in range(2, n + 1):
+        for j in range(k, last + 1):
+            candidates = []
+            for i in range(k - 1, j):
+                prev = best.get((k - 1, i))
+                if prev:
+                    ln = line(i, j)
+                    candidates.append((max(prev[0], ln.width), prev[1] + (ln,)))
+            if candidates:
+                best[(k, j)] = min(candidates, key=lambda c: c[0])
+    found = best.get((n, last))
+    return found[1] if found else None
+
+
+@lru_cache(maxsize=8192)
+def _fit_cached(fonts: FontSet, text: str, width: float, height: float, max_size: float,
+                min_size: float, max_lines: int, bold: bool) -> Fitted:
+    text = " ".join(text.split())  # collapse runs of whitespace and newlines
+    best: Fitted | None = None
+    for n in range(1, max_lines + 1):
+        lines = (make_line(fonts, text, bold=bold),) if n == 1 else _best_split(fonts, text, n, bold)
+        if lines is None:
+            break
+        widest = max(ln.width for ln in lines) or 1e-9
+        size = min(max_size, width / widest, height / (_stack_height(lines) or 1e-9))
+        fitted = Fitted(lines, size, _stack_height(lines) * size)
+        if size >= min_size:
+            return fitted
+        if best is None or size > best.size:
+            best = fitted
+    # Even max_lines at the minimum size do not fit: go below the minimum rather than overflow.
+    return best if best is not None else Fitted((), max_size, 0.0)
+
+
+def fit_text(fonts: FontSet, text: str, width: float, height: float, *, max_size: float,
+             min_size: float, max_lines: int = 1, bold: bool = False) -> Fitted:
+    """Fit text into width x height (points): largest size up to max_size; below min_size wrap, then shrink."""
+    return _fit_cached(fonts, text, round(width, 3), round(height, 3), max_size, min_size, max_lines, bold)
+
+
+def _actual_text(text: str) -> str:
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def draw_line(canv, line: Line, x: float, baseline: float, size: float, *, align: str = "left") -> None:
+    """Draw one shaped line at a baseline; align is left, centre or right relative to x."""
+    if not line.runs:
+        return
+    if align == "centre":
+        x -= line.width * size / 2
+    elif align == "right":
+        x -= line.width * size
+    canv.addLiteral("/Span <</ActualText %s>> BDC" % _actual_text(line.text))
+    t = canv.beginText(x, baseline)
+    for font, drawable in line.runs:
+        t.setFont(font, size)
+        t.textOut(drawable)
+    canv.drawText(t)
+    canv.addLiteral("EMC")
+
+
+def draw_fitted(canv, fitted: Fitted, x: float, top: float, *, align: str = "left",
+                box_height: float | None = None) -> float:
+    """Draw fitted lines from the top of their box (vertically centred when box_height is given)."""
+    size = fitted.size
+    if box_height is not None:
+        top -= max(0.0, box_height - fitted.height) / 2
+    if not fitted.lines:
+        return top
+    pitch = max(LEADING, max(ln.ascent - ln.descent for ln in fitted.lines) * 0.9) * size
+    baseline = top - fitted.lines[0].ascent * size
+    for ln in fitted.lines:
+        draw_line(canv, ln, x, baseline, size, align=align)
+        baseline -= pitch
+    return top - fitted.height
