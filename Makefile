@@ -1,0 +1,54 @@
+# The README's two commands: `make run` and `make test`. See INTERFACES.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres bench lint system system-test install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: system $(VENV)/.installed
+install-dev: system-test $(VENV)/.installed-dev
+
+system:
+	@bash scripts/install-system-packages.sh
+
+system-test:
+	@bash scripts/install-system-packages.sh --test
+
+run: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (workspace: http://$(HOST):$(PORT)/manage/)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.
+test: install-dev
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on $$TEST_DATABASE_URL"; \
+		$(BIN)/pytest -q; \
+	fi
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

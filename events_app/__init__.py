@@ -1,0 +1,135 @@
+"""Application factory: create_app wires config, extensions, blueprints, errors and commands."""
+import logging
+import os
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+
+from config import ProductionConfig, config_from_environment
+
+
+def create_app(config_class=None) -> Flask:
+    """Build the Flask app for the given config class (APP_ENV's by default)."""
+    config_class = config_class or config_from_environment()
+    if config_class is ProductionConfig:
+        ProductionConfig.check()
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.config.from_object(config_class)
+    app.instance_path = str(__import__("config").INSTANCE_DIR)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    logging.getLogger("events_app").setLevel(logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Initialise every extension instance from extensions.py on this app."""
+    from events_app import database
+    from events_app.auth.models import User
+    from events_app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    database.configure(app)
+    _import_models()
+
+
+def _import_models() -> None:
+    # Every table must be known to the metadata before Alembic compares it with the database.
+    import events_app.attendance.models  # noqa: F401
+    import events_app.events.models  # noqa: F401
+    import events_app.mail.models  # noqa: F401
+    import events_app.registration.models  # noqa: F401
+
+
+def _select_locale():
+    from flask import g
+
+    languages = request.args.get("lang")
+    supported = _supported_locales()
+    if languages in supported:
+        return languages
+    return getattr(g, "locale", None) or request.accept_languages.best_match(supported) or "en"
+
+
+def _supported_locales() -> list[str]:
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per domain, URL prefixes given here."""
+    from events_app.attendance.views import bp as attendance_bp
+    from events_app.auth.views import bp as auth_bp
+    from events_app.documents.views import bp as documents_bp
+    from events_app.events.views import bp as events_bp
+    from events_app.mail.views import bp as mail_bp
+    from events_app.manage.views import bp as manage_bp
+    from events_app.registration.views import bp as registration_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(manage_bp, url_prefix="/manage")
+    app.register_blueprint(documents_bp, url_prefix="/manage")
+    app.register_blueprint(mail_bp, url_prefix="/manage")
+    app.register_blueprint(attendance_bp, url_prefix="/checkin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly pages for the errors people meet; never a traceback."""
+    from flask_wtf.csrf import CSRFError
+
+    messages = {
+        400: _("The request could not be understood."),
+        403: _("You do not have access to this page."),
+        404: _("We could not find that page. The link may be mistyped or no longer valid."),
+        405: _("That action is not allowed here."),
+        429: _("Too many requests. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Please try again."),
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        if request.path.startswith("/api/"):
+            return {"error": messages.get(code, str(error))}, code
+        return render_template("errors/error.html", code=code, message=messages.get(code)), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _("This form has expired or was sent from another page. Please go back, reload and try again.")
+        return render_template("errors/error.html", code=400, message=message), 400
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals used across templates."""
+    from events_app import formatting
+
+    formatting.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """flask commands, see INTERFACES.md."""
+    from events_app import cli
+
+    cli.register(app)

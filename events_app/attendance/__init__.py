@@ -1,0 +1,1 @@
+"""Attendance: the check-in desk and attendance records."""

@@ -1,0 +1,104 @@
+"""Check-in at the door: by badge code or by name, once per delegate per day."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from events_app.attendance.models import CheckIn
+from events_app.choices import Status
+from events_app.extensions import db
+from events_app.models import utcnow
+from events_app.registration.models import Registration
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    """The result of a scan or a click at the desk, in the words the desk shows."""
+
+    result: str  # "checked_in" | "already" | "not_approved" | "unknown"
+    registration: Registration | None = None
+    checkin: CheckIn | None = None
+
+
+def find_by_code(event_id: int, code: str) -> Registration | None:
+    """The registration whose badge carries this check-in code (scanners may add spaces)."""
+    code = (code or "").strip()
+    if not code or len(code) > 64:
+        return None
+    return db.session.scalar(
+        select(Registration).where(Registration.event_id == event_id, Registration.checkin_code == code)
+    )
+
+
+def search(event_id: int, text: str, *, limit: int = 20) -> list[Registration]:
+    """Registrations whose name (native or Latin), badge name or organisation contains the text."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    folded = f"%{text.casefold()}%"
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event_id,
+                or_(
+                    Registration.sort_name.like(folded),
+                    Registration.full_name.ilike(f"%{text}%"),
+                    Registration.badge_name.ilike(f"%{text}%"),
+                    Registration.organisation.ilike(f"%{text}%"),
+                ),
+            )
+            .order_by(Registration.sort_name)
+            .limit(limit)
+        )
+    )
+
+
+def check_in(registration: Registration | None, *, day: date, by_user=None, method: str = "scan") -> CheckInOutcome:
+    """Record the delegate's arrival for `day`; a second time says when, and records nothing."""
+    if registration is None:
+        return CheckInOutcome("unknown")
+    if registration.status != Status.APPROVED:
+        return CheckInOutcome("not_approved", registration)
+    existing = _checkin_for(registration.id, day)
+    if existing is not None:
+        return CheckInOutcome("already", registration, existing)
+    checkin = CheckIn(
+        registration_id=registration.id,
+        day=day,
+        checked_in_at=utcnow(),
+        by_user_id=getattr(by_user, "id", None),
+        method=method,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(checkin)
+    except IntegrityError:
+        # Two desks scanned the same badge at once: the other one recorded it.
+        return CheckInOutcome("already", registration, _checkin_for(registration.id, day))
+    return CheckInOutcome("checked_in", registration, checkin)
+
+
+def _checkin_for(registration_id: int, day: date) -> CheckIn | None:
+    return db.session.scalar(select(CheckIn).where(CheckIn.registration_id == registration_id, CheckIn.day == day))
+
+
+def checked_in_ids(event_id: int, day: date) -> set[int]:
+    """Ids of the event's registrations checked in on that day."""
+    return set(
+        db.session.scalars(
+            select(CheckIn.registration_id)
+            .join(Registration, Registration.id == CheckIn.registration_id)
+            .where(Registration.event_id == event_id, CheckIn.day == day)
+        )
+    )
+
+
+def day_count(event_id: int, day: date) -> int:
+    """How many delegates are checked in on that day."""
+    return db.session.scalar(
+        select(func.count(CheckIn.id))
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(Registration.event_id == event_id, CheckIn.day == day)
+    ) or 0

@@ -1,0 +1,109 @@
+"""The check-in desk: scan a badge or find a name, and the delegate is in for the day."""
+from datetime import date, datetime
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from events_app.attendance import services
+from events_app.attendance.forms import ScanForm, SearchCheckInForm
+from events_app.auth.decorators import role_required
+from events_app.choices import UserRole
+from events_app.events.services import find_event
+from events_app.extensions import db
+from events_app.registration.models import Registration
+
+bp = Blueprint("attendance", __name__)
+DESK_ROLES = (UserRole.STAFF, UserRole.ORGANISER)
+
+
+def _desk_day(event, requested):
+    """The day being checked in: the one asked for if it is an event day, else today, else day one."""
+    if requested in event.days:
+        return requested
+    today = event.today()
+    return today if today in event.days else event.starts_on
+
+
+@bp.route("/<slug>", methods=["GET"])
+@role_required(*DESK_ROLES)
+def desk(slug: str):
+    """The desk page: scan box, name search, the last result and today's count."""
+    event = find_event(slug) or abort(404)
+    day = _desk_day(event, _parse_day(request.args.get("day")))
+    query = request.args.get("q", "").strip()[:200]
+    results = services.search(event.id, query) if query else []
+    return render_template(
+        "attendance/desk.html",
+        event=event,
+        day=day,
+        scan_form=ScanForm(formdata=None, day=day),
+        pick_form=SearchCheckInForm(formdata=None, day=day),
+        query=query,
+        results=results,
+        checked_in=services.checked_in_ids(event.id, day) if results else set(),
+        count=services.day_count(event.id, day),
+        last=_last_result(event),
+    )
+
+
+@bp.route("/<slug>/scan", methods=["POST"])
+@role_required(*DESK_ROLES)
+def scan(slug: str):
+    """Check in by badge code."""
+    event = find_event(slug) or abort(404)
+    form = ScanForm()
+    day = _desk_day(event, form.day.data)
+    if form.validate_on_submit():
+        registration = services.find_by_code(event.id, form.code.data)
+        _remember(services.check_in(registration, day=day, by_user=current_user, method="scan"))
+        db.session.commit()
+    return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
+
+
+@bp.route("/<slug>/checkin", methods=["POST"])
+@role_required(*DESK_ROLES)
+def pick(slug: str):
+    """Check in a delegate chosen from the name search."""
+    event = find_event(slug) or abort(404)
+    form = SearchCheckInForm()
+    day = _desk_day(event, form.day.data)
+    if form.validate_on_submit() and form.registration_id.data.isdigit():
+        registration = db.session.scalar(
+            select(Registration).where(
+                Registration.id == int(form.registration_id.data), Registration.event_id == event.id
+            )
+        )
+        _remember(services.check_in(registration, day=day, by_user=current_user, method="search"))
+        db.session.commit()
+    return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
+
+
+def _remember(outcome) -> None:
+    # The result is shown once on the next page (PRG), without personal data in the URL.
+    # Only ids go into the (signed, not encrypted) session cookie, never names.
+    session["last_checkin"] = {
+        "result": outcome.result,
+        "registration_id": outcome.registration.id if outcome.registration else None,
+        "at": outcome.checkin.checked_in_at.isoformat() if outcome.checkin else "",
+    }
+
+
+def _last_result(event) -> dict | None:
+    last = session.pop("last_checkin", None)
+    if not last:
+        return None
+    registration = None
+    if last.get("registration_id"):
+        registration = db.session.get(Registration, last["registration_id"])
+        if registration is None or registration.event_id != event.id:
+            registration = None
+    at = datetime.fromisoformat(last["at"]) if last.get("at") else None
+    return {"result": last.get("result"), "registration": registration, "at": at}
+
+
+def _parse_day(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

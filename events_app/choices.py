@@ -1,0 +1,134 @@
+"""The enumerations of the data dictionary and their translated labels, in one place."""
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Choice(enum.StrEnum):
+    """A str-valued enum whose members carry a translated label."""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS.get(self, self.value))
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs for a form select."""
+        return [(member.value, member.label) for member in cls]
+
+
+class Status(Choice):
+    PENDING = "pending"
+    APPROVED = "approved"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class StakeholderGroup(Choice):
+    GOVERNMENT = "government"
+    NGO = "ngo"
+    MIGRANT_GROUP = "migrant_group"
+    TRADE_UNION = "trade_union"
+    INTERNATIONAL_ORG = "international_org"
+    UN_AGENCY = "un_agency"
+    ACADEMIC = "academic"
+    MEDIA = "media"
+    DONOR = "donor"
+    PRIVATE_SECTOR = "private_sector"
+    OTHER = "other"
+
+
+class Gender(Choice):
+    WOMAN = "woman"
+    MAN = "man"
+    NON_BINARY = "non_binary"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+class ParticipantRole(Choice):
+    PARTICIPANT = "participant"
+    SPEAKER = "speaker"
+    MODERATOR = "moderator"
+    RAPPORTEUR = "rapporteur"
+    OBSERVER = "observer"
+    ORGANISER = "organiser"
+    STAFF = "staff"
+    PRESS = "press"
+    INTERPRETER = "interpreter"
+
+
+class UserRole(Choice):
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    STAFF = "staff"
+    RAPPORTEUR = "rapporteur"
+
+
+class Dietary(Choice):
+    NONE = "none"
+    VEGETARIAN = "vegetarian"
+    VEGAN = "vegan"
+    HALAL = "halal"
+    KOSHER = "kosher"
+    NO_PORK = "no_pork"
+    NO_BEEF = "no_beef"
+    OTHER = "other"
+
+
+# Interpretation languages a delegate may need (data dictionary: `languages`).
+LANGUAGE_CODES = ["en", "km", "lo", "my", "th", "vi", "zh"]
+
+LABELS = {
+    Status.PENDING: _l("Pending"),
+    Status.APPROVED: _l("Approved"),
+    Status.WAITLISTED: _l("Waiting list"),
+    Status.DECLINED: _l("Declined"),
+    Status.CANCELLED: _l("Cancelled"),
+    StakeholderGroup.GOVERNMENT: _l("Government"),
+    StakeholderGroup.NGO: _l("NGO"),
+    StakeholderGroup.MIGRANT_GROUP: _l("Migrant group"),
+    StakeholderGroup.TRADE_UNION: _l("Trade union"),
+    StakeholderGroup.INTERNATIONAL_ORG: _l("International organisation"),
+    StakeholderGroup.UN_AGENCY: _l("UN agency"),
+    StakeholderGroup.ACADEMIC: _l("Academic"),
+    StakeholderGroup.MEDIA: _l("Media"),
+    StakeholderGroup.DONOR: _l("Donor"),
+    StakeholderGroup.PRIVATE_SECTOR: _l("Private sector"),
+    StakeholderGroup.OTHER: _l("Other"),
+    Gender.WOMAN: _l("Woman"),
+    Gender.MAN: _l("Man"),
+    Gender.NON_BINARY: _l("Non-binary"),
+    Gender.PREFER_NOT_TO_SAY: _l("Prefer not to say"),
+    ParticipantRole.PARTICIPANT: _l("Participant"),
+    ParticipantRole.SPEAKER: _l("Speaker"),
+    ParticipantRole.MODERATOR: _l("Moderator"),
+    ParticipantRole.RAPPORTEUR: _l("Rapporteur"),
+    ParticipantRole.OBSERVER: _l("Observer"),
+    ParticipantRole.ORGANISER: _l("Organiser"),
+    ParticipantRole.STAFF: _l("Staff"),
+    ParticipantRole.PRESS: _l("Press"),
+    ParticipantRole.INTERPRETER: _l("Interpreter"),
+    UserRole.ADMIN: _l("Administrator"),
+    UserRole.ORGANISER: _l("Organiser"),
+    UserRole.STAFF: _l("Staff"),
+    UserRole.RAPPORTEUR: _l("Rapporteur"),
+    Dietary.NONE: _l("No special diet"),
+    Dietary.VEGETARIAN: _l("Vegetarian"),
+    Dietary.VEGAN: _l("Vegan"),
+    Dietary.HALAL: _l("Halal"),
+    Dietary.KOSHER: _l("Kosher"),
+    Dietary.NO_PORK: _l("No pork"),
+    Dietary.NO_BEEF: _l("No beef"),
+    Dietary.OTHER: _l("Other"),
+}
+
+LANGUAGE_LABELS = {
+    "en": "English",
+    "km": "ភាសាខ្មែរ (Khmer)",
+    "lo": "ພາສາລາວ (Lao)",
+    "my": "မြန်မာဘာသာ (Burmese)",
+    "th": "ภาษาไทย (Thai)",
+    "vi": "Tiếng Việt (Vietnamese)",
+    "zh": "中文 (Chinese)",
+}

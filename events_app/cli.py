@@ -1,0 +1,115 @@
+"""flask commands of INTERFACES.md: demo, users, events, and each domain's own group."""
+import sys
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from events_app.auth.services import UserError, create_user
+from events_app.choices import Status, UserRole
+from events_app.events.services import EventError, all_events, create_event
+from events_app.extensions import db
+from events_app.registration.capacity import status_counts
+
+users_cli = AppGroup("users", help="Manage workspace users.")
+events_cli = AppGroup("events", help="Create and list events.")
+
+
+def register(app) -> None:
+    """Attach every command group to the app."""
+    from events_app.documents.cli import documents_cli
+    from events_app.mail.cli import mail_cli
+
+    app.cli.add_command(demo_command)
+    for group in (users_cli, events_cli, documents_cli, mail_cli):
+        app.cli.add_command(group)
+
+
+@click.command("demo")
+def demo_command():
+    """Load the demo symposium with multilingual delegates (idempotent)."""
+    from events_app.demo import DEMO_ORGANISER, DEMO_PASSWORD, DEMO_SLUG, load_demo
+
+    created = load_demo()
+    db.session.commit()
+    click.echo(
+        f"Demo event {DEMO_SLUG}: {'created' if created['event'] else 'already there'}; "
+        f"{created['delegates']} delegates added."
+    )
+    click.echo(f"Organiser login: {DEMO_ORGANISER} / {DEMO_PASSWORD}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in UserRole]), required=True)
+@click.option("--name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email: str, role: str, name: str, password_stdin: bool):
+    """Create a user with a role."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, password=password, role=role, name=name)
+    except UserError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}")
+
+
+def _parse_date(_ctx, param, value):
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from error
+
+
+@events_cli.command("create")
+@click.argument("slug")
+@click.option("--title", required=True)
+@click.option("--starts", required=True, callback=_parse_date, help="First day, YYYY-MM-DD.")
+@click.option("--ends", required=True, callback=_parse_date, help="Last day, YYYY-MM-DD.")
+@click.option("--capacity", type=click.IntRange(min=0), default=None)
+@click.option("--approval", is_flag=True, help="Registrations wait for an organiser's approval.")
+@click.option("--invitation-only", is_flag=True, help="Only invitees may register.")
+@click.option("--venue", default="")
+@click.option("--city", default="")
+@click.option("--timezone", default="Asia/Bangkok")
+def events_create(slug, title, starts, ends, capacity, approval, invitation_only, venue, city, timezone):
+    """Create an event, open for registration now."""
+    try:
+        event = create_event(
+            slug, title=title, starts_on=starts, ends_on=ends, capacity=capacity,
+            approval_required=approval, invitation_only=invitation_only, venue=venue, city=city,
+            timezone=_check_timezone(timezone),
+        )
+    except EventError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created event {event.slug}: {event.title} ({event.starts_on} to {event.ends_on})")
+
+
+def _check_timezone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise click.ClickException(f"unknown time zone {name!r} (use a name like Asia/Bangkok)") from error
+    return name
+
+
+@events_cli.command("list")
+def events_list():
+    """Slugs, dates, capacity and counts by status."""
+    events = all_events()
+    if not events:
+        click.echo("No events yet. Create one with: flask events create SLUG --title ... --starts ... --ends ...")
+        return
+    header = ["slug", "starts", "ends", "capacity"] + [s.value for s in Status]
+    click.echo("\t".join(header))
+    for event in events:
+        counts = status_counts(event.id)
+        cells = [event.slug, str(event.starts_on), str(event.ends_on), str(event.capacity or "-")]
+        click.echo("\t".join(cells + [str(counts[s]) for s in Status]))

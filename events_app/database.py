@@ -1,0 +1,50 @@
+"""Database set-up per dialect and the event-row lock that capacity decisions are made under."""
+from flask import Flask, has_request_context, request
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+
+from events_app.extensions import db
+
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def configure(app: Flask) -> None:
+    """Attach the SQLite connection settings and transaction mode to this app's engine."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        sa_event.listen(engine, "connect", _sqlite_connect)
+        sa_event.listen(engine, "begin", _sqlite_begin)
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # Take over transaction control from pysqlite so "begin" below decides the mode.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # SQLite has no row locks: a transaction that may write takes the database's write
+    # lock up front (BEGIN IMMEDIATE), so reads of counts and the writes that depend on
+    # them are serialised. Page views (GET) stay deferred and never wait for writers.
+    immediate = not (has_request_context() and request.method in READ_ONLY_METHODS)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def lock_event(event_id: int):
+    """Lock the event row for the rest of the transaction and return the event.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite: the transaction already holds the write
+    lock (see _sqlite_begin), so a plain SELECT is enough.
+    """
+    from events_app.events.models import Event
+
+    query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    return db.session.execute(query).scalar_one()

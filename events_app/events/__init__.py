@@ -1,0 +1,1 @@
+"""Events: the public event pages, event creation and settings."""

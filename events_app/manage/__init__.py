@@ -1,0 +1,1 @@
+"""The organisers workspace: events, delegate lists, approvals."""

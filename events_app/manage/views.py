@@ -1,0 +1,96 @@
+"""The organisers' workspace: events, delegate lists, approve and decline."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from events_app.auth.decorators import role_required
+from events_app.choices import UserRole
+from events_app.events.services import all_events, find_event
+from events_app.extensions import db
+from events_app.manage import services
+from events_app.manage.forms import ACTIONS, DelegateFilterForm, StatusActionForm
+from events_app.registration import lifecycle
+from events_app.registration.capacity import places_left, status_counts
+from events_app.registration.models import Registration
+
+bp = Blueprint("manage", __name__)
+WORKSPACE_ROLES = (UserRole.ORGANISER, UserRole.STAFF)
+
+
+@bp.route("/")
+@role_required(*WORKSPACE_ROLES)
+def index():
+    """Every event with its counts by status."""
+    events = all_events()
+    counts = {event.id: status_counts(event.id) for event in events}
+    return render_template("manage/index.html", events=events, counts=counts)
+
+
+@bp.route("/events/<slug>/")
+@role_required(*WORKSPACE_ROLES)
+def delegates(slug: str):
+    """The delegate list of one event, searchable and filterable by status."""
+    event = find_event(slug) or abort(404)
+    filters = DelegateFilterForm(request.args)
+    filters.validate()
+    rows = services.delegate_list(event.id, q=filters.q.data or "", status=filters.status.data or "")
+    return render_template(
+        "manage/delegates.html",
+        event=event,
+        rows=rows,
+        filters=filters,
+        counts=status_counts(event.id),
+        places_left=places_left(event),
+        action_form=StatusActionForm(),
+    )
+
+
+@bp.route("/events/<slug>/delegates/<int:registration_id>")
+@role_required(*WORKSPACE_ROLES)
+def delegate(slug: str, registration_id: int):
+    """One delegate's details and status history."""
+    event, registration = _load(slug, registration_id)
+    return render_template(
+        "manage/delegate.html", event=event, registration=registration, action_form=StatusActionForm()
+    )
+
+
+@bp.route("/events/<slug>/delegates/<int:registration_id>/status", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def change_status(slug: str, registration_id: int):
+    """Approve, decline, waitlist, cancel or reopen one delegate."""
+    event, registration = _load(slug, registration_id)
+    form = StatusActionForm()
+    if form.validate_on_submit():
+        wanted = ACTIONS[form.action.data]
+        try:
+            ended = lifecycle.change_status(registration, wanted, by_user=current_user, reason=form.reason.data or "")
+            db.session.commit()
+        except lifecycle.TransitionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            if ended != wanted:
+                flash(_("%(name)s was put on the waiting list: no place is free.", name=registration.full_name),
+                      "warning")
+            else:
+                flash(_("%(name)s is now %(status)s.", name=registration.full_name, status=ended.label), "success")
+    else:
+        flash(_("That action could not be done. Please try again."), "error")
+    return redirect(request.form.get("back") if _is_local(request.form.get("back"))
+                    else url_for(".delegates", slug=event.slug))
+
+
+def _load(slug: str, registration_id: int):
+    event = find_event(slug) or abort(404)
+    registration = db.session.scalar(
+        select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
+    )
+    if registration is None:
+        abort(404)
+    return event, registration
+
+
+def _is_local(target: str | None) -> bool:
+    return bool(target) and target.startswith("/manage/") and "//" not in target

@@ -1,0 +1,1 @@
+"""Registrations: the delegate data dictionary, the status lifecycle, private links."""

@@ -1,0 +1,122 @@
+"""Status changes: approve, decline, waitlist, cancel, and promotion from the waiting list."""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from events_app.choices import Status
+from events_app.database import lock_event
+from events_app.extensions import db
+from events_app.mail import messages
+from events_app.models import utcnow
+from events_app.registration.capacity import check_place
+from events_app.registration.models import Registration, StatusChange
+
+# Which moves an organiser may make from each status.
+ALLOWED = {
+    Status.PENDING: {Status.APPROVED, Status.WAITLISTED, Status.DECLINED, Status.CANCELLED},
+    Status.WAITLISTED: {Status.APPROVED, Status.DECLINED, Status.CANCELLED},
+    Status.APPROVED: {Status.WAITLISTED, Status.DECLINED, Status.CANCELLED},
+    Status.DECLINED: {Status.PENDING, Status.APPROVED, Status.WAITLISTED},
+    Status.CANCELLED: {Status.PENDING, Status.APPROVED, Status.WAITLISTED},
+}
+
+
+class TransitionError(ValueError):
+    """A status change that the rules refuse; the message is meant for the organiser."""
+
+
+def record(registration: Registration, to: Status, *, by_user=None, actor: str = "system", reason: str = "") -> None:
+    """Set the status and append the change to the registration's history."""
+    change = StatusChange(
+        from_status=registration.status,
+        to_status=to,
+        at=utcnow(),
+        by_user_id=getattr(by_user, "id", None),
+        actor="organiser" if by_user is not None and actor == "system" else actor,
+        reason=reason,
+    )
+    registration.history.append(change)
+    registration.status = to
+    if to == Status.WAITLISTED:
+        registration.waitlist_position = _next_waitlist_position(registration.event_id)
+    else:
+        registration.waitlist_position = None
+
+
+def _next_waitlist_position(event_id: int) -> int:
+    highest = db.session.scalar(
+        select(func.max(Registration.waitlist_position)).where(Registration.event_id == event_id)
+    )
+    return (highest or 0) + 1
+
+
+def change_status(
+    registration: Registration,
+    to: Status,
+    *,
+    by_user=None,
+    actor: str = "system",
+    reason: str = "",
+    notify: bool = True,
+) -> Status:
+    """Move one registration to `to` under the event lock; returns the status it ended in.
+
+    Approving beyond capacity or a full quota waitlists (event.waitlist_when_full) or raises
+    TransitionError. Freeing a place promotes the first waitlisted delegates that fit.
+    """
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    current = registration.status
+    if to == current:
+        return current
+    if to not in ALLOWED[current]:
+        raise TransitionError(
+            _("A registration that is %(current)s cannot be made %(new)s.", current=current.label, new=to.label)
+        )
+    if to == Status.APPROVED:
+        place = check_place(event, registration)
+        if not place.fits:
+            if not event.waitlist_when_full or current == Status.WAITLISTED:
+                raise TransitionError(_full_message(place.full))
+            to = Status.WAITLISTED
+            reason = reason or _full_message(place.full)
+    record(registration, to, by_user=by_user, actor=actor, reason=reason)
+    db.session.flush()
+    if notify:
+        messages.status_changed(registration, reason=reason)
+    if current == Status.APPROVED:
+        promote_waitlisted(event)
+    return to
+
+
+def promote_waitlisted(event) -> list[Registration]:
+    """Approve waitlisted delegates in order while places (and their quotas) allow; tell each.
+
+    The caller must hold the event lock. A delegate whose quota is full is skipped, not
+    blocking those behind them.
+    """
+    promoted = []
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == Status.WAITLISTED)
+        .order_by(Registration.waitlist_position, Registration.id)
+    ).all()
+    for registration in waiting:
+        place = check_place(event, registration)
+        if place.full == "capacity":
+            break
+        if not place.fits:
+            continue
+        record(registration, Status.APPROVED, actor="system", reason=_("A place became free."))
+        db.session.flush()
+        messages.status_changed(registration, reason="")
+        promoted.append(registration)
+    return promoted
+
+
+def _full_message(full: str) -> str:
+    if full == "capacity":
+        return _("The event is full.")
+    _prefix, kind, value = full.split(":", 2)
+    if kind == "stakeholder_group":
+        return _("The quota for the stakeholder group %(value)s is full.", value=value)
+    return _("The quota for the country %(value)s is full.", value=value)

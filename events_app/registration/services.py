@@ -1,0 +1,120 @@
+"""Use cases of the registrant: register, find by private link, edit, cancel, resend the link."""
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from events_app.choices import Status
+from events_app.database import lock_event
+from events_app.extensions import db
+from events_app.mail import messages
+from events_app.models import utcnow
+from events_app.registration import lifecycle
+from events_app.registration.capacity import check_place
+from events_app.registration.models import DELEGATE_FIELDS, Registration
+
+VISA_FIELDS = ("nationality", "passport_number", "date_of_birth", "passport_expiry")
+
+
+@dataclass(frozen=True)
+class RegisterOutcome:
+    """What register() did: a new registration, or the one that already existed."""
+
+    registration: Registration
+    created: bool
+    why_existing: str = ""  # "resubmitted" (same form sent twice) or "email" (already registered)
+
+
+def apply_fields(registration: Registration, data: dict[str, Any]) -> None:
+    """Copy validated data-dictionary values onto the registration, with derived columns."""
+    for field in DELEGATE_FIELDS:
+        if field in data:
+            setattr(registration, field, data[field])
+    registration.email = registration.email.strip().lower()
+    if not registration.needs_visa_letter:
+        for field in VISA_FIELDS:
+            setattr(registration, field, None)
+    registration.sort_name = (registration.name_latin or registration.full_name).strip().casefold()
+
+
+def register(
+    event,
+    data: dict[str, Any],
+    *,
+    submission_key: str | None = None,
+    actor: str = "registrant",
+    by_user=None,
+    notify: bool = True,
+) -> RegisterOutcome:
+    """Register one delegate for the event, deciding their status under the event lock.
+
+    Approval required: pending. Otherwise approved while places and quotas allow, else
+    waitlisted. A repeated submission or an email already registered returns the existing
+    registration (and re-sends its private link for the latter) instead of a second one.
+    """
+    event = lock_event(event.id)
+    email = data["email"].strip().lower()
+    existing = _existing(event.id, email, submission_key)
+    if existing is not None:
+        return _outcome_for_existing(existing, submission_key, notify)
+
+    registration = Registration(event_id=event.id, event=event, submission_key=submission_key)
+    apply_fields(registration, data)
+    if registration.data_consent:
+        registration.data_consent_at = utcnow()
+        registration.privacy_notice_version = current_app.config["PRIVACY_NOTICE_VERSION"]
+    if event.approval_required:
+        status = Status.PENDING
+    else:
+        status = Status.APPROVED if check_place(event, registration).fits else Status.WAITLISTED
+    lifecycle.record(registration, status, by_user=by_user, actor=actor)
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+            db.session.flush()
+    except IntegrityError:
+        # Another request won the race for this email or form (the lock makes this rare,
+        # but the unique constraints are the last word).
+        existing = _existing(event.id, email, submission_key)
+        if existing is None:
+            raise
+        return _outcome_for_existing(existing, submission_key, notify)
+    if notify:
+        messages.registration_received(registration)
+    return RegisterOutcome(registration, created=True)
+
+
+def _existing(event_id: int, email: str, submission_key: str | None) -> Registration | None:
+    if submission_key:
+        found = db.session.scalar(
+            select(Registration).where(
+                Registration.event_id == event_id, Registration.submission_key == submission_key
+            )
+        )
+        if found is not None:
+            return found
+    return db.session.scalar(
+        select(Registration).where(Registration.event_id == event_id, Registration.email == email)
+    )
+
+
+def _outcome_for_existing(existing: Registration, submission_key: str | None, notify: bool) -> RegisterOutcome:
+    if submission_key and existing.submission_key == submission_key:
+        return RegisterOutcome(existing, created=False, why_existing="resubmitted")
+    if notify:
+        messages.link_resent(existing)
+    return RegisterOutcome(existing, created=False, why_existing="email")
+
+
+def by_token(token: str) -> Registration | None:
+    """The registration behind a private link, or None."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.token == token))
+
+
+def cancel_by_registrant(registration: Registration) -> None:
+    """The registrant cancels; a freed place goes to the waiting list."""
+    lifecycle.change_status(registration, Status.CANCELLED, actor="registrant")

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian packages the app and its tests use (fonts, poppler, zbar, qpdf, chromium),
+# when apt is there and something is missing. Elsewhere, say what to install and carry on.
+set -u
+packages=(fonts-noto-core fonts-droid-fallback poppler-utils zbar-tools qpdf)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium chromium-driver)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "note: please install these packages with your system's package manager: ${missing[*]}" >&2
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "note: run as root to install: apt-get install ${missing[*]}" >&2
+    exit 0
+  fi
+fi
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq || true
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
