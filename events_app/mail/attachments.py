@@ -65,7 +65,8 @@ def _build_ics(spec: dict) -> BuiltAttachment:
 
         link = private_link(_load(Registration, "registration", spec["registration_id"]))
     data = event_calendar(event, link=link, uid_domain=uid_domain_from(current_app.config["BASE_URL"]))
-    return BuiltAttachment(f"{event.slug}.ics", "text/calendar", data)
+    # Flask-Mail builds the Content-Type from this string as is: declare the charset (names are UTF-8).
+    return BuiltAttachment(f"{event.slug}.ics", "text/calendar; charset=UTF-8; method=PUBLISH", data)
 
 
 def _build_ticket(spec: dict) -> BuiltAttachment | None:

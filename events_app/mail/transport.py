@@ -1,4 +1,5 @@
 """SMTP for the sender: Flask-Mail's Connection with a timeout, message building, error classes."""
+import re
 import smtplib
 import socket
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from flask_mail import BadHeaderError, Connection, Message
 
 from events_app.mail.attachments import BuiltAttachment
 from events_app.mail.headers import UnsafeHeaderError, safe_header, safe_headers, safe_recipient
+
+LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Envelope:
     body_text: str
     body_html: str
     attachments: tuple[BuiltAttachment, ...]
+    locale: str = "en"
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,8 @@ def build_message(envelope: Envelope) -> Message:
         html=envelope.body_html or None,
         sender=sender,
         reply_to=reply_to,
-        extra_headers=safe_headers({"Auto-Submitted": "auto-generated"}),
+        extra_headers=safe_headers({"Auto-Submitted": "auto-generated",
+                                    "Content-Language": _language_tag(envelope.locale)}),
     )
     # Stable across retries, so a receiving system can recognise a duplicate.
     message.msgId = f"<outbox-{envelope.id}@{_domain_of(sender)}>"
@@ -107,6 +112,12 @@ def build_message(envelope: Envelope) -> Message:
         message.attach(safe_header(attachment.filename, name="file name"), attachment.content_type,
                        attachment.data)
     return message
+
+
+def _language_tag(locale: str) -> str:
+    """The BCP 47 tag of a Babel locale name ('zh_Hans' -> 'zh-Hans'); 'en' when it is not one."""
+    tag = (locale or "en").replace("_", "-")
+    return tag if LANGUAGE_TAG_RE.fullmatch(tag) else "en"
 
 
 def _domain_of(address: str) -> str:
@@ -127,7 +138,8 @@ def classify(error: BaseException, *, timeout: float) -> Failure:
                        retry=True, code=error.smtp_code, connection=True)
     if isinstance(error, smtplib.SMTPResponseException):
         return _reply_failure(error.smtp_code, error.smtp_error, what="server replied")
-    if isinstance(error, TimeoutError | socket.timeout):
+    # smtplib reports a read timeout as "Connection unexpectedly closed", the timeout as its context.
+    if isinstance(error, TimeoutError | socket.timeout) or isinstance(error.__context__, TimeoutError):
         return Failure(f"timed out after {timeout:g}s waiting for the mail server", retry=True,
                        connection=True)
     if isinstance(error, smtplib.SMTPServerDisconnected):

@@ -1,4 +1,96 @@
-"""The outbox in the organisers' workspace: queued, sent and failed email."""
-from flask import Blueprint
+"""The outbox in the organisers' workspace (queued, sent and failed email) and the bulk message form."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from events_app.auth.decorators import role_required
+from events_app.choices import UserRole
+from events_app.countries import country_name
+from events_app.events.services import all_events, find_event
+from events_app.extensions import db
+from events_app.mail import bulk, outbox
+from events_app.mail.forms import STATUS_LABELS, BulkMessageForm, OutboxFilterForm, ResendForm
+from events_app.mail.headers import UnsafeHeaderError
+from events_app.mail.models import OutboxMessage
+from events_app.registration.models import Registration
 
 bp = Blueprint("mail", __name__)
+PER_PAGE = 50
+
+
+@bp.route("/mail/")
+@role_required(UserRole.ORGANISER)
+def outbox_list():
+    """Every email with its status and last error, newest first, filterable by status and event."""
+    filters = OutboxFilterForm(request.args)
+    filters.validate()
+    event = find_event(request.args.get("event", "")) if request.args.get("event") else None
+    event_id = event.id if event else None
+    page = db.paginate(outbox.outbox_query(status=filters.status.data or None, event_id=event_id),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "mail/manage/outbox.html", page=page, filters=filters, event=event, events=all_events(),
+        counts=outbox.status_counts(event_id=event_id), status_labels=STATUS_LABELS, resend_form=ResendForm(),
+    )
+
+
+@bp.route("/mail/<int:message_id>/resend", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def resend(message_id: int):
+    """Put one failed email back in the queue."""
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if ResendForm().validate_on_submit() and outbox.requeue(message):
+        db.session.commit()
+        flash(_("Message %(id)s is queued again.", id=message_id), "success")
+    else:
+        flash(_("Only a failed message can be sent again."), "error")
+    return redirect(url_for(".outbox_list", status="failed"))
+
+
+@bp.route("/mail/resend-failed", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def resend_failed():
+    """Put every failed email (of one event, or all) back in the queue."""
+    event = find_event(request.args.get("event", "")) if request.args.get("event") else None
+    if not ResendForm().validate_on_submit():
+        flash(_("That action could not be done. Please try again."), "error")
+        return redirect(url_for(".outbox_list"))
+    count = outbox.requeue_failed(event_id=event.id if event else None)
+    db.session.commit()
+    flash(_("%(count)s failed messages are queued again.", count=count), "success")
+    return redirect(url_for(".outbox_list", event=event.slug if event else None))
+
+
+@bp.route("/mail/events/<slug>/message", methods=["GET", "POST"])
+@role_required(UserRole.ORGANISER)
+def bulk_message(slug: str):
+    """Compose a message to a filtered set of delegates, preview it, then send it through the outbox."""
+    event = find_event(slug) or abort(404)
+    form = BulkMessageForm()
+    form.countries.choices = _country_choices(event.id)
+    preview = None
+    if form.validate_on_submit():
+        audience = form.audience()
+        preview = bulk.preview(event, subject=form.subject.data, body=form.body.data, audience=audience)
+        if form.send.data and form.confirmed_count() == preview.count and preview.count > 0:
+            try:
+                count = bulk.send_bulk(event, subject=form.subject.data, body=form.body.data,
+                                       audience=audience)
+            except UnsafeHeaderError:
+                db.session.rollback()
+                form.subject.errors.append(_("The subject must be a single line."))
+            else:
+                db.session.commit()
+                flash(_("%(count)s messages are queued and will be sent shortly.", count=count), "success")
+                return redirect(url_for(".outbox_list", event=event.slug))
+        elif form.send.data:
+            flash(_("The list of recipients changed since the preview. Please check it and send again."),
+                  "warning")
+        form.confirm_count.data = str(preview.count)
+    return render_template("mail/manage/message.html", event=event, form=form, preview=preview)
+
+
+def _country_choices(event_id: int) -> list[tuple[str, str]]:
+    codes = db.session.scalars(
+        db.select(Registration.country).where(Registration.event_id == event_id).distinct()
+    ).all()
+    return sorted(((code, country_name(code)) for code in codes if code), key=lambda pair: pair[1])
