@@ -59,13 +59,17 @@ def _import_models() -> None:
 
 
 def _select_locale():
-    from flask import g
+    from flask import g, has_request_context
 
-    languages = request.args.get("lang")
+    if getattr(g, "locale", None):
+        return g.locale
+    if not has_request_context():  # commands and workers: mail sets its locale explicitly
+        return "en"
     supported = _supported_locales()
-    if languages in supported:
-        return languages
-    return getattr(g, "locale", None) or request.accept_languages.best_match(supported) or "en"
+    wanted = request.args.get("lang")
+    if wanted in supported:
+        return wanted
+    return request.accept_languages.best_match(supported) or "en"
 
 
 def _supported_locales() -> list[str]:

@@ -3,7 +3,7 @@ import sys
 from datetime import date
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from events_app.auth.services import UserError, create_user
 from events_app.choices import Status, UserRole
@@ -26,6 +26,7 @@ def register(app) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Load the demo symposium with multilingual delegates (idempotent)."""
     from events_app.demo import DEMO_ORGANISER, DEMO_PASSWORD, DEMO_SLUG, load_demo

@@ -1,0 +1,64 @@
+"""The check-in desk: scans, name search, people who are not approved, unknown codes, days."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from events_app.attendance.models import CheckIn
+from tests.conftest import submit
+
+
+def _scan(client, event, code, day=None):
+    data = {"code": code}
+    if day:
+        data["day"] = day.isoformat()
+    return submit(client, f"/checkin/{event.slug}/scan", data, page=f"/checkin/{event.slug}",
+                  follow_redirects=True).get_data(as_text=True)
+
+
+def test_unknown_code_is_said_and_nothing_is_recorded(client, db, auth, make_event):
+    event = make_event()
+    auth.login("staff")
+    assert "Unknown code" in _scan(client, event, "not-a-real-code")
+    assert db.session.scalars(select(CheckIn)).all() == []
+
+
+def test_a_pending_delegate_is_not_checked_in(client, db, auth, make_event, make_registration):
+    event = make_event(approval_required=True)
+    registration = make_registration(event, full_name="Pending Person")
+    auth.login("staff")
+    html = _scan(client, event, registration.checkin_code)
+    assert "Not checked in" in html and "Pending" in html
+    assert db.session.scalars(select(CheckIn)).all() == []
+
+
+def test_a_badge_of_another_event_is_unknown_here(client, db, auth, make_event, make_registration):
+    event, other = make_event(), make_event()
+    registration = make_registration(other)
+    auth.login("staff")
+    assert "Unknown code" in _scan(client, event, registration.checkin_code)
+
+
+def test_each_day_is_a_separate_check_in(client, db, auth, make_event, make_registration):
+    event = make_event()
+    registration = make_registration(event)
+    auth.login("staff")
+    assert "Checked in" in _scan(client, event, registration.checkin_code, event.starts_on)
+    day_two = event.starts_on + timedelta(days=1)
+    html = _scan(client, event, registration.checkin_code, day_two)
+    assert "Checked in" in html and "Already" not in html
+    assert sorted(c.day for c in db.session.scalars(select(CheckIn))) == [event.starts_on, day_two]
+
+
+def test_find_by_latin_name_and_check_in(client, db, auth, make_event, make_registration):
+    event = make_event()
+    registration = make_registration(event, full_name="อรุณี ศรีสวัสดิ์", name_latin="Arunee Srisawat")
+    auth.login("staff")
+    page = client.get(f"/checkin/{event.slug}?q=arunee").get_data(as_text=True)
+    assert "อรุณี ศรีสวัสดิ์" in page
+    response = submit(client, f"/checkin/{event.slug}/checkin", {"registration_id": str(registration.id)},
+                      page=f"/checkin/{event.slug}?q=arunee", follow_redirects=True)
+    assert "Checked in" in response.get_data(as_text=True)
+    checkin = db.session.scalar(select(CheckIn))
+    assert checkin.method == "search" and checkin.registration_id == registration.id
+    page = client.get(f"/checkin/{event.slug}?q=arunee").get_data(as_text=True)
+    assert "1 checked in" in page

@@ -1,0 +1,73 @@
+"""Organisers approve, decline and waitlist from the list; capacity is respected and the delegate is told."""
+from sqlalchemy import select
+
+from events_app.choices import Status
+from events_app.mail.models import OutboxMessage
+from tests.conftest import submit
+
+
+def _act(client, event, registration, action, reason=""):
+    return submit(client, f"/manage/events/{event.slug}/delegates/{registration.id}/status",
+                  {"action": action, "reason": reason}, page=f"/manage/events/{event.slug}/",
+                  follow_redirects=True).get_data(as_text=True)
+
+
+def test_decline_with_a_reason_is_recorded_and_sent(client, db, auth, make_event, make_registration):
+    event = make_event(approval_required=True)
+    registration = make_registration(event)
+    user = auth.login("organiser")
+    html = _act(client, event, registration, "decline", "The meeting is for government delegates only.")
+    assert "is now Declined" in html
+    db.session.refresh(registration)
+    assert registration.status == Status.DECLINED
+    change = registration.history[-1]
+    assert (change.from_status, change.to_status, change.by_user_id) == (Status.PENDING, Status.DECLINED, user.id)
+    assert change.reason == "The meeting is for government delegates only."
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
+                                 .order_by(OutboxMessage.id.desc())).first()
+    assert message.recipient == registration.email
+    assert "The meeting is for government delegates only." in message.body_text
+
+
+def test_approving_beyond_capacity_waitlists_with_a_message(client, db, auth, make_event, make_registration):
+    event = make_event(approval_required=True, capacity=1)
+    first, second = make_registration(event), make_registration(event)
+    auth.login("organiser")
+    _act(client, event, first, "approve")
+    html = _act(client, event, second, "approve")
+    assert "waiting list: no place is free" in html
+    db.session.refresh(second)
+    assert second.status == Status.WAITLISTED
+
+
+def test_approving_beyond_capacity_is_refused_when_the_event_says_so(client, db, auth, make_event, make_registration):
+    event = make_event(approval_required=True, capacity=1, waitlist_when_full=False)
+    first, second = make_registration(event), make_registration(event)
+    auth.login("organiser")
+    _act(client, event, first, "approve")
+    html = _act(client, event, second, "approve")
+    assert "The event is full." in html
+    db.session.refresh(second)
+    assert second.status == Status.PENDING
+
+
+def test_cancelling_an_approved_delegate_promotes_the_first_waitlisted(client, db, auth, make_event, make_registration):
+    event = make_event(capacity=1)
+    holder, waiting = make_registration(event), make_registration(event)
+    assert (holder.status, waiting.status) == (Status.APPROVED, Status.WAITLISTED)
+    auth.login("organiser")
+    _act(client, event, holder, "cancel")
+    db.session.refresh(waiting)
+    assert waiting.status == Status.APPROVED
+    assert waiting.history[-1].actor == "system"
+
+
+def test_the_list_searches_names_in_any_script(client, db, auth, make_event, make_registration):
+    event = make_event()
+    make_registration(event, full_name="ခင်မာဦး", name_latin="Khin Mar Oo")
+    make_registration(event, full_name="Maria Santos")
+    auth.login("organiser")
+    html = client.get(f"/manage/events/{event.slug}/?q=khin").get_data(as_text=True)
+    assert "ခင်မာဦး" in html and "Maria Santos" not in html
+    html = client.get(f"/manage/events/{event.slug}/?q=ခင်မာ").get_data(as_text=True)
+    assert "ခင်မာဦး" in html

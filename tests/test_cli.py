@@ -1,0 +1,110 @@
+"""The commands of INTERFACES.md: what they print, what they store, and one clear line on bad input."""
+import pytest
+from sqlalchemy import func, select
+
+from events_app.auth.models import User
+from events_app.choices import Status, UserRole
+from events_app.events.models import Event
+from events_app.registration.models import Registration
+
+
+@pytest.fixture()
+def cli(app, db):
+    return app.test_cli_runner(mix_stderr=False) if _supports_mix_stderr(app) else app.test_cli_runner()
+
+
+def _supports_mix_stderr(app) -> bool:
+    import inspect
+
+    from click.testing import CliRunner
+
+    return "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+
+
+def test_users_create_with_password_from_stdin(cli, db):
+    result = cli.invoke(args=["users", "create", "Org@Example.org", "--role", "organiser", "--password-stdin"],
+                        input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User))
+    assert user.email == "org@example.org" and user.role == UserRole.ORGANISER
+    assert user.check_password("a long enough password")
+    assert "a long enough password" not in user.password_hash
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["users", "create", "x@example.org", "--role", "king", "--password-stdin"], "long password 123\n", "king"),
+        (["users", "create", "x@example.org", "--role", "staff", "--password-stdin"], "short\n", "at least 10"),
+        (["users", "create", "not-an-email", "--role", "staff", "--password-stdin"], "long password 123\n",
+         "not an email"),
+    ],
+)
+def test_users_create_refuses_bad_input_in_one_line(cli, db, args, stdin, message):
+    result = cli.invoke(args=args, input=stdin)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_users_create_refuses_a_duplicate(cli, db):
+    args = ["users", "create", "x@example.org", "--role", "staff", "--password-stdin"]
+    assert cli.invoke(args=args, input="long password 123\n").exit_code == 0
+    result = cli.invoke(args=args, input="long password 123\n")
+    assert result.exit_code == 1 and "exists already" in result.output
+
+
+def test_events_create_and_list(cli, db):
+    result = cli.invoke(args=["events", "create", "bangkok-2027", "--title", "Bangkok Symposium",
+                              "--starts", "2027-03-10", "--ends", "2027-03-12", "--capacity", "120", "--approval"])
+    assert result.exit_code == 0, result.output
+    event = db.session.scalar(select(Event))
+    assert (event.slug, event.capacity, event.approval_required) == ("bangkok-2027", 120, True)
+    listing = cli.invoke(args=["events", "list"])
+    assert listing.exit_code == 0
+    assert "bangkok-2027\t2027-03-10\t2027-03-12\t120\t0\t0" in listing.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--starts", "10/03/2027", "--ends", "2027-03-12"], "not a date in the form YYYY-MM-DD"),
+        (["--starts", "2027-03-12", "--ends", "2027-03-10"], "ends before it starts"),
+        (["--starts", "2027-03-10", "--ends", "2027-03-12", "--capacity", "-5"], "-5"),
+        (["--starts", "2027-03-10", "--ends", "2027-03-12", "--timezone", "Mars/Base"], "unknown time zone"),
+    ],
+)
+def test_events_create_refuses_bad_arguments(cli, db, extra, message):
+    result = cli.invoke(args=["events", "create", "bad-event", "--title", "T", *extra])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
+def test_events_create_refuses_a_bad_slug(cli, db):
+    result = cli.invoke(args=["events", "create", "Bad Slug!", "--title", "T", "--starts", "2027-03-10",
+                              "--ends", "2027-03-10"])
+    assert result.exit_code == 1 and "slug" in result.output
+
+
+def test_demo_is_idempotent_and_multilingual(cli, db):
+    first = cli.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "26 delegates added" in first.output and "Organiser login: organiser@example.org" in first.output
+    second = cli.invoke(args=["demo"])
+    assert "0 delegates added" in second.output
+    names = set(db.session.scalars(select(Registration.full_name)))
+    assert {"សុខ ចាន់ធី", "အောင်မြင့်ထွန်း", "ອຸໄລວັນ ແສງສຸລິນ", "สมชาย ใจดี", "李明华", "Nguyễn Thị Hương"} <= names
+    statuses = set(db.session.scalars(select(Registration.status)))
+    assert {Status.APPROVED, Status.PENDING, Status.WAITLISTED} <= statuses
+    assert db.session.scalar(select(func.count(User.id))) == 2
+
+
+def test_production_refuses_to_start_without_secrets(monkeypatch):
+    from config import ProductionConfig
+    from events_app import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
+        create_app(ProductionConfig)
