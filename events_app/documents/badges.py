@@ -20,12 +20,13 @@ from events_app.documents.data import BadgeData, EventInfo
 from events_app.documents.fonts import FontSet, font_set
 from events_app.documents.layouts import Layout, draw_cut_marks, get_layout
 from events_app.documents.qr import draw_qr
-from events_app.documents.text import draw_fitted, fit_text
+from events_app.documents.text import draw_fitted, draw_line, fit_text
 
 log = logging.getLogger(__name__)
 
 INK = (0.1, 0.1, 0.1)
 GREY = (0.3, 0.3, 0.3)
+CAP_HEIGHT = 0.714  # Noto Sans capitals, per 1 pt of size
 
 
 @dataclass
@@ -75,8 +76,7 @@ class Geometry:
     portrait: bool
     title: Box
     name_zone: Box  # honorific, name and Latin name share this zone
-    org: Box
-    country: Box
+    info: Box  # organisation above country
     qr: Box
     band: Box
     scale: float
@@ -92,22 +92,21 @@ def geometry(w: float, h: float) -> Geometry:
         title = Box(pad, h - pad - 7 * mm * s, w - 2 * pad, 7 * mm * s)
         qr_size = 26 * mm * s
         qr = Box(w - pad - qr_size + 2.5 * mm * s, band.top + 1 * mm * s, qr_size, qr_size)
-        col_w = qr.x - pad
-        country = Box(pad, band.top + 2 * mm * s, col_w, 4 * mm * s)
-        org = Box(pad, country.top + 0.5 * mm * s, col_w, 10.5 * mm * s)
-        name_bottom = max(org.top, qr.top - 2 * mm * s) + 1 * mm * s
-        name_zone = Box(pad, name_bottom, w - 2 * pad, title.y - 1.5 * mm * s - name_bottom)
-        return Geometry(False, title, name_zone, org, country, qr, band, s)
+        # The QR's quiet zone (4 of 33 modules) is white margin: text may come close to it.
+        quiet = qr_size * 4 / 33
+        info = Box(pad, qr.y + quiet * 0.5, qr.x - pad, qr_size - quiet)
+        name_bottom = qr.top
+        name_zone = Box(pad, name_bottom, w - 2 * pad, title.y - 1 * mm * s - name_bottom)
+        return Geometry(False, title, name_zone, info, qr, band, s)
     s = w / (105 * mm)  # designed on 105 x 148 mm (A6), scaled by width
     pad = 5 * mm * s
     band = Box(pad, pad, w - 2 * pad, 13 * mm * s)
     qr_size = 36 * mm * s
     qr = Box((w - qr_size) / 2, band.top + 1.5 * mm * s, qr_size, qr_size)
-    country = Box(pad, qr.top + 1 * mm * s, w - 2 * pad, 5.5 * mm * s)
-    org = Box(pad, country.top + 0.5 * mm * s, w - 2 * pad, 13 * mm * s)
+    info = Box(pad, qr.top + 1 * mm * s, w - 2 * pad, 20 * mm * s)
     title = Box(pad, h - pad - 12 * mm * s, w - 2 * pad, 12 * mm * s)
-    name_zone = Box(pad, org.top + 2 * mm * s, w - 2 * pad, title.y - 3 * mm * s - org.top - 2 * mm * s)
-    return Geometry(True, title, name_zone, org, country, qr, band, s)
+    name_zone = Box(pad, info.top + 2 * mm * s, w - 2 * pad, title.y - 3 * mm * s - info.top - 2 * mm * s)
+    return Geometry(True, title, name_zone, info, qr, band, s)
 
 
 @lru_cache(maxsize=64)
@@ -157,14 +156,14 @@ def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
     hon_h = (5 if g.portrait else 3.8) * mm * s if badge.honorific else 0
     latin_h = (8 if g.portrait else 5.5) * mm * s if badge.name_latin else 0
     name_h = z.h - hon_h - latin_h
-    name = fit_text(fonts, badge.badge_name, z.w, name_h, max_size=(36 if g.portrait else 24) * s,
+    name = fit_text(fonts, badge.badge_name, z.w, name_h, max_size=(48 if g.portrait else 28) * s,
                     min_size=(18 if g.portrait else 13) * s, max_lines=3 if g.portrait else 2, bold=True)
     hon = fit_text(fonts, badge.honorific, z.w, hon_h, max_size=(12 if g.portrait else 9) * s,
                    min_size=6 * s) if hon_h else None
     latin = fit_text(fonts, badge.name_latin, z.w, latin_h, max_size=(16 if g.portrait else 12) * s,
                      min_size=7 * s, max_lines=1) if latin_h else None
     # Stack the three blocks tightly and centre the stack vertically in the zone.
-    gap = 1.2 * mm * s
+    gap = 2.2 * mm * s
     used = name.height + (hon.height + gap if hon else 0) + (latin.height + gap if latin else 0)
     top = z.top - max(0.0, z.h - used) / 2
     cx = z.x + z.w / 2
@@ -177,18 +176,22 @@ def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
         canv.setFillColorRGB(*GREY)
         draw_fitted(canv, latin, cx, top - gap, align=centre)
 
-    # Organisation and country.
-    o, c = g.org, g.country
-    ox = o.x + o.w / 2 if g.portrait else o.x
+    # Organisation above country, centred as one block in the info box.
+    i = g.info
+    ix = i.x + i.w / 2 if g.portrait else i.x
+    country_h = (5.5 if g.portrait else 4) * mm * s if badge.country else 0
+    gap = 1 * mm * s if badge.country else 0
+    org = fit_text(fonts, badge.organisation, i.w, i.h - country_h - gap,
+                   max_size=(12 if g.portrait else 9) * s, min_size=6.5 * s, max_lines=3)
+    country = fit_text(fonts, badge.country, i.w, country_h, max_size=(11 if g.portrait else 8.5) * s,
+                       min_size=6 * s, bold=True) if badge.country else None
+    used = org.height + (gap + country.height if country else 0)
+    top = i.top - max(0.0, i.h - used) / 2
     canv.setFillColorRGB(*INK)
-    org = fit_text(fonts, badge.organisation, o.w, o.h, max_size=(12 if g.portrait else 9) * s,
-                   min_size=6.5 * s, max_lines=3)
-    draw_fitted(canv, org, ox, o.top, align=align, box_height=o.h if g.portrait else None)
-    if badge.country:
+    top = draw_fitted(canv, org, ix, top, align=align)
+    if country:
         canv.setFillColorRGB(*GREY)
-        country = fit_text(fonts, badge.country, c.w, c.h, max_size=(11 if g.portrait else 8.5) * s,
-                           min_size=6 * s, bold=True)
-        draw_fitted(canv, country, ox, c.top, align=align)
+        draw_fitted(canv, country, ix, top - gap, align=align)
 
     # Exactly one QR code: the check-in code.
     draw_qr(canv, badge.checkin_code, g.qr.x, g.qr.y, g.qr.w)
@@ -200,9 +203,12 @@ def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
     canv.setFillColor(colour)
     canv.roundRect(b.x, b.y, b.w, b.h, 1.5 * mm * s, stroke=0, fill=1)
     canv.setFillColorRGB(*_text_on(colour))
-    band_text = fit_text(fonts, label.upper(), b.w - 4 * mm * s, b.h * 0.75,
+    band_text = fit_text(fonts, label.upper(), b.w - 4 * mm * s, b.h * 0.7,
                          max_size=(16 if g.portrait else 11) * s, min_size=6 * s, bold=True)
-    draw_fitted(canv, band_text, b.x + b.w / 2, b.top - b.h * 0.125, align=centre, box_height=b.h * 0.75)
+    # Centred on cap height, not ink, so every band's label sits on the same baseline.
+    for line in band_text.lines[:1]:
+        baseline = b.y + (b.h - CAP_HEIGHT * band_text.size) / 2
+        draw_line(canv, line, b.x + b.w / 2, baseline, band_text.size, align=centre)
     canv.restoreState()
 
 
@@ -216,7 +222,9 @@ def render_badges(event: EventInfo, badges: Iterable[BadgeData], out: BinaryIO, 
     title_missing = fonts.missing_scripts(event.title)
     if title_missing:
         report.note_missing(title_missing, f"(event title) {event.title}")
-    canv = Canvas(out, pagesize=lay.page_size, pageCompression=1, invariant=1)
+    # The initial font is embedded too, so no page refers to an unembedded Helvetica (preflight).
+    canv = Canvas(out, pagesize=lay.page_size, pageCompression=1, invariant=1,
+                  initialFontName=fonts.base_font(), initialFontSize=8)
     canv.setTitle(f"Badges: {event.title}")
     canv.setCreator("events_app")
     cells = lay.cells(offset_mm)

@@ -210,7 +210,7 @@ class FontSet:
                 current = s
         fonts = []
         base = None
-        for char, script in zip(text, scripts):
+        for char, script in zip(text, scripts, strict=True):
             name = self.font(script, bold)
             if name is None:
                 name = self._fallback(char, bold)

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 
@@ -24,30 +25,53 @@ LEADING = 1.12  # line pitch as a multiple of the font size for wrapped lines
 
 
 @lru_cache(maxsize=16384)
-def shape(text: str, font: str) -> tuple[str, float]:
-    """Shape one run with HarfBuzz; return the drawable string and its width per 1 pt of font size."""
+def shape(text: str, font: str) -> tuple[str, float, float, float]:
+    """Shape one run with HarfBuzz: the drawable string, its width, ink top and ink bottom per 1 pt."""
     f = pdfmetrics.getFont(font)
-    if getattr(f, "shapable", False):
-        # Shaping positions are in 1/1000 em, independent of the size passed here.
-        shaped = shapeStr(text, font, 10)
-        if isinstance(shaped, ShapedStr):
-            return shaped, sum(sd.x_advance for sd in shaped.__shapeData__) / 1000
-        text = shaped
-    return text, pdfmetrics.stringWidth(text, font, 1000) / 1000
+    face = getattr(f, "face", None)
+    if face is None:  # a standard PDF font: no shaping, nominal extents
+        return text, pdfmetrics.stringWidth(text, font, 1000) / 1000, 0.75, -0.25
+    shaped = shapeStr(text, font, 10) if getattr(f, "shapable", False) else text
+    if isinstance(shaped, ShapedStr):
+        # Shaping positions are in 1/1000 em whatever size was passed to shapeStr.
+        data = shaped.__shapeData__
+        width = sum(sd.x_advance for sd in data) / 1000
+        offsets = [sd.y_offset for sd in data]
+    else:
+        width = pdfmetrics.stringWidth(shaped, font, 1000) / 1000
+        offsets = [0] * len(shaped)
+    extents = _glyph_extents(font)
+    top, bottom = 0.0, 0.0
+    for char, dy in zip(shaped, offsets, strict=True):
+        t, b = extents(char)
+        if t != b:
+            top, bottom = max(top, t + dy), min(bottom, b + dy)
+    return shaped, width, top / 1000, bottom / 1000
 
 
 @lru_cache(maxsize=64)
-def _metrics(font: str) -> tuple[float, float]:
-    """(ascent, descent) per 1 pt of size; descent is negative."""
-    face = getattr(pdfmetrics.getFont(font), "face", None)
-    if face is None:
-        return 0.75, -0.25
-    return face.ascent / 1000, face.descent / 1000
+def _glyph_extents(font: str):
+    """A cached function: character -> (ink top, ink bottom) in 1/1000 em, from the font's glyph boxes."""
+    f = pdfmetrics.getFont(font)
+    hb_font = uharfbuzz.Font(f.hbFace)
+    face = f.face
+    scale = face._pdfScale
+    cache: dict[str, tuple[float, float]] = {}
+
+    def extents(char: str) -> tuple[float, float]:
+        found = cache.get(char)
+        if found is None:
+            gid = face.charToGlyph.get(ord(char), 0)
+            e = hb_font.get_glyph_extents(gid)
+            found = cache[char] = (scale(e.y_bearing), scale(e.y_bearing + e.height)) if e else (0.0, 0.0)
+        return found
+
+    return extents
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line of text as shaped runs, with its logical text, width and vertical extent per 1 pt."""
+    """One line of text as shaped runs, with its logical text, width and ink extent per 1 pt of size."""
 
     text: str
     runs: tuple[tuple[str, str], ...]  # (font, drawable string)
@@ -65,10 +89,9 @@ def make_line(fonts: FontSet, text: str, *, bold: bool = False) -> Line:
 def _line_from_runs(text: str, runs: tuple[Run, ...]) -> Line:
     parts, width, asc, desc = [], 0.0, 0.0, 0.0
     for run in runs:
-        drawable, w = shape(run.text, run.font)
+        drawable, w, a, d = shape(run.text, run.font)
         parts.append((run.font, drawable))
         width += w
-        a, d = _metrics(run.font)
         asc, desc = max(asc, a), min(desc, d)
     if not runs:
         asc, desc = 0.75, -0.25
@@ -111,8 +134,12 @@ def _stack_height(lines: tuple[Line, ...]) -> float:
     """Height per 1 pt of size: first line's ascent, line pitch between, last line's descent."""
     if not lines:
         return 0.0
-    pitch = max(LEADING, max(ln.ascent - ln.descent for ln in lines) * 0.9)
-    return lines[0].ascent - lines[-1].descent + pitch * (len(lines) - 1)
+    return lines[0].ascent - lines[-1].descent + _pitch(lines) * (len(lines) - 1)
+
+
+def _pitch(lines: tuple[Line, ...]) -> float:
+    """Baseline to baseline distance per 1 pt: the leading, or more when stacked marks need it."""
+    return max(LEADING, max(ln.ascent for ln in lines) - min(ln.descent for ln in lines) + 0.08)
 
 
 def _best_split(fonts: FontSet, text: str, n: int, bold: bool) -> tuple[Line, ...] | None:
@@ -187,7 +214,7 @@ def draw_line(canv, line: Line, x: float, baseline: float, size: float, *, align
         x -= line.width * size / 2
     elif align == "right":
         x -= line.width * size
-    canv.addLiteral("/Span <</ActualText %s>> BDC" % _actual_text(line.text))
+    canv.addLiteral(f"/Span <</ActualText {_actual_text(line.text)}>> BDC")
     t = canv.beginText(x, baseline)
     for font, drawable in line.runs:
         t.setFont(font, size)
@@ -204,7 +231,7 @@ def draw_fitted(canv, fitted: Fitted, x: float, top: float, *, align: str = "lef
         top -= max(0.0, box_height - fitted.height) / 2
     if not fitted.lines:
         return top
-    pitch = max(LEADING, max(ln.ascent - ln.descent for ln in fitted.lines) * 0.9) * size
+    pitch = _pitch(fitted.lines) * size
     baseline = top - fitted.lines[0].ascent * size
     for ln in fitted.lines:
         draw_line(canv, ln, x, baseline, size, align=align)

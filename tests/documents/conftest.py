@@ -1,0 +1,88 @@
+"""Fixtures for the document renderers: the 26 sample delegates as BadgeData, and poppler/zbar helpers."""
+import csv
+import hashlib
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from events_app.documents.data import BadgeData, EventInfo, badge_from_fields, legend_for
+
+SAMPLE_CSV = Path("/work/shared/data/delegates_sample.csv")
+HERE = Path(__file__).parent
+RENDERED = HERE / "rendered"
+ROLES = ["participant", "speaker", "moderator", "rapporteur", "observer", "organiser", "staff", "press",
+         "interpreter"]
+
+
+def sample_rows() -> list[dict]:
+    """The sample delegates CSV (shared/data, or the copy beside these tests)."""
+    path = SAMPLE_CSV if SAMPLE_CSV.exists() else HERE / "delegates_sample.csv"
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def checkin_code(n: int) -> str:
+    """A deterministic 22-character check-in code, shaped like the real ones."""
+    return hashlib.sha256(f"badge-{n}".encode()).hexdigest()[:22]
+
+
+def make_badges(rows=None) -> list[BadgeData]:
+    """BadgeData for the sample rows, roles cycling so every colour appears."""
+    badges = []
+    for n, row in enumerate(rows or sample_rows()):
+        row = dict(row, participant_role=ROLES[n % len(ROLES)], checkin_code=checkin_code(n))
+        badges.append(badge_from_fields(row))
+    return badges
+
+
+@pytest.fixture(scope="session")
+def sample_badges() -> list[BadgeData]:
+    return make_badges()
+
+
+@pytest.fixture(scope="session")
+def event() -> EventInfo:
+    return EventInfo(
+        title="Regional Symposium on Labour Migration in the Greater Mekong Subregion",
+        dates="3\u20135 March 2026",
+        venue="Chulalongkorn University",
+        city="Bangkok",
+        country="Thailand",
+        legend=legend_for("participant_role"),
+    )
+
+
+def nfc(text: str) -> str:
+    """NFC with whitespace collapsed: how we compare names found in a PDF."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def run(*cmd: str) -> str:
+    """Run a poppler/qpdf/zbar tool and return its stdout (fails the test on a non-zero exit)."""
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"{cmd[0]} failed: {result.stderr}"
+    return result.stdout
+
+
+def need(*tools: str) -> None:
+    """Skip when a command-line tool is missing (they are Debian packages the Makefile installs)."""
+    for tool in tools:
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed")
+
+
+def page_png(pdf: Path, page: int, dpi: int, out_base: Path) -> Path:
+    """Rasterise one page with pdftoppm and return the PNG path."""
+    run("pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
+        str(out_base))
+    return out_base.with_suffix(".png")
+
+
+def decode_qr(png: Path) -> list[str]:
+    """Every QR code zbarimg finds in an image."""
+    result = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+                            capture_output=True, text=True, check=False)
+    return [line for line in result.stdout.splitlines() if line]
