@@ -1,0 +1,109 @@
+"""`flask documents badges` and /manage/events/EVENT/badges.pdf, through the shared badge_run service."""
+import pytest
+
+from events_app.choices import ParticipantRole, Status
+from events_app.extensions import db as _db
+
+from .conftest import need, nfc, run, sample_rows
+
+
+@pytest.fixture()
+def symposium(make_event, make_registration):
+    """An event with six sample delegates: four approved (one a speaker), one pending, one cancelled."""
+    event = make_event(slug="mekong-2026", title="Mekong Symposium 2026", city="Bangkok")
+    rows = sample_rows()
+    picked = [rows[0], rows[7], rows[11], rows[19], rows[15], rows[22]]
+    regs = []
+    for row in picked:
+        fields = {k: row[k] for k in ("full_name", "name_latin", "honorific", "organisation",
+                                      "stakeholder_group", "country", "region") if row.get(k)}
+        regs.append(make_registration(event, **fields))
+    regs[1].participant_role = ParticipantRole.SPEAKER
+    regs[4].status = Status.PENDING
+    regs[5].status = Status.CANCELLED
+    _db.session.commit()
+    return event, regs
+
+
+def test_cli_prints_approved_badges_sorted_and_records_them(app, symposium, tmp_path):
+    need("pdftotext")
+    event, regs = symposium
+    out = tmp_path / "badges.pdf"
+    result = app.test_cli_runner().invoke(args=["documents", "badges", "mekong-2026", "-o", str(out),
+                                                "--layout", "a4-8up", "--cut-marks"])
+    assert result.exit_code == 0, result.output
+    assert "4 badges on 1 pages" in result.output
+    text = nfc(run("pdftotext", str(out), "-"))
+    for reg in regs[:4]:
+        assert nfc(reg.full_name) in text
+        assert reg.checkin_code not in text  # the code is only in the QR, never printed as text
+    assert nfc(regs[4].full_name) not in text and nfc(regs[5].full_name) not in text
+    # Sorted by sort_name (the Latin name): Aung, Li, Sok, Somchai.
+    positions = [text.index(nfc(r.full_name)) for r in (regs[1], regs[3], regs[0], regs[2])]
+    assert positions == sorted(positions)
+    _db.session.expire_all()
+    assert all(r.badge_printed_at is not None for r in regs[:4])
+    assert regs[4].badge_printed_at is None and regs[5].badge_printed_at is None
+
+
+def test_cli_filters_by_role_and_status(app, symposium, tmp_path):
+    need("pdftotext")
+    event, regs = symposium
+    out = tmp_path / "speakers.pdf"
+    result = app.test_cli_runner().invoke(args=["documents", "badges", "mekong-2026", "-o", str(out),
+                                                "--role", "speaker"])
+    assert result.exit_code == 0, result.output
+    assert "1 badges" in result.output
+    assert nfc(regs[1].full_name) in nfc(run("pdftotext", str(out), "-"))
+    out = tmp_path / "pending.pdf"
+    result = app.test_cli_runner().invoke(args=["documents", "badges", "mekong-2026", "-o", str(out),
+                                                "--status", "pending", "--layout", "cr80"])
+    assert result.exit_code == 0, result.output
+    assert nfc(regs[4].full_name) in nfc(run("pdftotext", str(out), "-"))
+
+
+def test_cli_unknown_event_fails_in_one_line(app, db, tmp_path):
+    out = tmp_path / "x.pdf"
+    result = app.test_cli_runner().invoke(args=["documents", "badges", "no-such-event", "-o", str(out)])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "no-such-event" in lines[0]
+    assert not out.exists()
+
+
+def test_cli_alignment_test_page(app, symposium, tmp_path):
+    need("pdftotext")
+    out = tmp_path / "align.pdf"
+    result = app.test_cli_runner().invoke(args=["documents", "badges", "mekong-2026", "-o", str(out),
+                                                "--layout", "avery-l4785", "--alignment-test",
+                                                "--offset-x", "1.5"])
+    assert result.exit_code == 0, result.output
+    assert "right +1.5 mm" in run("pdftotext", str(out), "-")
+
+
+def test_download_requires_a_workspace_role(client, auth, symposium):
+    assert client.get("/manage/events/mekong-2026/badges.pdf").status_code in (302, 401)
+    auth.login("rapporteur")
+    assert client.get("/manage/events/mekong-2026/badges.pdf").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["organiser", "staff"])
+def test_download_returns_the_pdf_as_attachment(client, auth, symposium, role, tmp_path):
+    need("pdftotext")
+    event, regs = symposium
+    auth.login(role)
+    response = client.get("/manage/events/mekong-2026/badges.pdf?layout=a6&cut_marks=1&role=speaker")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    pdf = tmp_path / "dl.pdf"
+    pdf.write_bytes(response.get_data())
+    assert nfc(regs[1].full_name) in nfc(run("pdftotext", str(pdf), "-"))
+    _db.session.expire_all()
+    assert regs[1].badge_printed_at is not None and regs[0].badge_printed_at is None
+
+
+def test_download_rejects_bad_arguments_and_unknown_events(client, auth, symposium):
+    auth.login("organiser")
+    assert client.get("/manage/events/mekong-2026/badges.pdf?layout=poster").status_code == 400
+    assert client.get("/manage/events/nope/badges.pdf").status_code == 404
