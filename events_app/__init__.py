@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 
 from config import ProductionConfig, config_from_environment
+from events_app import log_redaction
 
 
 def create_app(config_class=None) -> Flask:
@@ -22,6 +23,7 @@ def create_app(config_class=None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     logging.getLogger("events_app").setLevel(logging.INFO)
+    log_redaction.install()
     return app
 
 

@@ -1,4 +1,7 @@
 """Database set-up per dialect and the event-row lock that capacity decisions are made under."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import Flask, has_request_context, request
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
@@ -6,6 +9,8 @@ from sqlalchemy import select
 from events_app.extensions import db
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+# None: decide by the request method (commands and workers: immediate). Set per thread/task.
+_begin_immediate: ContextVar[bool | None] = ContextVar("sqlite_begin_immediate", default=None)
 
 
 def configure(app: Flask) -> None:
@@ -32,8 +37,24 @@ def _sqlite_begin(connection) -> None:
     # SQLite has no row locks: a transaction that may write takes the database's write
     # lock up front (BEGIN IMMEDIATE), so reads of counts and the writes that depend on
     # them are serialised. Page views (GET) stay deferred and never wait for writers.
-    immediate = not (has_request_context() and request.method in READ_ONLY_METHODS)
+    immediate = _begin_immediate.get()
+    if immediate is None:
+        immediate = not (has_request_context() and request.method in READ_ONLY_METHODS)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def sqlite_read_transactions():
+    """Within this block (this thread), SQLite transactions begin deferred.
+
+    For code that only reads while another thread or process writes, such as a test
+    driving a live server; anything that decides capacity must not run inside it.
+    """
+    token = _begin_immediate.set(False)
+    try:
+        yield
+    finally:
+        _begin_immediate.reset(token)
 
 
 def lock_event(event_id: int):

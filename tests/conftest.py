@@ -84,15 +84,20 @@ class Auth:
         self.client = client
         self.users = {}
 
-    def login(self, role: str | UserRole = UserRole.ORGANISER):
+    def user(self, role: str | UserRole = UserRole.ORGANISER):
+        """The test user with this role (email ROLE@test.example, password PASSWORD), made once."""
         role = UserRole(role)
         email = f"{role.value}@test.example"
         if email not in self.users:
             self.users[email] = create_user(email, password=PASSWORD, role=role)
             _db.session.commit()
-        response = submit(self.client, "/auth/login", {"email": email, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
         return self.users[email]
+
+    def login(self, role: str | UserRole = UserRole.ORGANISER):
+        user = self.user(role)
+        response = submit(self.client, "/auth/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
 
     def logout(self):
         html = self.client.get("/manage/").get_data(as_text=True)

@@ -37,6 +37,7 @@ def desk(slug: str):
         "attendance/desk.html",
         event=event,
         day=day,
+        today=event.today(),
         scan_form=ScanForm(formdata=None, day=day),
         pick_form=SearchCheckInForm(formdata=None, day=day),
         query=query,

@@ -1,0 +1,67 @@
+"""The journey in a real browser: a phone registration in Khmer script, approval, check-in at the door."""
+import pytest
+from sqlalchemy import select
+
+from events_app.registration.models import Registration
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _sign_in(page, base, email):
+    page.goto(f"{base}/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_khmer_registration_approval_and_check_in(live_server, browser, db, auth, make_event, shoot):
+    event = make_event(title="Mekong Consultation", approval_required=True, capacity=40)
+    auth.user("organiser")
+    auth.user("staff")
+
+    phone = browser.new_page(viewport=PHONE, java_script_enabled=False)  # the form needs no JavaScript
+    phone.goto(f"{live_server}/events/{event.slug}")
+    phone.click("text=Register")
+    phone.fill("#full_name", "សុខ ចាន់ធី")
+    phone.click("button[type=submit]")  # forgot the Latin name: told beside the field, input kept
+    assert "Please also write your name in Latin letters" in phone.inner_text("#name_latin-error")
+    assert phone.input_value("#full_name") == "សុខ ចាន់ធី"
+    shoot(phone, "register-errors-phone")
+    phone.fill("#name_latin", "Sok Chanthy")
+    phone.fill("#email", "sok.chanthy@example.org")
+    phone.fill("#organisation", "Cambodian Migrant Workers Association")
+    phone.select_option("#stakeholder_group", "migrant_group")
+    phone.select_option("#country", "KH")
+    phone.check("#data_consent")
+    phone.click("button[type=submit]")
+    assert "Thank you for registering" in phone.inner_text("h1")
+    shoot(phone, "confirmation-phone")
+    phone.click("text=Open my registration")
+    assert "សុខ ចាន់ធី" in phone.inner_text("main") and "Pending" in phone.inner_text("main")
+    private_url = phone.url
+
+    desk = browser.new_page(viewport=DESKTOP)
+    _sign_in(desk, live_server, "organiser@test.example")
+    desk.goto(f"{live_server}/manage/events/{event.slug}/")
+    shoot(desk, "delegates-desktop")
+    desk.click("button[value=approve]")
+    assert "is now Approved" in desk.inner_text(".flash")
+    phone.goto(private_url)
+    assert "Approved" in phone.inner_text("main")
+
+    db.session.rollback()  # end this thread's read snapshot, to see what the server wrote
+    registration = db.session.scalar(select(Registration))
+    door = browser.new_page(viewport=PHONE)
+    _sign_in(door, live_server, "staff@test.example")
+    door.goto(f"{live_server}/checkin/{event.slug}")
+    door.fill("#code", registration.checkin_code)  # a keyboard-wedge scanner types the code and Enter
+    door.press("#code", "Enter")
+    assert "Checked in" in door.inner_text(".result")
+    assert "សុខ ចាន់ធី" in door.inner_text(".result")
+    shoot(door, "checkin-phone")
+    door.fill("#code", registration.checkin_code)
+    door.press("#code", "Enter")
+    assert "Already checked in" in door.inner_text(".result")
