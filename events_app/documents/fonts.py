@@ -119,7 +119,8 @@ def register_font(path: str) -> str:
         return name
 
 
-def locate_font_files(font_dirs=(), *, system: bool = True, wanted=None) -> dict[str, tuple[str | None, str | None]]:
+def locate_font_files(font_dirs=(), *, system: bool = True,
+                      wanted=None) -> dict[str, tuple[str | None, str | None]]:
     """Map each script to its (regular, bold) font file paths found in font_dirs, then system dirs."""
     dirs = [Path(os.path.expanduser(d)) for d in font_dirs]
     if system:
@@ -161,9 +162,9 @@ class FontSet:
         if pair is None:
             # A script beyond the region's (Arabic, Devanagari...): Noto names it NotoSans<Script>.
             stem = "NotoSans" + script.replace(" ", "")
-            pair = self.files[script] = locate_font_files(
-                self.font_dirs, system=self.system, wanted={script: ((stem + "-Regular.ttf",), (stem + "-Bold.ttf",))}
-            )[script]
+            wanted = {script: ((stem + "-Regular.ttf",), (stem + "-Bold.ttf",))}
+            pair = self.files[script] = locate_font_files(self.font_dirs, system=self.system,
+                                                          wanted=wanted)[script]
         if not pair or not pair[0]:
             return None
         return register_font(pair[1] if bold else pair[0])

@@ -32,17 +32,16 @@ def qr_operators(matrix, x: float, y: float, size: float, *, quiet_zone: int = Q
     """PDF path operators filling the dark modules of matrix in a size x size square at (x, y)."""
     n = len(matrix)
     m = size / (n + 2 * quiet_zone)
-    x0 = x + quiet_zone * m
-    top = y + (n + quiet_zone) * m
-    h = m * (1 + _SEAM)
-    ops = []
+    # One transform to module units, then small integers: cheaper to format and to parse.
+    ops = [f"q {m:.4f} 0 0 {m:.4f} {x + quiet_zone * m:.3f} {y + quiet_zone * m:.3f} cm"]
     append = ops.append
+    h = f"{1 + _SEAM:g} re"
     for r, row in enumerate(matrix):
-        ry = top - (r + 1) * m
+        ry = n - 1 - r
         for match in _DARK_RUN.finditer(bytes(row)):
             start, end = match.span()
-            append(f"{x0 + start * m:.3f} {ry:.3f} {(end - start) * m:.3f} {h:.3f} re")
-    append("f")
+            append(f"{start} {ry} {end - start} {h}")
+    append("f Q")
     return "\n".join(ops)
 
 

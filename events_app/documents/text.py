@@ -127,7 +127,8 @@ def _break_points(text: str) -> list[int]:
 
 
 def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0002ffff"
+    return ("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+            or "\U00020000" <= char <= "\U0002ffff")
 
 
 def _stack_height(lines: tuple[Line, ...]) -> float:
@@ -198,7 +199,7 @@ def _fit_cached(fonts: FontSet, text: str, width: float, height: float, max_size
 
 def fit_text(fonts: FontSet, text: str, width: float, height: float, *, max_size: float,
              min_size: float, max_lines: int = 1, bold: bool = False) -> Fitted:
-    """Fit text into width x height (points): largest size up to max_size; below min_size wrap, then shrink."""
+    """Fit text in width x height points: largest size up to max_size; below min_size wrap, then shrink."""
     return _fit_cached(fonts, text, round(width, 3), round(height, 3), max_size, min_size, max_lines, bold)
 
 

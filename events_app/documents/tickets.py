@@ -39,8 +39,8 @@ def render_ticket(event: EventInfo, badge: BadgeData, *, page: str = "a4", font_
               min_size=None) -> float:
         if not text:
             return top
-        fitted = fit_text(fonts, text, inner, height, max_size=size * s, min_size=(min_size or size * 0.6) * s,
-                          max_lines=lines, bold=bold)
+        fitted = fit_text(fonts, text, inner, height, max_size=size * s,
+                          min_size=(min_size or size * 0.6) * s, max_lines=lines, bold=bold)
         canv.setFillColorRGB(*colour)
         return draw_fitted(canv, fitted, centre, top, align="centre") - 3 * mm * s
 

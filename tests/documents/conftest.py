@@ -10,17 +10,17 @@ import pytest
 
 from events_app.documents.data import BadgeData, EventInfo, badge_from_fields, legend_for
 
-SAMPLE_CSV = Path("/work/shared/data/delegates_sample.csv")
 HERE = Path(__file__).parent
+# A copy of shared/data/delegates_sample.csv, so the suite runs wherever the repository is cloned.
+SAMPLE_CSV = HERE / "delegates_sample.csv"
 RENDERED = HERE / "rendered"
 ROLES = ["participant", "speaker", "moderator", "rapporteur", "observer", "organiser", "staff", "press",
          "interpreter"]
 
 
 def sample_rows() -> list[dict]:
-    """The sample delegates CSV (shared/data, or the copy beside these tests)."""
-    path = SAMPLE_CSV if SAMPLE_CSV.exists() else HERE / "delegates_sample.csv"
-    with path.open(encoding="utf-8-sig", newline="") as f:
+    """The 26 sample delegates."""
+    with SAMPLE_CSV.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 

@@ -100,7 +100,8 @@ def test_markup_characters_print_as_themselves(event, tmp_path):
 LONG_NAME = ("Maria Fernanda de los Ángeles Guadalupe Rodríguez-Villanueva Sánchez de Bustamante "
              "y Ortega Montenegro")
 LONG_ORG = ("International Confederation of Associations for the Protection of the Rights of Migrant "
-            "Workers, Domestic Workers, Fishers and Members of Their Families in the Greater Mekong Subregion")
+            "Workers, Domestic Workers, Fishers and Members of Their Families in the Greater Mekong "
+            "Subregion")
 
 
 def _words(pdf: Path) -> list[tuple[float, float, float, float, str]]:

@@ -1,0 +1,159 @@
+"""Badge benchmark: the app's renderer against the plain-reportlab baseline, 1,000 and 10,000 badges.
+
+Each measurement runs in its own subprocess (clean caches, honest peak memory from ru_maxrss) and
+times only the render (imports and data generation excluded; font loading included in both).
+Prints the app/baseline time ratio, linearity (10k time / 1k time / 10) and memory, and with
+--results writes them, with the machine, to bench/RESULTS.md.
+
+    .venv/bin/python bench/bench_badges.py [--sizes 1000 10000] [--results bench/RESULTS.md]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def measure_one(impl: str, n: int) -> dict:
+    """Render n badges with impl ('app' or 'baseline') in this process; return time and memory."""
+    import workload
+
+    if impl == "app":
+        from events_app.documents.badges import render_badges
+
+        def render(badges, out):
+            return render_badges(workload.EVENT, badges, out, layout="a4-8up").pages
+    else:
+        import baseline_badges
+
+        def render(badges, out):
+            return baseline_badges.render(workload.EVENT, badges, out)
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
+        rss_before = _rss_kb()
+        start = time.perf_counter()
+        pages = render(workload.badges(n), out)  # the workload is a generator: generated as drawn
+        seconds = time.perf_counter() - start
+        out.flush()
+        size = os.path.getsize(out.name)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"impl": impl, "n": n, "seconds": seconds, "pages": pages, "bytes": size,
+            "peak_rss_mb": peak / 1024, "growth_mb": (peak - rss_before) / 1024}
+
+
+def run_subprocess(impl: str, n: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--one", impl, str(n)], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    import reportlab
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import _rl_accel  # noqa: F401
+        accel = "yes (rl_accel)"
+    except ImportError:
+        accel = "no"
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "reportlab": reportlab.Version, "c_accelerator": accel}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat-small", type=int, default=3, help="best of N for runs under 5,000")
+    parser.add_argument("--results", type=Path, help="write a Markdown report here")
+    parser.add_argument("--one", nargs=2, metavar=("IMPL", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_one(args.one[0], int(args.one[1]))))
+        return
+
+    results: dict[tuple[str, int], dict] = {}
+    for n in args.sizes:
+        for impl in ("baseline", "app"):
+            runs = [run_subprocess(impl, n) for _ in range(args.repeat_small if n < 5000 else 1)]
+            best = min(runs, key=lambda r: r["seconds"])
+            results[(impl, n)] = best
+            print(f"{impl:8} {n:>6} badges: {best['seconds']:7.2f} s  {best['pages']:>5} pages  "
+                  f"{best['bytes'] / 1e6:6.1f} MB pdf  peak RSS {best['peak_rss_mb']:6.1f} MB "
+                  f"(+{best['growth_mb']:.1f} MB while rendering)", flush=True)
+
+    lines = []
+    for n in args.sizes:
+        a, b = results[("app", n)], results[("baseline", n)]
+        lines.append(f"{n:>6} badges: app {a['seconds']:.2f} s, baseline {b['seconds']:.2f} s, "
+                     f"ratio app/baseline {a['seconds'] / b['seconds']:.2f}x "
+                     f"({a['seconds'] / n * 1000:.2f} vs {b['seconds'] / n * 1000:.2f} ms a badge)")
+    small, large = min(args.sizes), max(args.sizes)
+    if small != large:
+        for impl in ("app", "baseline"):
+            t_small, t_large = results[(impl, small)]["seconds"], results[(impl, large)]["seconds"]
+            per_badge = t_large / large / (t_small / small)
+            lines.append(f"linearity {impl}: {large}/{small} time = {t_large / t_small:.2f} "
+                         f"(linear = {large / small:.0f}); "
+                         f"time a badge at {large} = {per_badge:.2f}x at {small}")
+    for line in lines:
+        print(line)
+    if args.results:
+        write_results(args.results, results, lines, args.sizes)
+
+
+def write_results(path: Path, results, summary, sizes) -> None:
+    m = machine()
+    rows = "\n".join(
+        f"| {impl} | {n:,} | {r['seconds']:.2f} | {r['seconds'] / n * 1000:.2f} | {r['pages']} | "
+        f"{r['bytes'] / 1e6:.1f} | {r['peak_rss_mb']:.0f} | {r['growth_mb']:.0f} |"
+        for (impl, n), r in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    )
+    path.write_text(f"""# Benchmark results
+
+Written by `bench/bench_badges.py --results bench/RESULTS.md` (one run; compare ratios, not seconds).
+
+Machine: {m['nproc']} cores, {m['cpu']}; Python {m['python']}; reportlab {m['reportlab']};
+C accelerator: {m['c_accelerator']}.
+
+## Badges (A4 8-up, mixed scripts, unique names, one QR each)
+
+App = `events_app.documents.badges.render_badges`; baseline = `bench/baseline_badges.py`, the same
+content drawn the fastest plain way (fonts registered once, shapeStr, fixed sizes, segno fixed mask,
+one QR path). Each run is a fresh subprocess; runs under 5,000 badges are the best of 3.
+
+| renderer | badges | seconds | ms a badge | pages | PDF MB | peak RSS MB | RSS growth MB |
+|---|---|---|---|---|---|---|---|
+{rows}
+
+""" + "\n".join(f"- {line.strip()}" for line in summary) + "\n")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
