@@ -157,9 +157,10 @@ def lost_link(registration):
 link_resent = lost_link  # the name the registration services already call
 
 
-def reminder(registration, *, days: int):
-    """A reminder `days` before the event; queued at most once per registration and `days`."""
-    return _queue_for(registration, REMINDER_KIND, N_("Reminder: %(event)s is coming soon"), days=days,
+def reminder(registration, *, days: int, starts_in: int | None = None):
+    """The `days`-before reminder (the event starts in `starts_in` days); once per registration and `days`."""
+    return _queue_for(registration, REMINDER_KIND, N_("Reminder: %(event)s is coming soon"),
+                      starts_in=days if starts_in is None else starts_in,
                       dedupe_key=reminder_key(registration.id, days))
 
 

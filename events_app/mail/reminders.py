@@ -36,11 +36,11 @@ def queue_due_reminders(*, days: int, now: datetime | None = None) -> int:
     for event in events:
         until = (event.starts_on - event.today(now)).days
         if 0 < until <= days:
-            queued += _queue_for_event(event, days=days)
+            queued += _queue_for_event(event, days=days, starts_in=until)
     return queued
 
 
-def _queue_for_event(event: Event, *, days: int) -> int:
+def _queue_for_event(event: Event, *, days: int, starts_in: int) -> int:
     prefix = f"reminder:{days}:"
     already = set(db.session.scalars(
         select(OutboxMessage.dedupe_key).where(OutboxMessage.event_id == event.id,
@@ -56,7 +56,7 @@ def _queue_for_event(event: Event, *, days: int) -> int:
             continue
         try:
             with db.session.begin_nested():  # another run got there first: skip, keep the rest
-                messages.reminder(registration, days=days)
+                messages.reminder(registration, days=days, starts_in=starts_in)
         except IntegrityError:
             continue
         queued += 1

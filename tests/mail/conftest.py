@@ -157,14 +157,20 @@ def silent_server(mail_settings):
     listener.close()
 
 
-def wait_until(condition, timeout: float = 5.0) -> bool:
+def poll_until(condition, timeout: float = 5.0) -> bool:
     """Poll `condition` until it is true or the timeout passes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
         time.sleep(0.02)
-    return condition()
+    return bool(condition())
+
+
+@pytest.fixture()
+def wait_until():
+    """poll_until(condition, timeout): wait for something another thread does."""
+    return poll_until
 
 
 def delegate(n: int, **overrides) -> dict:

@@ -25,8 +25,8 @@ def outbox(db, **where):
     return rows
 
 
-def test_registration_email_arrives_with_recipient_subject_language_and_private_link(db, smtp_server, symposium,
-                                                                                     register):
+def test_registration_email_arrives_with_recipient_subject_language_and_private_link(
+        db, smtp_server, symposium, register):
     registration = register(symposium, full_name="ສົມພອນ ວົງສາ", name_latin="Somphone Vongsa",
                             email="somphone@example.la", locale="lo")
 
@@ -96,7 +96,8 @@ def test_mail_queued_while_the_server_is_down_all_arrives_once_it_is_back(db, st
     later = deliver_due(now=utcnow() + timedelta(hours=1))
 
     assert len(later.sent) == 5
-    assert sorted(r.rcpt_tos[0] for r in stopped_smtp_server.received) == [f"p{i}@example.org" for i in range(5)]
+    received = sorted(r.rcpt_tos[0] for r in stopped_smtp_server.received)
+    assert received == [f"p{i}@example.org" for i in range(5)]
     assert {r.status for r in outbox(db)} == {SENT}
     assert deliver_due(now=utcnow() + timedelta(days=1)).claimed == []
     assert len(stopped_smtp_server.received) == 5
@@ -156,7 +157,8 @@ def test_a_5xx_reply_marks_the_message_failed_with_the_reason(db, smtp_server, s
     assert len(report.failed) == 1 and len(report.sent) == 1
 
 
-def test_a_server_that_never_answers_times_out_within_mail_timeout(db, silent_server, symposium, register, app):
+def test_a_server_that_never_answers_times_out_within_mail_timeout(db, silent_server, symposium, register,
+                                                                   app):
     register(symposium, email="a@example.org")
     register(symposium, email="b@example.org")
 
@@ -172,7 +174,8 @@ def test_a_server_that_never_answers_times_out_within_mail_timeout(db, silent_se
         assert row.last_error == "timed out after 1s waiting for the mail server"
 
 
-def test_a_message_whose_worker_died_mid_send_is_reclaimed_after_its_lease(db, smtp_server, symposium, register):
+def test_a_message_whose_worker_died_mid_send_is_reclaimed_after_its_lease(db, smtp_server, symposium,
+                                                                           register):
     register(symposium, email="orphan@example.org")
     register(symposium, email="busy@example.org")
     rows = {r.recipient: r for r in outbox(db)}
