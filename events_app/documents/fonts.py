@@ -103,6 +103,7 @@ _registered: dict[str, str] = {}  # font file path -> reportlab font name
 
 def register_font(path: str) -> str:
     """Register a TrueType file with reportlab once per process and return its font name."""
+    path = os.path.realpath(path)  # the same file through a symlink is the same font
     name = _registered.get(path)
     if name:
         return name
