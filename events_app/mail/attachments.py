@@ -79,7 +79,8 @@ def _build_ticket(spec: dict) -> BuiltAttachment | None:
         log.warning("ticket renderer unavailable; outbox ticket for registration %s skipped", registration.id)
         return None
     try:
-        data = tickets.render_ticket(*_ticket_arguments(registration))
+        data = tickets.render_ticket(*_ticket_arguments(registration),
+                                     font_dirs=current_app.config.get("FONT_DIRS", []))
     except Exception as error:  # a font or renderer problem: retry later, never lose the email
         raise AttachmentError(f"ticket could not be rendered ({type(error).__name__})") from error
     return BuiltAttachment(f"ticket-{registration.event.slug}.pdf", "application/pdf", data)

@@ -61,9 +61,11 @@ class Report:
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)
+    released: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.sent)} sent, {len(self.retrying)} to retry, {len(self.failed)} failed"
+                + (f", {len(self.released)} left for the next pass" if self.released else "")
                 + (f", {len(self.lost)} lease lost" if self.lost else ""))
 
 
@@ -119,7 +121,7 @@ def deliver_due(*, limit: int | None = None, now: datetime | None = None,
     limit = limit or int(setting("MAIL_BATCH_SIZE"))
     while True:
         batch = deliver_batch(limit=limit, now=now, only_ids=only_ids, skip_ids=frozenset(report.claimed))
-        for name in ("claimed", "sent", "retrying", "failed", "lost"):
+        for name in ("claimed", "sent", "retrying", "failed", "lost", "released"):
             getattr(report, name).extend(getattr(batch, name))
         if len(batch.claimed) < limit:
             return report
@@ -141,10 +143,16 @@ def deliver_batch(*, limit: int, now: datetime | None = None, only_ids: list[int
     timeout = float(current_app.config.get("MAIL_TIMEOUT") or 10)
     connection = TimeoutConnection(current_app.config)
     unreachable: Failure | None = None
+    # One SMTP conversation is a handful of operations, each bounded by the timeout. Stop
+    # starting new ones well before the lease ends: another worker may claim the rest then.
+    margin = timedelta(seconds=min(8 * timeout, lease_length().total_seconds() / 2))
     try:
         for envelope in envelopes:
             if unreachable is not None:  # do not wait out one timeout per message
                 _record_failure(envelope.id, unreachable, lease_until, now, report)
+                continue
+            if utcnow() > lease_until - margin:
+                _release(envelope.id, lease_until, report)
                 continue
             try:
                 message = build_message(envelope)
@@ -203,6 +211,16 @@ def _record_sent(message_id: int, lease_until: datetime, report: Report) -> None
     else:
         report.lost.append(message_id)
         log.warning("outbox %s sent but its lease had been lost", message_id)
+
+
+def _release(message_id: int, lease_until: datetime, report: Report) -> None:
+    """Give an untried message back to the queue (its lease is running out), not counting the attempt."""
+    if _finish(message_id, lease_until, status=QUEUED, attempts=OutboxMessage.attempts - 1,
+               next_attempt_at=utcnow()):
+        report.released.append(message_id)
+        log.info("outbox %s released untried: the batch's lease is running out", message_id)
+    else:
+        report.lost.append(message_id)
 
 
 def _record_failure(message_id: int, failure: Failure, lease_until: datetime, now: datetime,

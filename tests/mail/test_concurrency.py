@@ -100,3 +100,24 @@ def test_sending_right_after_commit_does_not_duplicate_the_workers_delivery(app,
 
     assert wait_until(recorded_as_sent, timeout=5)
     assert len(smtp_server.to("eager@example.org")) == 1
+
+
+def test_a_slow_server_never_outlasts_the_lease_so_nobody_can_send_twice(app, db, smtp_server, symposium,
+                                                                         register, mail_settings):
+    mail_settings.update(MAIL_LEASE_SECONDS=2, MAIL_TIMEOUT=1)
+    for i in range(5):
+        register(symposium, email=f"slow{i}@example.org")
+    smtp_server.handler.delay = 0.6  # each message takes 0.6 s; the batch would need 3 s
+
+    first = deliver_due(limit=5)
+
+    assert 1 <= len(first.sent) < 5 and first.released, first.summary()
+    assert not first.lost
+    db.session.rollback()
+    released = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(first.released))).all()
+    assert all(m.status == "queued" and m.attempts == 0 for m in released), "untried: no attempt counted"
+    db.session.rollback()
+    while len(smtp_server.received) < 5:
+        assert deliver_due(limit=5).claimed, "the rest goes out in later passes"
+    delivered = Counter(r.rcpt_tos[0] for r in smtp_server.received)
+    assert delivered == {f"slow{i}@example.org": 1 for i in range(5)}
