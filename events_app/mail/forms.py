@@ -22,6 +22,7 @@ class OutboxFilterForm(FlaskForm):
 
     status = SelectField(_l("Status"), choices=[("", _l("All"))] + [(s, STATUS_LABELS[s]) for s in STATUSES],
                          validators=[Optional()])
+    event = StringField(_l("Event"), validators=[Optional(), Length(max=64)])
 
 
 class ResendForm(FlaskForm):

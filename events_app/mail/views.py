@@ -23,7 +23,7 @@ def outbox_list():
     """Every email with its status and last error, newest first, filterable by status and event."""
     filters = OutboxFilterForm(request.args)
     filters.validate()
-    event = find_event(request.args.get("event", "")) if request.args.get("event") else None
+    event = _event_from(filters)
     event_id = event.id if event else None
     page = db.paginate(outbox.outbox_query(status=filters.status.data or None, event_id=event_id),
                        per_page=PER_PAGE, error_out=False)
@@ -50,7 +50,7 @@ def resend(message_id: int):
 @role_required(UserRole.ORGANISER)
 def resend_failed():
     """Put every failed email (of one event, or all) back in the queue."""
-    event = find_event(request.args.get("event", "")) if request.args.get("event") else None
+    event = _event_from(OutboxFilterForm(request.args))
     if not ResendForm().validate_on_submit():
         flash(_("That action could not be done. Please try again."), "error")
         return redirect(url_for(".outbox_list"))
@@ -87,6 +87,14 @@ def bulk_message(slug: str):
                   "warning")
         form.confirm_count.data = str(preview.count)
     return render_template("mail/manage/message.html", event=event, form=form, preview=preview)
+
+
+def _event_from(filters: OutboxFilterForm):
+    """The event named by the filter's slug (404 when there is no such event), or None for all."""
+    slug = (filters.event.data or "").strip()
+    if not slug:
+        return None
+    return find_event(slug) or abort(404)
 
 
 def _country_choices(event_id: int) -> list[tuple[str, str]]:

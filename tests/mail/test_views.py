@@ -144,3 +144,17 @@ def test_bulk_form_refuses_header_injection_and_unknown_placeholders(db, client,
         assert response.status_code == 302
         assert [m.body_text.splitlines()[0] for m in queued] == ["Hi {event.__class__}"]
         assert queued[0].status in (QUEUED, SENT)
+
+
+def test_the_outbox_of_one_event_shows_only_its_mail_and_links_to_the_bulk_form(db, client, auth, make_event,
+                                                                                register):
+    hanoi, vientiane = make_event(slug="hanoi-meeting"), make_event(slug="vientiane-meeting")
+    register(hanoi, email="hanoi@example.org")
+    register(vientiane, email="vientiane@example.org")
+    auth.login("organiser")
+
+    page = client.get("/manage/mail/?event=hanoi-meeting").get_data(as_text=True)
+
+    assert "hanoi@example.org" in page and "vientiane@example.org" not in page
+    assert 'href="/manage/mail/events/hanoi-meeting/message"' in page
+    assert client.get("/manage/mail/?event=no-such-event").status_code == 404
