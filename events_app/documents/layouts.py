@@ -168,13 +168,21 @@ def draw_alignment_sheet(canv, layout: Layout, offset_mm: tuple[float, float] = 
         "if outlines sit left of/above the sheet's, add the gap in mm to --offset-x/--offset-y.",
     ]
     size = 7 if layout.page[0] > 120 else 4.5
-    box_w = max(canv.stringWidth(line, font, size) for line in lines) + 8
-    box_h = len(lines) * size * 1.3 + 6
-    canv.setFillColorRGB(1, 1, 1)
-    canv.rect((page_w - box_w) / 2, (page_h - box_h) / 2 + size * 4, box_w, box_h, stroke=1, fill=1)
+    bottom_margin = min(y for _, y, _, _ in layout.cells(offset_mm))
+    in_margin = (bottom_margin - 2 * mm) / (len(lines) * 1.3 + 1)
+    if in_margin >= 5:  # label sheets: the instructions fit below the last row
+        size = min(size, in_margin)
+    box_w = max(canv.stringWidth(line, font, size) for line in lines) + 3 * size
+    box_h = len(lines) * size * 1.3 + size
+    if in_margin >= 5:
+        box_y = (bottom_margin - box_h) / 2
+    else:  # butted sheets: in a white box mid-page
+        box_y = (page_h - box_h) / 2 + size * 4
+        canv.setFillColorRGB(1, 1, 1)
+        canv.rect((page_w - box_w) / 2, box_y, box_w, box_h, stroke=1, fill=1)
     canv.setFillColorRGB(0, 0, 0)
     canv.setFont(font, size)
-    y = (page_h + box_h) / 2 + size * 4 - 3 - size
+    y = box_y + box_h - size * 0.5 - size
     for line in lines:
         canv.drawCentredString(page_w / 2, y, line)
         y -= size * 1.3

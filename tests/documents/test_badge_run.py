@@ -4,7 +4,7 @@ import pytest
 from events_app.choices import ParticipantRole, Status
 from events_app.extensions import db as _db
 
-from .conftest import need, nfc, run, sample_rows
+from .conftest import RENDERED, need, nfc, page_png, run, sample_rows
 
 
 @pytest.fixture()
@@ -79,6 +79,7 @@ def test_cli_alignment_test_page(app, symposium, tmp_path):
                                                 "--offset-x", "1.5"])
     assert result.exit_code == 0, result.output
     assert "right +1.5 mm" in run("pdftotext", str(out), "-")
+    page_png(out, 1, 60, RENDERED / "alignment-avery-l4785")
 
 
 def test_download_requires_a_workspace_role(client, auth, symposium):

@@ -124,6 +124,8 @@ def test_long_name_and_organisation_stay_inside_the_badge(event, tmp_path, layou
         render_badges(event, badges, f, layout=layout)
     lay = get_layout(layout)
     page_h = lay.page_size[1]
+    if layout in ("a4-8up", "cr80"):
+        page_png(path, 1, 110 if layout == "a4-8up" else 220, RENDERED / f"long-names-{layout}")
     words = _words(path)
     text = nfc(" ".join(w[4] for w in words))
     # Wrapped (after spaces or hyphens) or shrunk, but printed in full.
