@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
 from events_app.documents.data import BadgeData, EventInfo
@@ -251,4 +252,23 @@ def _finish_page(canv, lay: Layout, cut_marks: bool, offset_mm, report: RenderRe
     if cut_marks:
         draw_cut_marks(canv, lay, offset_mm)
     canv.showPage()
+    _seal_page(canv)
     report.pages += 1
+
+
+def _seal_page(canv) -> None:
+    """Compress the page just finished, so a long run holds kilobytes per page rather than its raw code.
+
+    reportlab keeps every page's content as text until save() and compresses it only then; a stream
+    that already carries its Filter is written as it is (pdfdoc.PDFStream.format).
+    """
+    try:
+        page = canv._doc.Pages.pages[-1]
+    except (AttributeError, IndexError):  # another reportlab: keep its default behaviour
+        return
+    stream = getattr(page, "stream", None)
+    if not stream or getattr(page, "Contents", None):
+        return
+    page.Contents = PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
+                              PDFZCompress.encode(stream))
+    page.stream = None

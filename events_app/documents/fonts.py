@@ -230,7 +230,7 @@ class FontSet:
                     runs.append(Run(text[start:i], fonts[start], scripts[start]))
                 start = i
         result = tuple(runs)
-        if len(self._cache) > 20000:  # names are mostly unique: keep the cache bounded
+        if len(self._cache) > 4096:  # names are mostly unique: keep the cache bounded
             self._cache.clear()
         self._cache[key] = result
         return result

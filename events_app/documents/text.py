@@ -24,7 +24,7 @@ from events_app.documents.fonts import FontSet, Run
 LEADING = 1.12  # line pitch as a multiple of the font size for wrapped lines
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def shape(text: str, font: str) -> tuple[str, float, float, float]:
     """Shape one run with HarfBuzz: the drawable string, its width, ink top and ink bottom per 1 pt."""
     f = pdfmetrics.getFont(font)
@@ -177,7 +177,7 @@ def _best_split(fonts: FontSet, text: str, n: int, bold: bool) -> tuple[Line, ..
     return found[1] if found else None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _fit_cached(fonts: FontSet, text: str, width: float, height: float, max_size: float,
                 min_size: float, max_lines: int, bold: bool) -> Fitted:
     text = " ".join(text.split())  # collapse runs of whitespace and newlines
