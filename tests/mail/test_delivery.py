@@ -225,3 +225,22 @@ def test_lost_link_email_is_sent_to_someone_registering_twice(db, smtp_server, s
                         "Your registration for Regional Symposium on Labour Migration"]
     assert all(first.token in r.text for r in smtp_server.received)
     assert messages.link_resent is messages.lost_link
+
+
+def test_registering_through_the_form_while_mail_is_down_succeeds_and_the_email_follows(
+        db, client, stopped_smtp_server, symposium):
+    from tests.conftest import submit
+
+    response = submit(client, f"/events/{symposium.slug}/register", {
+        "full_name": "Nguyễn Văn An", "name_latin": "Nguyen Van An", "email": "an@example.vn",
+        "organisation": "Vietnam Women's Union", "stakeholder_group": "ngo", "country": "VN",
+        "data_consent": "y"})
+    assert response.status_code == 302 and "/r/" in response.headers["Location"]
+    token = response.headers["Location"].split("/r/")[1].split("/")[0].split("?")[0]
+    assert deliver_due().sent == []
+
+    stopped_smtp_server.start()
+    deliver_due(now=utcnow() + timedelta(hours=1))
+
+    [received] = stopped_smtp_server.to("an@example.vn")
+    assert f"http://events.test/r/{token}\n" in received.text.replace("\r\n", "\n")
