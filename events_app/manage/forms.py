@@ -1,7 +1,7 @@
 """Forms of the organisers' workspace."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from events_app.choices import Status
@@ -25,3 +25,28 @@ class DelegateFilterForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"), choices=[("", _l("All"))] + Status.choices(), validators=[Optional()])
+
+
+class BulkActionForm(FlaskForm):
+    """The same status change for the delegates ticked in the list."""
+
+    ids = SelectMultipleField(coerce=int, validate_choice=False,
+                              validators=[DataRequired(_l("Tick at least one delegate."))])
+    action = SelectField(_l("Action"), choices=[("approve", _l("Approve")), ("waitlist", _l("Waitlist")),
+                                                ("decline", _l("Decline")), ("cancel", _l("Cancel"))],
+                         validators=[AnyOf(list(ACTIONS))])
+    reason = TextAreaField(_l("Reason (sent to the delegates)"), validators=[Optional(), Length(max=2000)])
+
+
+class InviteForm(FlaskForm):
+    """Invitees, one a line: an email, 'email, name' or 'Name <email>'."""
+
+    invitees = TextAreaField(_l("Invitees, one per line"),
+                             description=_l("An email address, optionally followed by a comma and the name."),
+                             validators=[DataRequired(_l("Enter at least one email address.")), Length(max=200_000)])
+
+
+class OpenCodeForm(FlaskForm):
+    """A single-use code that is not bound to an email address."""
+
+    note = StringField(_l("Note (who it is for)"), validators=[Optional(), Length(max=200)])

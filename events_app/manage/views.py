@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from events_app.auth.decorators import role_required
@@ -9,8 +10,9 @@ from events_app.choices import UserRole
 from events_app.events.services import all_events, find_event
 from events_app.extensions import db
 from events_app.manage import services
-from events_app.manage.forms import ACTIONS, DelegateFilterForm, StatusActionForm
+from events_app.manage.forms import ACTIONS, BulkActionForm, DelegateFilterForm, StatusActionForm
 from events_app.registration import lifecycle
+from events_app.registration import services as registration_services
 from events_app.registration.capacity import places_left, status_counts
 from events_app.registration.models import Registration
 
@@ -43,6 +45,8 @@ def delegates(slug: str):
         counts=status_counts(event.id),
         places_left=places_left(event),
         action_form=StatusActionForm(),
+        bulk_form=BulkActionForm(),
+        duplicate_count=len(services.likely_duplicates(event.id)),
     )
 
 
@@ -52,7 +56,8 @@ def delegate(slug: str, registration_id: int):
     """One delegate's details and status history."""
     event, registration = _load(slug, registration_id)
     return render_template(
-        "manage/delegate.html", event=event, registration=registration, action_form=StatusActionForm()
+        "manage/delegate.html", event=event, registration=registration, action_form=StatusActionForm(),
+        token_form=FlaskForm(),
     )
 
 
@@ -82,6 +87,52 @@ def change_status(slug: str, registration_id: int):
                     else url_for(".delegates", slug=event.slug))
 
 
+@bp.route("/events/<slug>/bulk", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def bulk_status(slug: str):
+    """One status change for every ticked delegate; each is decided on its own (capacity, rules)."""
+    event = find_event(slug) or abort(404)
+    form = BulkActionForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for(".delegates", slug=slug))
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.id.in_(form.ids.data))
+        .order_by(Registration.sort_name)
+    ).all()
+    result = lifecycle.change_many(registrations, ACTIONS[form.action.data], by_user=current_user,
+                                   reason=form.reason.data or "")
+    db.session.commit()
+    flash(_("%(n)s delegates changed.", n=len(result.changed)), "success")
+    if result.waitlisted_instead:
+        flash(_("%(n)s put on the waiting list: no place was free.", n=len(result.waitlisted_instead)), "warning")
+    for registration, why in result.refused:
+        flash(f"{registration.full_name}: {why}", "error")
+    return redirect(url_for(".delegates", slug=slug))
+
+
+@bp.route("/events/<slug>/delegates/<int:registration_id>/token", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def regenerate_token(slug: str, registration_id: int):
+    """A new private link for the delegate (the old one stops working); the new one is emailed."""
+    event, registration = _load(slug, registration_id)
+    if FlaskForm().validate_on_submit():
+        registration_services.regenerate_token(registration)
+        db.session.commit()
+        flash(_("A new private link was emailed to %(email)s. The old link no longer works.",
+                email=registration.email), "success")
+    return redirect(url_for(".delegate", slug=slug, registration_id=registration_id))
+
+
+@bp.route("/events/<slug>/duplicates")
+@role_required(*WORKSPACE_ROLES)
+def duplicates(slug: str):
+    """Registrations that may be the same person under different spellings or emails."""
+    event = find_event(slug) or abort(404)
+    return render_template("manage/duplicates.html", event=event, groups=services.likely_duplicates(event.id),
+                           action_form=StatusActionForm())
+
+
 def _load(slug: str, registration_id: int):
     event = find_event(slug) or abort(404)
     registration = db.session.scalar(
@@ -94,3 +145,6 @@ def _load(slug: str, registration_id: int):
 
 def _is_local(target: str | None) -> bool:
     return bool(target) and target.startswith("/manage/") and "//" not in target
+
+
+from events_app.manage import invitation_views  # noqa: E402, F401 - registers its routes on bp

@@ -19,10 +19,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from events_app.choices import LANGUAGE_CODES, LANGUAGE_LABELS, Dietary, Gender, StakeholderGroup
+from events_app.choices import FIELD_LABELS, LANGUAGE_CODES, LANGUAGE_LABELS, Dietary, Gender, StakeholderGroup
 from events_app.countries import country_choices
 from events_app.registration import validation
 from events_app.registration.models import DELEGATE_FIELDS
+from events_app.registration.questions import PREFIX, add_question_fields, answers_from
 from events_app.registration.validation import FieldError
 
 HONORIFICS = ["", "Ms.", "Mr.", "Mx.", "Dr.", "Prof.", "H.E.", "Hon.", "Ven.", "U", "Daw"]
@@ -67,24 +68,25 @@ class RegistrationForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
     submission_key = HiddenField()
+    code = HiddenField()  # the invitation code, for invitation-only events
     full_name = StringField(
-        _l("Full name"),
+        FIELD_LABELS["full_name"],
         description=_l("As you write it, in any script."),
         validators=[DataRequired(_l("Please enter your name.")), Length(max=200)],
     )
     name_latin = StringField(
-        _l("Name in Latin letters"),
+        FIELD_LABELS["name_latin"],
         description=_l("Needed if your name is not written in Latin letters."),
         validators=[Length(max=200)],  # no Optional(): its emptiness is checked against full_name
     )
     badge_name = StringField(
-        _l("Name on your badge"),
+        FIELD_LABELS["badge_name"],
         description=_l("Leave empty to use your full name."),
         validators=[Optional(), Length(max=200)],
     )
-    honorific = SelectField(_l("Title"), choices=[(h, h or "—") for h in HONORIFICS], default="")
+    honorific = SelectField(FIELD_LABELS["honorific"], choices=[(h, h or "—") for h in HONORIFICS], default="")
     email = EmailField(
-        _l("Email"),
+        FIELD_LABELS["email"],
         validators=[
             DataRequired(_l("Please enter your email address.")),
             Length(max=254),
@@ -92,53 +94,53 @@ class RegistrationForm(FlaskForm):
         ],
     )
     phone = StringField(
-        _l("Phone (with country code)"),
+        FIELD_LABELS["phone"],
         validators=[Optional(), Length(max=40)],
     )
     organisation = StringField(
-        _l("Organisation"), validators=[DataRequired(_l("Please enter your organisation.")), Length(max=200)]
+        FIELD_LABELS["organisation"], validators=[DataRequired(_l("Please enter your organisation.")), Length(max=200)]
     )
-    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    position = StringField(FIELD_LABELS["position"], validators=[Optional(), Length(max=200)])
     stakeholder_group = SelectField(
-        _l("Stakeholder group"),
+        FIELD_LABELS["stakeholder_group"],
         choices=[("", _l("Choose…"))] + StakeholderGroup.choices(),
         validators=[InputRequired(_l("Please choose a stakeholder group."))],
     )
     country = SelectField(
-        _l("Country"),
+        FIELD_LABELS["country"],
         validators=[
             InputRequired(_l("Please choose your country.")),
             _field_rule(lambda form, value: validation.check_country(value)),
         ],
     )
-    region = StringField(_l("Region or province"), validators=[Optional(), Length(max=100)])
+    region = StringField(FIELD_LABELS["region"], validators=[Optional(), Length(max=100)])
     gender = SelectField(
-        _l("Gender (optional, for balance statistics only)"),
+        FIELD_LABELS["gender"],
         choices=[("", "—")] + Gender.choices(),
         validators=[Optional()],
         default="",
     )
     languages = MultiCheckboxField(
-        _l("Interpretation you need"),
+        FIELD_LABELS["languages"],
         choices=[(code, LANGUAGE_LABELS[code]) for code in LANGUAGE_CODES],
         validators=[Optional()],
     )
-    dietary = SelectField(_l("Diet"), choices=[("", "—")] + Dietary.choices(), default="")
-    dietary_notes = StringField(_l("Diet notes or allergies"), validators=[Optional(), Length(max=500)])
-    accessibility_needs = TextAreaField(_l("Accessibility needs"), validators=[Optional(), Length(max=1000)])
-    needs_visa_letter = BooleanField(_l("I need a visa invitation letter"))
-    nationality = StringField(_l("Nationality"), validators=[Optional(), Length(max=100)])
-    passport_number = StringField(_l("Passport number"), validators=[Optional(), Length(max=40)])
-    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
-    passport_expiry = DateField(_l("Passport expiry date"), validators=[Optional()])
-    travel_support_requested = BooleanField(_l("I ask for travel support"))
-    accommodation_needed = BooleanField(_l("I need accommodation"))
-    arrival_date = DateField(_l("Arrival date"), validators=[Optional()])
-    departure_date = DateField(_l("Departure date"), validators=[Optional()])
-    list_publicly = BooleanField(_l("List my name and organisation on the public participant list"))
-    photo_consent = BooleanField(_l("I agree to be photographed"))
+    dietary = SelectField(FIELD_LABELS["dietary"], choices=[("", "—")] + Dietary.choices(), default="")
+    dietary_notes = StringField(FIELD_LABELS["dietary_notes"], validators=[Optional(), Length(max=500)])
+    accessibility_needs = TextAreaField(FIELD_LABELS["accessibility_needs"], validators=[Optional(), Length(max=1000)])
+    needs_visa_letter = BooleanField(FIELD_LABELS["needs_visa_letter"])
+    nationality = StringField(FIELD_LABELS["nationality"], validators=[Optional(), Length(max=100)])
+    passport_number = StringField(FIELD_LABELS["passport_number"], validators=[Optional(), Length(max=40)])
+    date_of_birth = DateField(FIELD_LABELS["date_of_birth"], validators=[Optional()])
+    passport_expiry = DateField(FIELD_LABELS["passport_expiry"], validators=[Optional()])
+    travel_support_requested = BooleanField(FIELD_LABELS["travel_support_requested"])
+    accommodation_needed = BooleanField(FIELD_LABELS["accommodation_needed"])
+    arrival_date = DateField(FIELD_LABELS["arrival_date"], validators=[Optional()])
+    departure_date = DateField(FIELD_LABELS["departure_date"], validators=[Optional()])
+    list_publicly = BooleanField(FIELD_LABELS["list_publicly"])
+    photo_consent = BooleanField(FIELD_LABELS["photo_consent"])
     data_consent = BooleanField(
-        _l("I agree that my data is used to organise this event, as the privacy notice says"),
+        FIELD_LABELS["data_consent"],
         validators=[DataRequired(_l("We need your agreement to register you."))],
     )
     locale = HiddenField(default="en")
@@ -194,5 +196,36 @@ class RegistrationForm(FlaskForm):
         for name in ("date_of_birth", "passport_expiry"):
             data[name] = data[name].isoformat() if data[name] else None
         data["locale"] = (data["locale"] or "en")[:8]
+        data["answers"] = answers_from(self)
         return data
 
+
+
+def registration_form_for(event, *args, **kwargs) -> RegistrationForm:
+    """The registration form of this event: the data dictionary plus the event's own questions."""
+    return add_question_fields(RegistrationForm, event.questions)(*args, **kwargs)
+
+
+def form_data_from(registration) -> dict:
+    """The registration's values in the shape the form expects (for editing)."""
+    data = {name: getattr(registration, name) for name in DELEGATE_FIELDS}
+    for name in ("stakeholder_group", "gender"):
+        data[name] = data[name].value if data[name] else ""
+    for name in ("date_of_birth", "passport_expiry"):
+        data[name] = date.fromisoformat(data[name]) if data[name] else None
+    for key, value in (registration.answers or {}).items():
+        data[PREFIX + key] = value
+    return data
+
+
+class LostLinkForm(FlaskForm):
+    """Ask for the private link to be emailed again."""
+
+    email = EmailField(
+        FIELD_LABELS["email"],
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254),
+            _field_rule(lambda form, value: validation.normalise_email(value)),
+        ],
+    )

@@ -1,4 +1,6 @@
 """Status changes: approve, decline, waitlist, cancel, and promotion from the waiting list."""
+from dataclasses import dataclass, field
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -86,6 +88,28 @@ def change_status(
     if current == Status.APPROVED:
         promote_waitlisted(event)
     return to
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did, for the organiser's summary."""
+
+    changed: list[Registration] = field(default_factory=list)
+    waitlisted_instead: list[Registration] = field(default_factory=list)
+    refused: list[tuple[Registration, str]] = field(default_factory=list)
+
+
+def change_many(registrations, to: Status, *, by_user=None, reason: str = "", notify: bool = True) -> BulkResult:
+    """Apply one status change to many registrations in order; each is decided on its own."""
+    result = BulkResult()
+    for registration in registrations:
+        try:
+            ended = change_status(registration, to, by_user=by_user, reason=reason, notify=notify)
+        except TransitionError as error:
+            result.refused.append((registration, str(error)))
+            continue
+        (result.changed if ended == to else result.waitlisted_instead).append(registration)
+    return result
 
 
 def promote_waitlisted(event) -> list[Registration]:

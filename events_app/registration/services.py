@@ -6,14 +6,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from events_app.choices import Status
+from events_app.choices import FIELD_LABELS, Status
 from events_app.database import lock_event
 from events_app.extensions import db
 from events_app.mail import messages
 from events_app.models import utcnow
-from events_app.registration import lifecycle
+from events_app.registration import invitations, lifecycle
 from events_app.registration.capacity import check_place
-from events_app.registration.models import DELEGATE_FIELDS, Registration
+from events_app.registration.models import DELEGATE_FIELDS, Registration, new_token
 
 VISA_FIELDS = ("nationality", "passport_number", "date_of_birth", "passport_expiry")
 
@@ -32,6 +32,8 @@ def apply_fields(registration: Registration, data: dict[str, Any]) -> None:
     for field in DELEGATE_FIELDS:
         if field in data:
             setattr(registration, field, data[field])
+    if "answers" in data:
+        registration.answers = dict(data["answers"] or {})
     registration.email = registration.email.strip().lower()
     if not registration.needs_visa_letter:
         for field in VISA_FIELDS:
@@ -44,6 +46,7 @@ def register(
     data: dict[str, Any],
     *,
     submission_key: str | None = None,
+    invitation=None,
     actor: str = "registrant",
     by_user=None,
     notify: bool = True,
@@ -60,6 +63,9 @@ def register(
     if existing is not None:
         return _outcome_for_existing(existing, submission_key, notify)
 
+    if invitation is not None:
+        db.session.refresh(invitation)  # another request may have used it while we waited for the lock
+        invitations.check(invitation, email)
     registration = Registration(event_id=event.id, event=event, submission_key=submission_key)
     apply_fields(registration, data)
     if registration.data_consent:
@@ -81,6 +87,8 @@ def register(
         if existing is None:
             raise
         return _outcome_for_existing(existing, submission_key, notify)
+    if invitation is not None:
+        invitations.consume(invitation, registration)
     if notify:
         messages.registration_received(registration)
     return RegisterOutcome(registration, created=True)
@@ -118,3 +126,70 @@ def by_token(token: str) -> Registration | None:
 def cancel_by_registrant(registration: Registration) -> None:
     """The registrant cancels; a freed place goes to the waiting list."""
     lifecycle.change_status(registration, Status.CANCELLED, actor="registrant")
+
+
+class EmailTaken(ValueError):
+    """Another registration of the event already uses this email."""
+
+
+def can_edit(registration: Registration, now=None) -> bool:
+    """The registrant may still change their details (before the edit deadline and the event's end)."""
+    event = registration.event
+    now = now or utcnow()
+    if registration.status in (Status.CANCELLED, Status.DECLINED):
+        return False
+    if event.edit_deadline is not None and now >= event.edit_deadline:
+        return False
+    return event.today(now) <= event.ends_on
+
+
+def update_details(registration: Registration, data: dict[str, Any], *, actor: str = "registrant",
+                   by_user=None, notify: bool = True) -> list[str]:
+    """Change a registration's details; returns the names of the fields that changed.
+
+    An approved registration whose change touches one of the event's reapproval fields goes
+    back to pending (its place is freed for the waiting list).
+    """
+    event = lock_event(registration.event_id)
+    email = data.get("email", registration.email).strip().lower()
+    if email != registration.email and _existing(event.id, email, None) is not None:
+        raise EmailTaken(email)
+    before = {field: getattr(registration, field) for field in DELEGATE_FIELDS}
+    before_answers = dict(registration.answers or {})
+    apply_fields(registration, data)
+    changed = [field for field in DELEGATE_FIELDS if getattr(registration, field) != before[field]]
+    if (registration.answers or {}) != before_answers:
+        changed.append("answers")
+    if not changed:
+        return []
+    needs_review = set(changed) & set(event.reapproval_fields or ())
+    if registration.status == Status.APPROVED and event.approval_required and needs_review:
+        lifecycle.record(registration, Status.PENDING, by_user=by_user, actor=actor,
+                         reason="Changed: " + ", ".join(sorted(needs_review)))
+        db.session.flush()
+        lifecycle.promote_waitlisted(event)
+    db.session.flush()
+    if notify:
+        messages.details_changed(registration, changes=[_field_label(field) for field in changed])
+    return changed
+
+
+def _field_label(field: str):
+    return FIELD_LABELS.get(field, field)
+
+
+def resend_link(event, email: str) -> bool:
+    """Email the private link to this address if it is registered; the caller must not say which."""
+    registration = _existing(event.id, email.strip().lower(), None)
+    if registration is None:
+        return False
+    messages.lost_link(registration)
+    return True
+
+
+def regenerate_token(registration: Registration, *, notify: bool = True) -> None:
+    """A new private link (the old one stops working), emailed to the delegate."""
+    registration.token = new_token()
+    db.session.flush()
+    if notify:
+        messages.lost_link(registration)

@@ -7,9 +7,10 @@ from flask_wtf import FlaskForm
 from events_app.choices import Status
 from events_app.events.services import find_event
 from events_app.extensions import db, limiter
-from events_app.registration import services
-from events_app.registration.forms import RegistrationForm
+from events_app.registration import invitations, services
+from events_app.registration.forms import LostLinkForm, form_data_from, registration_form_for
 from events_app.registration.lifecycle import TransitionError
+from events_app.registration.questions import question_fields
 
 bp = Blueprint("registration", __name__)
 
@@ -17,23 +18,54 @@ bp = Blueprint("registration", __name__)
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def register(slug: str):
-    """Show and accept the registration form (Post/Redirect/Get to the private page)."""
+    """Show and accept the registration form (Post/Redirect/Get to the confirmation page)."""
     event = find_event(slug) or abort(404)
     state = event.registration_state()
+    if state != "open":
+        return render_template("registration/closed.html", event=event, state=state)
     locale = str(get_locale() or "en")
-    form = RegistrationForm(locale=locale)
+    form = registration_form_for(event, locale=locale)
     if not form.is_submitted():
         form.locale.data = locale
-    if state != "open":
-        return render_template("registration/closed.html", event=event, state=state), 200
+        form.code.data = request.args.get("code", "")
+    invitation = None
+    if event.invitation_only:
+        invitation = invitations.find(event, form.code.data)
+        try:
+            invitations.check(invitation)
+        except invitations.InvitationError as error:
+            return render_template("registration/invitation_needed.html", event=event, message=str(error)), 403
+        if not form.is_submitted() and invitation.email:
+            form.email.data = invitation.email
+            form.full_name.data = form.full_name.data or invitation.full_name
     if form.validate_on_submit():
-        outcome = services.register(event, form.delegate_data(), submission_key=form.submission_key.data)
+        try:
+            outcome = services.register(event, form.delegate_data(), submission_key=form.submission_key.data,
+                                        invitation=invitation)
+        except invitations.InvitationError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            if outcome.created or outcome.why_existing == "resubmitted":
+                return redirect(url_for(".confirmation", token=outcome.registration.token))
+            # Already registered with this email: the link went to that address, not to this screen.
+            return redirect(url_for(".link_sent", slug=event.slug))
+    return render_template("registration/form.html", event=event, form=form,
+                           questions=question_fields(form))
+
+
+@bp.route("/events/<slug>/lost-link", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def lost_link(slug: str):
+    """Ask for the private link again; the answer is the same whether or not the email is registered."""
+    event = find_event(slug) or abort(404)
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        services.resend_link(event, form.email.data)
         db.session.commit()
-        if outcome.created or outcome.why_existing == "resubmitted":
-            return redirect(url_for(".confirmation", token=outcome.registration.token))
-        # Already registered with this email: the link went to that address, not to this screen.
-        return redirect(url_for(".link_sent", slug=event.slug))
-    return render_template("registration/form.html", event=event, form=form)
+        return redirect(url_for(".link_sent", slug=event.slug, asked=1))
+    return render_template("registration/lost_link.html", event=event, form=form)
 
 
 @bp.route("/events/<slug>/registered")
@@ -60,7 +92,36 @@ def private_page(token: str):
         event=registration.event,
         cancel_form=FlaskForm(),
         can_cancel=registration.status not in (Status.CANCELLED, Status.DECLINED),
+        can_edit=services.can_edit(registration),
     )
+
+
+@bp.route("/r/<token>/edit", methods=["GET", "POST"])
+def edit(token: str):
+    """The registrant changes their details, until the event's edit deadline."""
+    registration = services.by_token(token) or abort(404)
+    event = registration.event
+    if not services.can_edit(registration):
+        flash(_("Your details can no longer be changed online. Please write to the organisers."), "warning")
+        return redirect(url_for(".private_page", token=token))
+    form = registration_form_for(event, data=form_data_from(registration), locale=str(get_locale() or "en"))
+    if form.validate_on_submit():
+        try:
+            changed = services.update_details(registration, form.delegate_data())
+        except services.EmailTaken:
+            db.session.rollback()
+            form.email.errors.append(_("Another registration for this event uses this email address."))
+        else:
+            db.session.commit()
+            if not changed:
+                flash(_("Nothing was changed."), "info")
+            elif registration.status == Status.PENDING and registration.history[-1].actor == "registrant":
+                flash(_("Your details are saved. The organisers will review the changes."), "success")
+            else:
+                flash(_("Your details are saved."), "success")
+            return redirect(url_for(".private_page", token=token))
+    return render_template("registration/form.html", event=event, form=form, questions=question_fields(form),
+                           editing=registration)
 
 
 @bp.route("/r/<token>/cancel", methods=["POST"])

@@ -1,0 +1,54 @@
+"""Bulk status changes from the list, and likely duplicates across spellings."""
+from sqlalchemy import select
+
+from events_app.choices import Status
+from events_app.registration.models import Registration
+from tests.conftest import submit
+
+
+def test_bulk_approve_respects_capacity(client, db, auth, make_event, make_registration):
+    event = make_event(approval_required=True, capacity=2)
+    ids = [make_registration(event).id for _ in range(3)]
+    auth.login("organiser")
+    html = submit(client, f"/manage/events/{event.slug}/bulk", {"ids": ids, "action": "approve"},
+                  page=f"/manage/events/{event.slug}/", follow_redirects=True).get_data(as_text=True)
+    assert "2 delegates changed." in html and "1 put on the waiting list" in html
+    statuses = sorted(s.value for s in db.session.scalars(select(Registration.status)))
+    assert statuses == ["approved", "approved", "waitlisted"]
+
+
+def test_bulk_decline_with_a_reason_records_it_for_each(client, db, auth, make_event, make_registration):
+    event = make_event(approval_required=True)
+    regs = [make_registration(event) for _ in range(2)]
+    auth.login("organiser")
+    submit(client, f"/manage/events/{event.slug}/bulk",
+           {"ids": [r.id for r in regs], "action": "decline", "reason": "Seats are for member organisations."},
+           page=f"/manage/events/{event.slug}/")
+    for registration in regs:
+        db.session.refresh(registration)
+        assert registration.status == Status.DECLINED
+        assert registration.history[-1].reason == "Seats are for member organisations."
+
+
+def test_bulk_ignores_ids_of_other_events(client, db, auth, make_event, make_registration):
+    event, other = make_event(approval_required=True), make_event(approval_required=True)
+    foreign = make_registration(other)
+    auth.login("organiser")
+    submit(client, f"/manage/events/{event.slug}/bulk", {"ids": [foreign.id], "action": "approve"},
+           page=f"/manage/events/{event.slug}/")
+    db.session.refresh(foreign)
+    assert foreign.status == Status.PENDING
+
+
+def test_likely_duplicates_across_spellings_and_scripts(client, db, auth, make_event, make_registration):
+    event = make_event()
+    make_registration(event, full_name="Nguyễn Thị Hương", email="huong@example.org")
+    make_registration(event, full_name="Huong Nguyen Thi", email="huong.nguyen@example.org")
+    make_registration(event, full_name="李明华", name_latin="Li Minghua", email="li@example.org")
+    make_registration(event, full_name="Li Minghua", email="minghua@example.org")
+    make_registration(event, full_name="Maria Santos", email="maria@example.org")
+    auth.login("organiser")
+    html = client.get(f"/manage/events/{event.slug}/duplicates").get_data(as_text=True)
+    assert html.count('class="list group"') == 2
+    assert "huong.nguyen@example.org" in html and "minghua@example.org" in html
+    assert "Maria Santos" not in html
