@@ -67,6 +67,7 @@ class Box:
 
     @property
     def top(self) -> float:
+        """The y of the top edge."""
         return self.y + self.h
 
 

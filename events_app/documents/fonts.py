@@ -95,6 +95,7 @@ class Run:
     text: str
     font: str
     script: str
+    fake_bold: bool = False  # bold wanted but the font has no bold face: drawn with a stroke
 
 
 _register_lock = threading.Lock()
@@ -227,13 +228,22 @@ class FontSet:
         for i in range(1, len(text) + 1):
             if i == len(text) or fonts[i] != fonts[start]:
                 if i > start:
-                    runs.append(Run(text[start:i], fonts[start], scripts[start]))
+                    fake = bold and fonts[start] in self._regular_only()
+                    runs.append(Run(text[start:i], fonts[start], scripts[start], fake))
                 start = i
         result = tuple(runs)
         if len(self._cache) > 4096:  # names are mostly unique: keep the cache bounded
             self._cache.clear()
         self._cache[key] = result
         return result
+
+    def _regular_only(self) -> set[str]:
+        """Font names of scripts whose bold face is the regular one (Droid Sans Fallback)."""
+        found = getattr(self, "_regular_only_names", None)
+        if found is None:
+            same = [r for r, b in self.files.values() if r and os.path.realpath(r) == os.path.realpath(b)]
+            found = self._regular_only_names = {register_font(r) for r in same}
+        return found
 
     def missing_scripts(self, text: str) -> list[str]:
         """Scripts used by letters of this text for which no font of their own was found."""

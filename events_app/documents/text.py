@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 from events_app.documents.fonts import FontSet, Run
 
 LEADING = 1.12  # line pitch as a multiple of the font size for wrapped lines
+FAKE_BOLD_STROKE = 0.035  # stroke width per 1 pt of size for synthetic bold
 
 
 @lru_cache(maxsize=4096)
@@ -74,7 +75,7 @@ class Line:
     """One line of text as shaped runs, with its logical text, width and ink extent per 1 pt of size."""
 
     text: str
-    runs: tuple[tuple[str, str], ...]  # (font, drawable string)
+    runs: tuple[tuple[str, str, bool], ...]  # (font, drawable string, synthetic bold)
     width: float
     ascent: float
     descent: float
@@ -90,7 +91,7 @@ def _line_from_runs(text: str, runs: tuple[Run, ...]) -> Line:
     parts, width, asc, desc = [], 0.0, 0.0, 0.0
     for run in runs:
         drawable, w, a, d = shape(run.text, run.font)
-        parts.append((run.font, drawable))
+        parts.append((run.font, drawable, run.fake_bold))
         width += w
         asc, desc = max(asc, a), min(desc, d)
     if not runs:
@@ -215,13 +216,25 @@ def draw_line(canv, line: Line, x: float, baseline: float, size: float, *, align
         x -= line.width * size / 2
     elif align == "right":
         x -= line.width * size
+    fake_bold = any(run[2] for run in line.runs)
+    if fake_bold:
+        # Fill plus a thin stroke in the same colour thickens a font that has no bold face.
+        canv.saveState()
+        canv.setStrokeColor(canv._fillColorObj)
+        canv.setLineWidth(size * FAKE_BOLD_STROKE)
     canv.addLiteral(f"/Span <</ActualText {_actual_text(line.text)}>> BDC")
     t = canv.beginText(x, baseline)
-    for font, drawable in line.runs:
+    for font, drawable, fake in line.runs:
         t.setFont(font, size)
+        if fake:
+            t.setTextRenderMode(2)
         t.textOut(drawable)
+        if fake:
+            t.setTextRenderMode(0)
     canv.drawText(t)
     canv.addLiteral("EMC")
+    if fake_bold:
+        canv.restoreState()
 
 
 def draw_fitted(canv, fitted: Fitted, x: float, top: float, *, align: str = "left",
