@@ -42,6 +42,15 @@ class Config:
     MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", False)
+    MAIL_SUPPRESS_SEND = _bool("MAIL_SUPPRESS_SEND", False)
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+    MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "21600"))
+    MAIL_LEASE_SECONDS = float(os.environ.get("MAIL_LEASE_SECONDS", str(max(300.0, 12 * MAIL_TIMEOUT))))
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "50"))
+    MAIL_POLL_SECONDS = float(os.environ.get("MAIL_POLL_SECONDS", "5"))
+    # Days before an event on which the worker queues reminders (unset: only `flask mail reminders`).
+    MAIL_REMINDER_DAYS = int(os.environ["MAIL_REMINDER_DAYS"]) if os.environ.get("MAIL_REMINDER_DAYS") else None
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -23,6 +23,43 @@ def register(app) -> None:
     app.cli.add_command(demo_command)
     for group in (users_cli, events_cli, documents_cli, mail_cli):
         app.cli.add_command(group)
+    for command in _all_commands(app.cli):
+        command.callback = _explain_database_errors(command.callback)
+
+
+def _all_commands(group):
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            yield from _all_commands(command)
+        elif command.callback is not None and getattr(command.callback, "__module__", "").startswith("events_app"):
+            yield command
+
+
+def _explain_database_errors(callback):
+    """A command run on a database without its tables says so in one line, not a traceback."""
+    import functools
+
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if getattr(callback, "_explains_database_errors", False):
+        return callback
+
+    @functools.wraps(callback)
+    def wrapped(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as error:
+            text = str(error.orig)
+            if "no such table" in text or "does not exist" in text:
+                raise click.ClickException(
+                    "the database has no tables yet (or is behind): run `flask --app wsgi db upgrade` first"
+                ) from error
+            if "unable to open database" in text or "could not connect" in text or "Connection refused" in text:
+                raise click.ClickException(f"cannot reach the database: {text.splitlines()[0]}") from error
+            raise
+
+    wrapped._explains_database_errors = True
+    return wrapped
 
 
 @click.command("demo")

@@ -108,3 +108,15 @@ def test_production_refuses_to_start_without_secrets(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
         create_app(ProductionConfig)
+
+
+def test_a_command_on_a_database_without_tables_says_what_to_do(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "events", "list"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: the database has no tables yet (or is behind): run `flask --app wsgi db upgrade` first")
