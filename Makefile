@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres bench lint system system-test install install-dev clean
+.PHONY: run test bench lint messages system system-test install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# Extract every _()-wrapped string for translators.
+messages: install
+	mkdir -p translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
