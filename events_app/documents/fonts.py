@@ -152,6 +152,7 @@ class FontSet:
         self.files = locate_font_files(font_dirs, system=system)
         self._cache: dict[tuple[str, bool], tuple[Run, ...]] = {}
         self._covers: dict[str, frozenset[int] | dict] = {}
+        self._names: dict[tuple[str, bool], str | None] = {}
 
     @property
     def available_scripts(self) -> list[str]:
@@ -160,6 +161,13 @@ class FontSet:
 
     def font(self, script: str, bold: bool = False) -> str | None:
         """The registered font name for a script (None when no font was found)."""
+        key = (script, bold)
+        if key in self._names:  # called per character: no file system work after the first time
+            return self._names[key]
+        name = self._names[key] = self._font(script, bold)
+        return name
+
+    def _font(self, script: str, bold: bool) -> str | None:
         pair = self.files.get(script)
         if pair is None:
             # A script beyond the region's (Arabic, Devanagari...): Noto names it NotoSans<Script>.
