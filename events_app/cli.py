@@ -12,6 +12,7 @@ from events_app.extensions import db
 from events_app.registration.capacity import status_counts
 
 users_cli = AppGroup("users", help="Manage workspace users.")
+privacy_cli = AppGroup("privacy", help="Erase personal data past its retention time.")
 events_cli = AppGroup("events", help="Create and list events.")
 
 
@@ -21,7 +22,7 @@ def register(app) -> None:
     from events_app.mail.cli import mail_cli
 
     app.cli.add_command(demo_command)
-    for group in (users_cli, events_cli, documents_cli, mail_cli):
+    for group in (users_cli, events_cli, documents_cli, mail_cli, privacy_cli):
         app.cli.add_command(group)
     for command in _all_commands(app.cli):
         command.callback = _explain_database_errors(command.callback)
@@ -151,3 +152,22 @@ def events_list():
         counts = status_counts(event.id)
         cells = [event.slug, str(event.starts_on), str(event.ends_on), str(event.capacity or "-")]
         click.echo("\t".join(cells + [str(counts[s]) for s in Status]))
+
+
+@privacy_cli.command("purge")
+@click.option("--visa-days", type=click.IntRange(min=0), default=None,
+              help="Erase passport details this many days after an event ends (default PRIVACY_VISA_DAYS).")
+@click.option("--mail-days", type=click.IntRange(min=1), default=None,
+              help="Blank the text of email sent this many days ago (default PRIVACY_MAIL_DAYS).")
+def privacy_purge(visa_days, mail_days):
+    """Erase data past its retention time (run daily from cron)."""
+    from flask import current_app
+
+    from events_app.privacy import purge
+
+    config = current_app.config
+    report = purge(visa_days_after_event=config["PRIVACY_VISA_DAYS"] if visa_days is None else visa_days,
+                   mail_days=mail_days or config["PRIVACY_MAIL_DAYS"])
+    db.session.commit()
+    click.echo(f"Erased passport details of {report.passports_erased} registrations; "
+               f"blanked {report.emails_blanked} sent emails.")
