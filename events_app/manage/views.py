@@ -148,3 +148,4 @@ def _is_local(target: str | None) -> bool:
 
 
 from events_app.manage import invitation_views  # noqa: E402, F401 - registers its routes on bp
+from events_app.manage import event_views  # noqa: E402, F401 - registers its routes on bp

@@ -1,0 +1,334 @@
+"""Forms of an event's settings: the event itself, its quotas and its extra questions."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from events_app.choices import StakeholderGroup
+from events_app.countries import country_choices, country_name
+from events_app.events import settings
+from events_app.events.services import SLUG_RE, find_event
+from events_app.registration.models import DELEGATE_FIELDS
+
+# Readable names of the data-dictionary fields, for choosing which edits need approval again.
+DELEGATE_FIELD_LABELS = {
+    "full_name": _l("Full name"), "name_latin": _l("Name in Latin letters"), "badge_name": _l("Name on badge"),
+    "honorific": _l("Title (honorific)"), "email": _l("Email"), "phone": _l("Phone"),
+    "organisation": _l("Organisation"), "position": _l("Position"), "stakeholder_group": _l("Stakeholder group"),
+    "country": _l("Country"), "region": _l("Region or province"), "gender": _l("Gender"),
+    "languages": _l("Interpretation languages"), "dietary": _l("Diet"), "dietary_notes": _l("Diet notes"),
+    "accessibility_needs": _l("Accessibility needs"), "needs_visa_letter": _l("Visa letter requested"),
+    "nationality": _l("Nationality"), "passport_number": _l("Passport number"),
+    "date_of_birth": _l("Date of birth"), "passport_expiry": _l("Passport expiry"),
+    "travel_support_requested": _l("Travel support requested"), "accommodation_needed": _l("Accommodation"),
+    "arrival_date": _l("Arrival date"), "departure_date": _l("Departure date"),
+    "list_publicly": _l("Public listing consent"), "photo_consent": _l("Photo consent"),
+}
+# Always true (data_consent) or only the site's language (locale): editing them needs no review.
+NOT_REAPPROVABLE = {"data_consent", "locale"}
+# Offered as suggestions; any IANA name is accepted.
+SUGGESTED_TIMEZONES = ["Asia/Bangkok", "Asia/Phnom_Penh", "Asia/Vientiane", "Asia/Yangon", "Asia/Ho_Chi_Minh",
+                       "Asia/Shanghai", "Asia/Kuala_Lumpur", "Asia/Singapore", "Asia/Jakarta", "Asia/Manila",
+                       "Asia/Dhaka", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "Europe/Geneva",
+                       "Europe/London", "America/New_York", "UTC"]
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def _clean_text(value):
+    # PostgreSQL refuses NUL characters in text; stray spaces come from phone keyboards.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
+def reapproval_choices() -> list[tuple[str, str]]:
+    """(field, label) for every data-dictionary field whose change may need approval again."""
+    return [(name, DELEGATE_FIELD_LABELS.get(name, name.replace("_", " ").capitalize()))
+            for name in DELEGATE_FIELDS if name not in NOT_REAPPROVABLE]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (works without JavaScript)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class SettingsForm(FlaskForm):
+    """Base of the settings forms: text is stripped of stray spaces and NUL characters."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if unbound_field.field_class in (StringField, TextAreaField, EmailField):
+                filters = [_clean_text, *unbound_field.kwargs.get("filters", [])]
+                return unbound_field.bind(form=form, filters=filters, **options)
+            return unbound_field.bind(form=form, **options)
+
+
+def _local_time(label, description=None):
+    return DateTimeLocalField(label, description=description, format=DATETIME_FORMATS, validators=[Optional()],
+                              invalid_value_message=_l("Enter a date and time, e.g. 2027-03-01 09:00."))
+
+
+RANGE_MESSAGE = _l("Enter a whole number from %(min)s to %(max)s.")
+
+
+def _places(label, validators, description=None):
+    return IntegerField(label, description=description,
+                        validators=[*validators, NumberRange(0, settings.MAX_PLACES, RANGE_MESSAGE)],
+                        invalid_value_message=_l("Enter a whole number."))
+
+
+class EventForm(SettingsForm):
+    """An event's settings; `slug` only when creating. Times are local to the event's time zone."""
+
+    slug = StringField(_l("Short name (in links)"),
+                       description=_l("3–64 lower-case letters, digits and hyphens, e.g. mekong-symposium-2027. "
+                                      "It cannot be changed later."),
+                       validators=[DataRequired(_l("Please give the event a short name.")), Length(max=64)],
+                       render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"})
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the event a title.")),
+                                                 Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 5})
+    contact_email = EmailField(_l("Contact email"), description=_l("Shown to delegates and used as reply address."),
+                               validators=[Optional(), Length(max=254), Email(_l("Enter a valid email address."))])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    country = SelectField(_l("Country"), validators=[InputRequired(_l("Please choose the country."))])
+    timezone = StringField(_l("Time zone"), default=settings.DEFAULT_TIMEZONE,
+                           description=_l("An IANA name such as Asia/Bangkok. Times below are in this zone."),
+                           validators=[DataRequired(_l("Please give the time zone.")), Length(max=64)],
+                           render_kw={"list": "timezones", "autocapitalize": "none", "spellcheck": "false",
+                                      "autocomplete": "off"})
+    starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Please give the first day."))],
+                          invalid_value_message=_l("Enter a date, e.g. 2027-03-01."))
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Please give the last day."))],
+                        invalid_value_message=_l("Enter a date, e.g. 2027-03-03."))
+    capacity = _places(_l("Capacity"), [Optional()], _l("Places for approved delegates. Empty means no limit."))
+    registration_opens_at = _local_time(_l("Registration opens"), _l("Empty: open now."))
+    registration_closes_at = _local_time(_l("Registration closes"), _l("Empty: open until you close it."))
+    approval_required = BooleanField(_l("Organisers approve each registration"))
+    waitlist_when_full = BooleanField(_l("With approval: approving beyond capacity puts people on the waiting "
+                                         "list (instead of refusing)"), default=True)
+    invitation_only = BooleanField(_l("By invitation only"))
+    edit_deadline = _local_time(_l("Delegates may edit their registration until"),
+                                _l("Empty: until the event starts."))
+    reapproval_fields = MultiCheckboxField(
+        _l("Changes that need approval again"), choices=reapproval_choices,
+        description=_l("When a delegate changes one of these on an approved registration, it goes back to "
+                       "pending."))
+    attendance_threshold_days = IntegerField(
+        _l("Days of attendance for a certificate"), default=1,
+        validators=[InputRequired(_l("Please give a number of days.")), NumberRange(1, 366, RANGE_MESSAGE)],
+        invalid_value_message=_l("Enter a whole number."))
+    badge_colour_by = SelectField(
+        _l("Badge colour band shows"),
+        choices=[("participant_role", _l("Participant role")), ("stakeholder_group", _l("Stakeholder group"))],
+        validators=[InputRequired(), AnyOf(settings.BADGE_COLOUR_BY)])
+    letterhead_text = TextAreaField(_l("Letterhead text"), description=_l("Printed at the top of visa letters."),
+                                    validators=[Optional(), Length(max=5000)], render_kw={"rows": 4})
+    signatory_name = StringField(_l("Signatory's name"), validators=[Optional(), Length(max=200)])
+    signatory_title = StringField(_l("Signatory's title"), validators=[Optional(), Length(max=200)])
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.slug
+        self.country.choices = [("", _("Choose…"))] + country_choices("en")
+
+    @classmethod
+    def for_event(cls, event):
+        """The edit form filled from an event, its UTC times shown in the event's time zone."""
+        data = {name: getattr(event, name) for name in settings.EVENT_FIELDS}
+        for name in ("registration_opens_at", "registration_closes_at", "edit_deadline"):
+            data[name] = settings.to_local(data[name], event.timezone)
+        return cls(data=data)
+
+    def validate_slug(self, field):
+        if not SLUG_RE.match(field.data):
+            raise ValidationError(_("Use 3–64 lower-case letters, digits and hyphens; start and end with a "
+                                    "letter or digit."))
+        if find_event(field.data) is not None:
+            raise ValidationError(_("An event with this short name exists already."))
+
+    def validate_timezone(self, field):
+        canonical = settings.canonical_timezone(field.data)
+        if canonical is None:
+            raise ValidationError(_("Unknown time zone. Use an IANA name such as Asia/Bangkok."))
+        field.data = canonical
+
+    def validate_starts_on(self, field):
+        self._check_year(field)
+
+    def validate_ends_on(self, field):
+        self._check_year(field)
+        starts = self.starts_on.data
+        if starts and field.data and field.data < starts:
+            raise ValidationError(_("The last day cannot be before the first day."))
+        if starts and field.data and (field.data - starts).days >= settings.MAX_EVENT_DAYS:
+            raise ValidationError(_("An event can last at most %(n)s days.", n=settings.MAX_EVENT_DAYS))
+
+    @staticmethod
+    def _check_year(field):
+        if field.data and not settings.EARLIEST_YEAR <= field.data.year <= settings.LATEST_YEAR:
+            raise ValidationError(_("Enter a date between %(first)s and %(last)s.",
+                                    first=settings.EARLIEST_YEAR, last=settings.LATEST_YEAR))
+
+    def validate_attendance_threshold_days(self, field):
+        starts, ends = self.starts_on.data, self.ends_on.data
+        if starts and ends and ends >= starts and field.data and field.data > (ends - starts).days + 1:
+            raise ValidationError(_("The event has only %(n)s days.", n=(ends - starts).days + 1))
+
+    def _check_local_time(self, field):
+        self._check_year(field)
+        zone = settings.canonical_timezone(self.timezone.data)
+        if field.data and zone and not settings.local_time_exists(field.data, zone):
+            raise ValidationError(_("This time does not exist in %(zone)s (the clocks change).", zone=zone))
+
+    validate_registration_opens_at = _check_local_time
+    validate_edit_deadline = _check_local_time
+
+    def validate_registration_closes_at(self, field):
+        self._check_local_time(field)
+        opens = self.registration_opens_at.data
+        if opens and field.data and field.data <= opens:
+            raise ValidationError(_("Registration must close after it opens."))
+
+    def event_values(self) -> dict:
+        """The validated settings as plain values for the services; local times become UTC."""
+        values = {name: self[name].data for name in settings.EVENT_FIELDS}
+        for name in ("registration_opens_at", "registration_closes_at", "edit_deadline"):
+            values[name] = settings.to_utc(values[name], values["timezone"])
+        values["reapproval_fields"] = list(values["reapproval_fields"] or [])
+        return values
+
+
+def quota_choices() -> dict[str, list[tuple[str, str]]]:
+    """Every quota target grouped for a select: 'stakeholder_group:ngo', 'country:KH', ..."""
+    return {
+        _("Stakeholder groups"): [(f"stakeholder_group:{value}", label) for value, label in StakeholderGroup.choices()],
+        _("Countries"): [(f"country:{code}", name) for code, name in country_choices("en")],
+    }
+
+
+def quota_target_label(kind: str, value: str) -> str:
+    """The readable name of a quota's stakeholder group or country."""
+    if kind == "stakeholder_group":
+        try:
+            return StakeholderGroup(value).label
+        except ValueError:
+            return value
+    return country_name(value)
+
+
+class QuotaForm(SettingsForm):
+    """Add a quota: places for one stakeholder group or one country."""
+
+    target = SelectField(_l("Stakeholder group or country"),
+                         validators=[InputRequired(_l("Please choose a stakeholder group or a country."))])
+    places = _places(_l("Places"), [InputRequired(_l("Please give a number of places."))])
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.target.choices = quota_choices()
+
+    def validate_target(self, field):
+        kind, value = self.kind_and_value()
+        if self.event is not None and any(q.kind == kind and q.value == value for q in self.event.quotas):
+            raise ValidationError(_("This event has a quota for %(name)s already.",
+                                    name=quota_target_label(kind, value)))
+
+    def kind_and_value(self) -> tuple[str, str]:
+        """('stakeholder_group', 'ngo') from the chosen target."""
+        kind, _sep, value = (self.target.data or "").partition(":")
+        return kind, value
+
+
+class QuotaPlacesForm(SettingsForm):
+    """Change the places of one quota (one such form per row, told apart by prefix)."""
+
+    places = _places(_l("Places"), [InputRequired(_l("Please give a number of places."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: CSRF protection and nothing else."""
+
+
+class MoveForm(FlaskForm):
+    """Move a question up or down the form."""
+
+    direction = StringField(validators=[AnyOf(["up", "down"])])
+
+
+class QuestionForm(SettingsForm):
+    """Add or edit an extra question of the registration form; `key` only when adding."""
+
+    key = StringField(_l("Key"),
+                      description=_l("Names the answer in exports: lower-case letters, digits and underscores, "
+                                     "e.g. working_group. It cannot be changed later."),
+                      validators=[DataRequired(_l("Please give the question a key.")), Length(max=64)],
+                      render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"})
+    label = StringField(_l("Question"), validators=[DataRequired(_l("Please write the question.")),
+                                                    Length(max=300)])
+    kind = SelectField(_l("Kind of answer"),
+                       choices=[("text", _l("Text")), ("choice", _l("One choice from a list")),
+                                ("yes_no", _l("Yes or no"))],
+                       validators=[InputRequired(), AnyOf(settings.QUESTION_KINDS)])
+    options = TextAreaField(_l("Options"), description=_l("For a choice: one option per line."),
+                            validators=[Optional(), Length(max=5000)], render_kw={"rows": 5})
+    required = BooleanField(_l("An answer is required"))
+    position = IntegerField(_l("Position"), description=_l("1 is first. Empty: at the end."),
+                            validators=[Optional(), NumberRange(1, 1000, RANGE_MESSAGE)],
+                            invalid_value_message=_l("Enter a whole number."))
+
+    def __init__(self, *args, event=None, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        if not creating:
+            del self.key
+
+    @classmethod
+    def for_question(cls, question):
+        """The edit form filled from a question."""
+        return cls(data={"label": question.label, "kind": question.kind, "options": "\n".join(question.options),
+                         "required": question.required, "position": question.position}, event=question.event)
+
+    def validate_key(self, field):
+        if not settings.QUESTION_KEY_RE.match(field.data):
+            raise ValidationError(_("Use lower-case letters, digits and underscores, starting with a letter."))
+        if field.data in settings.RESERVED_QUESTION_KEYS:
+            raise ValidationError(_("%(key)s is a field of the registration form already; choose another key.",
+                                    key=field.data))
+        if self.event is not None and any(q.key == field.data for q in self.event.questions):
+            raise ValidationError(_("This event has a question with this key already."))
+
+    def validate_options(self, field):
+        options = self.option_list()
+        if self.kind.data != "choice":
+            return
+        if len(options) < 2:
+            raise ValidationError(_("A choice question needs at least two options, one per line."))
+        if len(options) > 50 or any(len(option) > 200 for option in options):
+            raise ValidationError(_("At most 50 options of up to 200 characters each."))
+
+    def option_list(self) -> list[str]:
+        """The options, one per line, cleaned (empty unless the kind is choice)."""
+        return settings.clean_options(self.kind.data, (self.options.data or "").splitlines())
+
+    def question_values(self) -> dict:
+        """The validated question as plain values for the services."""
+        return {"label": self.label.data, "kind": self.kind.data, "options": self.option_list(),
+                "required": bool(self.required.data), "position": self.position.data}
+

@@ -1,0 +1,242 @@
+"""Organisers' pages for an event's settings, quotas and extra questions (on the `manage` blueprint)."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from events_app.auth.decorators import role_required
+from events_app.choices import UserRole
+from events_app.events import settings
+from events_app.events.forms import (
+    SUGGESTED_TIMEZONES,
+    ConfirmForm,
+    EventForm,
+    MoveForm,
+    QuestionForm,
+    QuotaForm,
+    QuotaPlacesForm,
+    quota_target_label,
+)
+from events_app.events.models import Question, Quota
+from events_app.events.services import EventError, find_event
+from events_app.extensions import db
+from events_app.manage.views import bp
+from events_app.registration.capacity import approved_count
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@role_required(UserRole.ORGANISER)
+def new_event():
+    """Create an event with all its settings."""
+    form = EventForm(creating=True)
+    if form.validate_on_submit():
+        try:
+            event = settings.create_event(form.slug.data, **form.event_values())
+            db.session.commit()
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash(_("The event “%(title)s” was created. Add quotas and questions if it needs them.",
+                    title=event.title), "success")
+            return redirect(url_for(".event_settings", slug=event.slug))
+    return render_template("manage/event_form.html", form=form, event=None, suggested_timezones=SUGGESTED_TIMEZONES)
+
+
+@bp.route("/events/<slug>/settings", methods=["GET", "POST"])
+@role_required(UserRole.ORGANISER)
+def event_settings(slug: str):
+    """Edit an event's settings; capacity below those approved is allowed, with a warning."""
+    event = find_event(slug) or abort(404)
+    form = EventForm.for_event(event)
+    if form.validate_on_submit():
+        try:
+            report = settings.update_event(event, **form.event_values())
+            db.session.commit()
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash(_("The settings were saved."), "success")
+            _flash_places(report)
+            return redirect(url_for(".event_settings", slug=slug))
+    return render_template("manage/event_form.html", form=form, event=event, suggested_timezones=SUGGESTED_TIMEZONES)
+
+
+@bp.route("/events/<slug>/quotas", methods=["GET", "POST"])
+@role_required(UserRole.ORGANISER)
+def quotas(slug: str):
+    """An event's quotas with their approved counts, and a form to add one."""
+    event = find_event(slug) or abort(404)
+    form = QuotaForm(event=event)
+    if form.validate_on_submit():
+        kind, value = form.kind_and_value()
+        try:
+            quota = settings.add_quota(event, kind=kind, value=value, places=form.places.data)
+            db.session.commit()
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash(_("Quota added: %(places)s places for %(name)s.", places=quota.places,
+                    name=quota_target_label(kind, value)), "success")
+            _flash_places(settings.PlacesReport(settings.quota_approved(quota), quota.places),
+                          quota_name=quota_target_label(kind, value))
+            return redirect(url_for(".quotas", slug=slug))
+    return _quotas_page(event, form)
+
+
+@bp.route("/events/<slug>/quotas/<int:quota_id>", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def update_quota(slug: str, quota_id: int):
+    """Change the places of one quota."""
+    event, quota = _load(slug, Quota, quota_id)
+    form = QuotaPlacesForm(prefix=f"quota-{quota.id}")
+    if form.validate_on_submit():
+        try:
+            report = settings.update_quota(quota, places=form.places.data)
+            db.session.commit()
+        except EventError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            name = quota_target_label(quota.kind, quota.value)
+            flash(_("%(name)s now has %(places)s places.", name=name, places=quota.places), "success")
+            _flash_places(report, quota_name=name)
+        return redirect(url_for(".quotas", slug=slug))
+    return _quotas_page(event, QuotaForm(formdata=None, event=event), bound={quota.id: form})
+
+
+@bp.route("/events/<slug>/quotas/<int:quota_id>/delete", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def delete_quota(slug: str, quota_id: int):
+    """Remove one quota."""
+    _event, quota = _load(slug, Quota, quota_id)
+    if ConfirmForm().validate_on_submit():
+        name = quota_target_label(quota.kind, quota.value)
+        report = settings.delete_quota(quota)
+        db.session.commit()
+        flash(_("The quota for %(name)s was removed.", name=name), "success")
+        _flash_places(settings.PlacesReport(report.approved, None, report.promoted))
+    else:
+        flash(_("That could not be done. Please try again."), "error")
+    return redirect(url_for(".quotas", slug=slug))
+
+
+@bp.route("/events/<slug>/questions", methods=["GET", "POST"])
+@role_required(UserRole.ORGANISER)
+def questions(slug: str):
+    """An event's extra questions in form order, and a form to add one."""
+    event = find_event(slug) or abort(404)
+    form = QuestionForm(event=event, creating=True)
+    if form.validate_on_submit():
+        try:
+            question = settings.add_question(event, key=form.key.data, **form.question_values())
+            db.session.commit()
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash(_("Question “%(label)s” added.", label=question.label), "success")
+            return redirect(url_for(".questions", slug=slug))
+    return _questions_page(event, form)
+
+
+@bp.route("/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
+@role_required(UserRole.ORGANISER)
+def edit_question(slug: str, question_id: int):
+    """Edit one extra question (its key stays)."""
+    event, question = _load(slug, Question, question_id)
+    form = QuestionForm.for_question(question)
+    if form.validate_on_submit():
+        try:
+            settings.update_question(question, **form.question_values())
+            db.session.commit()
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash(_("Question “%(label)s” saved.", label=question.label), "success")
+            return redirect(url_for(".questions", slug=slug))
+    return _questions_page(event, form, editing=question)
+
+
+@bp.route("/events/<slug>/questions/<int:question_id>/delete", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def delete_question(slug: str, question_id: int):
+    """Remove one extra question from the form."""
+    _event, question = _load(slug, Question, question_id)
+    if ConfirmForm().validate_on_submit():
+        label = question.label
+        settings.delete_question(question)
+        db.session.commit()
+        flash(_("Question “%(label)s” removed.", label=label), "success")
+    else:
+        flash(_("That could not be done. Please try again."), "error")
+    return redirect(url_for(".questions", slug=slug))
+
+
+@bp.route("/events/<slug>/questions/<int:question_id>/move", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def move_question(slug: str, question_id: int):
+    """Move one extra question up or down."""
+    _event, question = _load(slug, Question, question_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        settings.move_question(question, by=-1 if form.direction.data == "up" else 1)
+        db.session.commit()
+    else:
+        flash(_("That could not be done. Please try again."), "error")
+    return redirect(url_for(".questions", slug=slug, _anchor=f"question-{question_id}"))
+
+
+def _load(slug: str, model, item_id: int):
+    event = find_event(slug) or abort(404)
+    item = db.session.scalar(select(model).where(model.id == item_id, model.event_id == event.id))
+    if item is None:
+        abort(404)
+    return event, item
+
+
+def _show_error(form, error: EventError) -> None:
+    """Put a service's refusal beside its field, or at the top when it belongs to none."""
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+def _flash_places(report: settings.PlacesReport, *, quota_name: str | None = None) -> None:
+    """Warn when more are approved than the limit now allows; report promotions from the waiting list."""
+    if report.over_by and quota_name:
+        flash(_("%(approved)s delegates of %(name)s are approved already, %(over)s more than the quota of "
+                "%(limit)s. Nobody was unapproved: cancel or waitlist delegates yourself if you need to.",
+                approved=report.approved, name=quota_name, over=report.over_by, limit=report.limit), "warning")
+    elif report.over_by:
+        flash(_("%(approved)s delegates are approved already, %(over)s more than the capacity of %(limit)s. "
+                "Nobody was unapproved: cancel or waitlist delegates yourself if you need to.",
+                approved=report.approved, over=report.over_by, limit=report.limit), "warning")
+    if report.promoted:
+        flash(ngettext("%(num)s delegate was moved from the waiting list to approved and told by email.",
+                       "%(num)s delegates were moved from the waiting list to approved and told by email.",
+                       report.promoted), "success")
+
+
+def _quotas_page(event, form, bound=None):
+    rows = []
+    for quota in event.quotas:
+        edit = (bound or {}).get(quota.id) or QuotaPlacesForm(formdata=None, prefix=f"quota-{quota.id}",
+                                                              data={"places": quota.places})
+        name = quota_target_label(quota.kind, quota.value)
+        edit.places.label.text = _("Places for %(name)s", name=name)
+        rows.append({"quota": quota, "name": name,
+                     "approved": settings.quota_approved(quota), "form": edit})
+    return render_template("manage/quotas.html", event=event, form=form, rows=rows,
+                           approved=approved_count(event.id), confirm_form=ConfirmForm(formdata=None))
+
+
+def _questions_page(event, form, editing=None):
+    return render_template("manage/questions.html", event=event, form=form, editing=editing,
+                           questions=list(event.questions), confirm_form=ConfirmForm(formdata=None),
+                           move_form=MoveForm(formdata=None))
