@@ -44,8 +44,9 @@ test: install-dev
 		$(BIN)/pytest -q; \
 	fi
 
+# Badges: the app against plain reportlab drawing the same content; figures go to bench/RESULTS.md.
 bench: install-dev
-	$(BIN)/python -m bench
+	$(BIN)/python bench/bench_badges.py --results bench/RESULTS.md
 
 lint: install-dev
 	$(BIN)/ruff check .

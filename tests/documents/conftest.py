@@ -68,10 +68,10 @@ def run(*cmd: str) -> str:
 
 
 def need(*tools: str) -> None:
-    """Skip when a command-line tool is missing (they are Debian packages the Makefile installs)."""
+    """Fail, naming the package, when a command-line tool is missing (`make test` installs them)."""
     for tool in tools:
         if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed")
+            pytest.fail(f"{tool} is not installed: run `make test` (it installs poppler-utils, zbar-tools, qpdf)")
 
 
 def page_png(pdf: Path, page: int, dpi: int, out_base: Path) -> Path:

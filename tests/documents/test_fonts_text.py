@@ -13,7 +13,7 @@ def fonts() -> FontSet:
     wanted = ("Latin", "Khmer", "Myanmar", "Lao", "Thai", "Han")
     missing = [s for s in wanted if s not in fs.available_scripts]
     if missing:
-        pytest.skip(f"fonts not installed for {missing} (fonts-noto-core, fonts-droid-fallback)")
+        pytest.fail(f"fonts not installed for {missing}: `make test` installs fonts-noto-core, fonts-droid-fallback")
     return fs
 
 

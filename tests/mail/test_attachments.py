@@ -31,7 +31,6 @@ def test_the_outbox_row_keeps_only_a_small_attachment_spec(db, make_event, regis
 
 
 def test_the_ticket_pdf_is_attached_and_opens(db, smtp_server, make_event, register, tmp_path):
-    pytest.importorskip("events_app.documents.tickets", reason="the ticket renderer is not in this tree yet")
     event = make_event(approval_required=True, title="Mekong Consultation")
     registration = approve(db, event, register, full_name="សុខ ចាន់ណា", name_latin="Sok Channa",
                            email="ticket@example.org")
