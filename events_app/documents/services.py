@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from events_app.choices import ParticipantRole, Status
 from events_app.documents.badges import RenderReport, render_badges
 from events_app.documents.data import badge_data, event_info
+from events_app.documents.tickets import render_ticket
 from events_app.extensions import db
 from events_app.models import utcnow
 from events_app.registration.models import Registration
@@ -71,3 +72,10 @@ def badge_run(event, out: BinaryIO, *, status: Status | str | None = Status.APPR
         db.session.expire_all()  # loaded rows must not keep a stale badge_printed_at
     db.session.flush()
     return BadgeRun(report, len(printed_ids) if record else 0)
+
+
+def ticket_pdf(registration: Registration, *, font_dirs=()) -> bytes:
+    """The delegate's one-page ticket with the check-in QR (private page and approval email)."""
+    event = registration.event
+    colour_by = event.badge_colour_by or "participant_role"
+    return render_ticket(event_info(event), badge_data(registration, colour_by=colour_by), font_dirs=font_dirs)

@@ -70,29 +70,14 @@ def _build_ics(spec: dict) -> BuiltAttachment:
 
 
 def _build_ticket(spec: dict) -> BuiltAttachment | None:
+    from events_app.documents.services import ticket_pdf
+
     registration = _load(Registration, "registration", spec.get("registration_id"))
     try:
-        from events_app.documents import tickets
-    except ImportError:
-        # The ticket renderer is not installed in this build: send the email without it
-        # (the private page shows the ticket too) rather than hold the approval back.
-        log.warning("ticket renderer unavailable; outbox ticket for registration %s skipped", registration.id)
-        return None
-    try:
-        data = tickets.render_ticket(*_ticket_arguments(registration),
-                                     font_dirs=current_app.config.get("FONT_DIRS", []))
+        data = ticket_pdf(registration, font_dirs=current_app.config.get("FONT_DIRS", []))
     except Exception as error:  # a font or renderer problem: retry later, never lose the email
         raise AttachmentError(f"ticket could not be rendered ({type(error).__name__})") from error
     return BuiltAttachment(f"ticket-{registration.event.slug}.pdf", "application/pdf", data)
-
-
-def _ticket_arguments(registration) -> tuple:
-    """(event_info, badge_data) for documents.tickets.render_ticket, built by documents.data."""
-    from events_app.documents import data
-
-    event = registration.event
-    colour_by = event.badge_colour_by or "participant_role"
-    return data.event_info(event), data.badge_data(registration, colour_by=colour_by)
 
 
 _BUILDERS = {"ics": _build_ics, "ticket": _build_ticket}

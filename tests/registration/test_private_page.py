@@ -22,3 +22,27 @@ def test_registrant_cancels_and_the_waiting_list_moves_up(client, db, make_event
     db.session.refresh(waiting)
     assert holder.status == Status.CANCELLED and holder.history[-1].actor == "registrant"
     assert waiting.status == Status.APPROVED
+
+
+def test_approved_delegate_downloads_a_ticket_with_their_code(client, db, make_event, make_registration, tmp_path):
+    import subprocess
+
+    event = make_event()
+    registration = make_registration(event, full_name="ဇော်မင်းလွင်", name_latin="Zaw Min Lwin")
+    assert "My ticket (PDF)" in client.get(f"/r/{registration.token}").get_data(as_text=True)
+    response = client.get(f"/r/{registration.token}/ticket.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = tmp_path / "ticket.pdf"
+    pdf.write_bytes(response.data)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "t")], check=True)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "t.png")],
+                             capture_output=True, text=True).stdout.split()
+    assert decoded == [registration.checkin_code]
+    assert "Zaw Min Lwin" in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+
+
+def test_no_ticket_before_approval(client, db, make_event, make_registration):
+    event = make_event(approval_required=True)
+    registration = make_registration(event)
+    assert client.get(f"/r/{registration.token}/ticket.pdf").status_code == 404
+    assert "My ticket" not in client.get(f"/r/{registration.token}").get_data(as_text=True)
