@@ -123,7 +123,7 @@ class EventForm(SettingsForm):
                                          "list (instead of refusing)"), default=True)
     invitation_only = BooleanField(_l("By invitation only"))
     edit_deadline = _local_time(_l("Delegates may edit their registration until"),
-                                _l("Empty: until the event starts."))
+                                _l("Empty: until the last day of the event."))
     reapproval_fields = MultiCheckboxField(
         _l("Changes that need approval again"), choices=reapproval_choices,
         description=_l("When a delegate changes one of these on an approved registration, it goes back to "
