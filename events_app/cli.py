@@ -20,9 +20,10 @@ def register(app) -> None:
     """Attach every command group to the app."""
     from events_app.documents.cli import documents_cli
     from events_app.mail.cli import mail_cli
+    from events_app.registration.cli import delegates_cli
 
     app.cli.add_command(demo_command)
-    for group in (users_cli, events_cli, documents_cli, mail_cli, privacy_cli):
+    for group in (users_cli, events_cli, delegates_cli, documents_cli, mail_cli, privacy_cli):
         app.cli.add_command(group)
     for command in _all_commands(app.cli):
         command.callback = _explain_database_errors(command.callback)
