@@ -33,9 +33,10 @@ def country_name(code: str, locale: str = "en") -> str:
         return country_names("en").get(code, code)
 
 
-def country_choices(locale: str = "en") -> list[tuple[str, str]]:
-    """(code, name) pairs: the region's countries first, then the rest alphabetically."""
+@lru_cache(maxsize=16)
+def country_choices(locale: str = "en") -> tuple[tuple[str, str], ...]:
+    """(code, name) pairs: the region's countries first, then the rest alphabetically (cached per language)."""
     names = country_names(locale)
     first = [(code, names[code]) for code in REGION_FIRST]
     rest = sorted(((c, n) for c, n in names.items() if c not in REGION_FIRST), key=lambda item: item[1])
-    return first + rest
+    return tuple(first + rest)

@@ -145,7 +145,7 @@ class EventForm(SettingsForm):
         super().__init__(*args, **kwargs)
         if not creating:
             del self.slug
-        self.country.choices = [("", _("Choose…"))] + country_choices("en")
+        self.country.choices = [("", _("Choose…")), *country_choices("en")]
 
     @classmethod
     def for_event(cls, event):

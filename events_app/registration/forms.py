@@ -108,6 +108,7 @@ class RegistrationForm(FlaskForm):
     )
     country = SelectField(
         FIELD_LABELS["country"],
+        validate_choice=False,  # check_country below gives the one clear message
         validators=[
             InputRequired(_l("Please choose your country.")),
             _field_rule(lambda form, value: validation.check_country(value)),
@@ -147,7 +148,7 @@ class RegistrationForm(FlaskForm):
 
     def __init__(self, *args, locale: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _("Choose…"))] + country_choices(locale)
+        self.country.choices = [("", _("Choose…")), *country_choices(locale)]
         if not self.submission_key.data:
             self.submission_key.data = secrets.token_urlsafe(24)
 

@@ -60,7 +60,7 @@ def test_valid_registration_redirects_to_confirmation_and_stores_normalised_valu
         ({"stakeholder_group": ""}, "stakeholder_group", "Please choose a stakeholder group."),
         ({"stakeholder_group": "lobbyist"}, "stakeholder_group", "Not a valid choice"),
         ({"country": ""}, "country", "Please choose your country."),
-        ({"country": "XX"}, "country", "Not a valid choice"),
+        ({"country": "XX"}, "country", "Choose a country from the list."),
         ({"phone": "12"}, "phone", "phone number"),
         ({"data_consent": None}, "data_consent", "We need your agreement to register you."),
         ({"arrival_date": "2027-03-10", "departure_date": "2027-03-08"}, "departure_date", "before the arrival"),

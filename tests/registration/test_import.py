@@ -153,7 +153,7 @@ def test_bad_rows_are_all_listed_by_row_number_and_nothing_is_written(app, db, m
     assert len(problems) == 4, result.stderr
     assert problems[0].startswith("row 3, email: Enter a valid email address")
     assert "sok.chanthy(at)example.org" in problems[0]
-    assert problems[1].startswith("row 4, country: Not a valid choice") and "'XX'" in problems[1]
+    assert problems[1].startswith("row 4, country: Choose a country from the list.") and "'XX'" in problems[1]
     assert problems[2].startswith("row 5, name_latin: Please also write your name in Latin letters")
     assert problems[3].startswith("row 6, needs_visa_letter: 'maybe' is not yes or no")
     assert "4 problem(s)" in result.stderr and "nothing was imported" in result.stderr
