@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from events_app.choices import Status
+from events_app.database import sqlite_read_transactions
 from events_app.events.services import find_event
 from events_app.extensions import db
 from events_app.registration.exporting import FORMATS, export_delegates
@@ -82,6 +83,11 @@ def export_command(event_slug: str, output: Path, fmt: str | None, status: str |
     days_attended and attended_YYYY-MM-DD per event day. CSV is UTF-8 with a byte-order mark, so
     Excel shows Khmer, Thai or Burmese names correctly; the importer reads the file back.
     """
+    with sqlite_read_transactions():  # an export only reads: never hold SQLite's write lock
+        _export(event_slug, output, fmt, status, include_sensitive)
+
+
+def _export(event_slug: str, output: Path, fmt: str | None, status: str | None, include_sensitive: bool):
     event = _event(event_slug)
     fmt = fmt or ("xlsx" if output.suffix.lower() in (".xlsx", ".xlsm") else "csv")
     options = {"fmt": fmt, "status": status, "include_sensitive": include_sensitive}
