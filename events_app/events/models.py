@@ -2,7 +2,7 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.extensions import db
@@ -42,6 +42,9 @@ class Event(TimestampMixin, db.Model):
     # Optional legend: {"speaker": "#c0392b", ...}; defaults come from the documents package.
     badge_colours: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     contact_email: Mapped[str] = mapped_column(String(254), default="", nullable=False)
+    # The event's logo for badges and documents (PNG or JPEG bytes, checked on upload).
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_content_type: Mapped[str] = mapped_column(String(32), default="", nullable=False)
 
     quotas: Mapped[list["Quota"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Quota.id"
