@@ -1,0 +1,89 @@
+"""`flask documents attendees|signin|certificates|letters`: the list documents from the command line."""
+from pathlib import Path
+
+import click
+
+from events_app.documents.attendees import COLUMNS, GROUP_BY
+from events_app.documents.cli import _event_or_fail, _write_atomically, documents_cli
+from events_app.documents.list_services import (
+    DocumentError,
+    attendee_list,
+    certificates,
+    parse_day,
+    signin_sheet,
+    visa_letters,
+)
+
+_OUTPUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PDF file to write.")
+
+
+def _render(output: str, render):
+    """Write the PDF atomically; a DocumentError becomes one line on stderr and no file."""
+    if not Path(output).resolve().parent.is_dir():
+        raise click.ClickException(f"no such directory for {output}")
+    try:
+        report = _write_atomically(output, render)
+    except DocumentError as error:
+        raise click.ClickException(str(error)) from None
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    return report
+
+
+def _columns(value: str | None) -> list[str]:
+    return [c.strip() for c in (value or "").split(",") if c.strip()]
+
+
+@documents_cli.command("attendees")
+@click.argument("event_slug", metavar="EVENT")
+@_OUTPUT
+@click.option("--public", is_flag=True, help="Only delegates who agreed to be listed; name, organisation, country.")
+@click.option("--group-by", default="country", show_default=True, type=click.Choice(list(GROUP_BY)))
+@click.option("--columns", metavar="LIST",
+              help=f"Comma-separated columns of the internal list, from: {', '.join(COLUMNS)}.")
+def attendees_command(event_slug, output, public, group_by, columns):
+    """Attendee list of EVENT's approved delegates, grouped and sorted by Latin name."""
+    event = _event_or_fail(event_slug)
+    report = _render(output, lambda f: attendee_list(event, f, public=public, group_by=group_by,
+                                                     columns=_columns(columns)))
+    click.echo(f"{report.items} delegates on {report.pages} pages written to {output}")
+
+
+@documents_cli.command("signin")
+@click.argument("event_slug", metavar="EVENT")
+@click.option("--day", required=True, metavar="YYYY-MM-DD", help="One of the event's days.")
+@_OUTPUT
+@click.option("--blank-rows", default=5, show_default=True, type=click.IntRange(0, 200),
+              help="Empty numbered rows at the end for walk-ins.")
+def signin_command(event_slug, day, output, blank_rows):
+    """Sign-in sheet of EVENT for one day."""
+    event = _event_or_fail(event_slug)
+    try:
+        day = parse_day(event, day)  # checked before any file is touched
+    except DocumentError as error:
+        raise click.ClickException(str(error)) from None
+    report = _render(output, lambda f: signin_sheet(event, day, f, blank_rows=blank_rows))
+    click.echo(f"Sign-in sheet for {day.isoformat()}: {report.items} delegates on {report.pages} pages "
+               f"written to {output}")
+
+
+@documents_cli.command("certificates")
+@click.argument("event_slug", metavar="EVENT")
+@_OUTPUT
+def certificates_command(event_slug, output):
+    """Certificates of attendance for EVENT's delegates checked in on enough days."""
+    event = _event_or_fail(event_slug)
+    report = _render(output, lambda f: certificates(event, f))
+    click.echo(f"{report.items} certificates (at least {max(event.attendance_threshold_days, 1)} day(s) "
+               f"attended) written to {output}")
+
+
+@documents_cli.command("letters")
+@click.argument("event_slug", metavar="EVENT")
+@_OUTPUT
+@click.option("--released-only", is_flag=True, help="Only letters already released to the delegates.")
+def letters_command(event_slug, output, released_only):
+    """Visa invitation letters for EVENT's approved delegates who asked for one."""
+    event = _event_or_fail(event_slug)
+    report = _render(output, lambda f: visa_letters(event, f, released_only=released_only))
+    click.echo(f"{report.items} visa letters on {report.pages} pages written to {output}")
