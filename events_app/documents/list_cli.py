@@ -30,6 +30,10 @@ def _render(output: str, render):
     return report
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _columns(value: str | None) -> list[str]:
     return [c.strip() for c in (value or "").split(",") if c.strip()]
 
@@ -46,7 +50,7 @@ def attendees_command(event_slug, output, public, group_by, columns):
     event = _event_or_fail(event_slug)
     report = _render(output, lambda f: attendee_list(event, f, public=public, group_by=group_by,
                                                      columns=_columns(columns)))
-    click.echo(f"{report.items} delegates on {report.pages} pages written to {output}")
+    click.echo(f"{_n(report.items, 'delegate')} on {_n(report.pages, 'page')} written to {output}")
 
 
 @documents_cli.command("signin")
@@ -63,8 +67,8 @@ def signin_command(event_slug, day, output, blank_rows):
     except DocumentError as error:
         raise click.ClickException(str(error)) from None
     report = _render(output, lambda f: signin_sheet(event, day, f, blank_rows=blank_rows))
-    click.echo(f"Sign-in sheet for {day.isoformat()}: {report.items} delegates on {report.pages} pages "
-               f"written to {output}")
+    click.echo(f"Sign-in sheet for {day.isoformat()}: {_n(report.items, 'delegate')} on "
+               f"{_n(report.pages, 'page')} written to {output}")
 
 
 @documents_cli.command("certificates")
@@ -74,8 +78,8 @@ def certificates_command(event_slug, output):
     """Certificates of attendance for EVENT's delegates checked in on enough days."""
     event = _event_or_fail(event_slug)
     report = _render(output, lambda f: certificates(event, f))
-    click.echo(f"{report.items} certificates (at least {max(event.attendance_threshold_days, 1)} day(s) "
-               f"attended) written to {output}")
+    days = max(event.attendance_threshold_days, 1)
+    click.echo(f"{_n(report.items, 'certificate')} (at least {_n(days, 'day')} attended) written to {output}")
 
 
 @documents_cli.command("letters")
@@ -86,4 +90,4 @@ def letters_command(event_slug, output, released_only):
     """Visa invitation letters for EVENT's approved delegates who asked for one."""
     event = _event_or_fail(event_slug)
     report = _render(output, lambda f: visa_letters(event, f, released_only=released_only))
-    click.echo(f"{report.items} visa letters on {report.pages} pages written to {output}")
+    click.echo(f"{_n(report.items, 'visa letter')} on {_n(report.pages, 'page')} written to {output}")
