@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
 from wtforms import Form, IntegerField, RadioField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
@@ -21,7 +22,7 @@ from events_app.documents import list_services
 from events_app.documents.attendees import COLUMNS, DEFAULT_COLUMNS
 from events_app.documents.list_services import DocumentError
 from events_app.documents.signin import day_label
-from events_app.documents.views import BadgeRunForm, bp
+from events_app.documents.views import bp
 from events_app.events.services import find_event
 from events_app.extensions import db
 from events_app.registration.forms import MultiCheckboxField
@@ -90,6 +91,14 @@ def _back(event, message: str):
     return redirect(url_for("documents.documents_page", slug=event.slug), code=303)
 
 
+def _badges_url(event) -> str:
+    """The badges page with its options when the app has one, else the plain badge download."""
+    try:
+        return url_for("documents.badges_page", slug=event.slug)
+    except BuildError:
+        return url_for("documents.badges_pdf", slug=event.slug)
+
+
 def _pdf(render, filename: str):
     """Render into a spooled file (memory for small documents, disk for long ones) and send it."""
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
@@ -105,7 +114,7 @@ def documents_page(slug: str):
     event = _event(slug)
     return render_template(
         "documents/index.html", event=event, overview=list_services.overview(event),
-        badge_form=BadgeRunForm(), list_form=AttendeeListForm(), signin_form=SigninForm.for_event(event),
+        badges_url=_badges_url(event), list_form=AttendeeListForm(), signin_form=SigninForm.for_event(event),
         release_form=ReleaseForm(), is_organiser=_is_organiser(), threshold=max(event.attendance_threshold_days, 1),
     )
 
