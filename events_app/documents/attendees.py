@@ -105,7 +105,8 @@ class _Laid:
 
     blocks: tuple[tuple[Block, Block], ...]  # per column: (text, secondary)
     height: float
-    first_ascent: float
+    first_ascent: float  # top of the row's content to its first baseline, shared by every cell
+    content: float  # height of the tallest cell's content
     heading: bool = False
     zebra: bool = False
 
@@ -144,12 +145,12 @@ class TableDocument:
                 h += 0.8 * mm + second.height
             content = max(content, h)
         height = max(content + 2 * PAD_Y, self.min_row_height if min_height is None else min_height)
-        return _Laid(tuple(blocks), height, ascent, zebra=zebra)
+        return _Laid(tuple(blocks), height, ascent, content, zebra=zebra)
 
     def _heading(self, label: str) -> _Laid:
         block = cell_block(self.fonts, label, self.width - 2 * PAD_X, 9.5, bold=True, max_lines=2)
         blocks = ((block, EMPTY),) + ((EMPTY, EMPTY),) * (len(self.columns) - 1)
-        return _Laid(blocks, block.height + 2 * PAD_Y + 1.2 * mm, block.ascent, heading=True)
+        return _Laid(blocks, block.height + 2 * PAD_Y + 1.2 * mm, block.ascent, block.height, heading=True)
 
     def _furniture_blocks(self):
         f, w = self.furniture, self.width
@@ -243,14 +244,8 @@ class TableDocument:
         if fill:
             canv.setFillColorRGB(*fill)
             canv.rect(MARGIN, bottom, self.width, laid.height, stroke=0, fill=1)
-        content = 0.0
-        for main, second in laid.blocks:
-            h = (laid.first_ascent - main.ascent + main.height) if main.lines else 0.0
-            if second.lines:
-                h += 0.8 * mm + second.height
-            content = max(content, h)
         # Content centred in tall rows; first baselines aligned across the row.
-        baseline = top - PAD_Y - max(0.0, laid.height - 2 * PAD_Y - content) / 2 - laid.first_ascent
+        baseline = top - PAD_Y - max(0.0, laid.height - 2 * PAD_Y - laid.content) / 2 - laid.first_ascent
         if laid.heading:
             baseline = top - PAD_Y - 0.6 * mm - laid.first_ascent
         x = MARGIN
