@@ -29,6 +29,9 @@ from events_app.registration.models import Registration
 log = logging.getLogger(__name__)
 
 
+COLUMN_ALIASES = {"role": "participant_role"}  # what organisers tend to type for the data dictionary's name
+
+
 class DocumentError(ValueError):
     """A document cannot be made as asked; the message says why in one line."""
 
@@ -39,7 +42,7 @@ def _fonts(font_dirs):
 
 def check_columns(columns, *, public: bool) -> tuple[str, ...]:
     """The attendee-list columns asked for, validated (the public list allows only its own)."""
-    keys = tuple(k.strip() for k in (columns or ()) if k and k.strip())
+    keys = tuple(COLUMN_ALIASES.get(k.strip(), k.strip()) for k in (columns or ()) if k and k.strip())
     unknown = [k for k in keys if k not in COLUMNS]
     if unknown:
         raise DocumentError(f"unknown column(s) {', '.join(unknown)}; choose from {', '.join(COLUMNS)}")

@@ -78,12 +78,12 @@ def test_group_by_stakeholder_group_uses_the_labels(app, symposium, tmp_path):
     need("pdftotext")
     out = tmp_path / "by-group.pdf"
     result = _cli(app, "attendees", "mekong-2026", "-o", str(out), "--group-by", "stakeholder_group",
-                  "--columns", "name,organisation,country,phone")
+                  "--columns", "name, organisation,country,phone,role")
     assert result.exit_code == 0, result.output
     text = nfc(run("pdftotext", "-raw", str(out), "-"))
     for heading in ("Government \u00b7 6", "NGO \u00b7 8", "Migrant group \u00b7 3", "Academic \u00b7 3"):
         assert heading in text
-    assert "+66812345000" in text
+    assert "+66812345000" in text and "Participant" in text
     assert "@" not in text  # email was not among the chosen columns
 
 
