@@ -18,6 +18,7 @@ events_cli = AppGroup("events", help="Create and list events.")
 
 def register(app) -> None:
     """Attach every command group to the app."""
+    import events_app.documents.list_cli  # noqa: F401 - adds attendees, signin, certificates, letters
     from events_app.documents.cli import documents_cli
     from events_app.mail.cli import mail_cli
     from events_app.registration.cli import delegates_cli
