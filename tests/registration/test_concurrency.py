@@ -361,3 +361,25 @@ def test_without_the_lock_the_unique_constraint_still_makes_one_registration(app
     assert sum(a.created for a in arrivals) == 1
     assert {a.why_existing for a in arrivals if not a.created} == {"email"}
     assert db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id == event_id)) == 1
+
+
+def test_a_cancellation_sent_many_times_at_once_frees_one_place(app, db, make_event):
+    """A registrant double-clicks "cancel" (or retries) while an organiser declines them at the same moment."""
+    event = make_event(capacity=2)
+    event_id = event.id
+    user_id = organiser_id(db)
+    leaving, staying, *waiting = register_in_turn(db, event, [delegate_data(n) for n in range(5)])
+
+    jobs = [cancel_job(leaving) for _ in range(8)] + [status_job(leaving, Status.DECLINED, user_id=user_id)] * 4
+    results = run_together(app, jobs)
+
+    assert errors(results, expected=(lifecycle.TransitionError,)) == []
+    people = {r.id: r for r in registrations(event_id)}
+    final = people[leaving].status
+    assert final in (Status.CANCELLED, Status.DECLINED)
+    assert [c.to_status for c in people[leaving].history] == [Status.APPROVED, final], "one change, recorded once"
+    assert [people[i].status for i in (staying, *waiting)] == [
+        Status.APPROVED, Status.APPROVED, Status.WAITLISTED, Status.WAITLISTED
+    ], "exactly one place was freed and it went to the first on the waiting list"
+    assert [r.id for r in waiting_list(event_id)] == waiting[1:]
+    assert outbox_kinds(event_id)["promoted"] == 1
