@@ -16,7 +16,11 @@ SAMPLE = Path(__file__).parent / "data" / "demo_delegates.csv"
 
 
 def load_demo(*, today: date | None = None) -> dict:
-    """Create the demo event, users and delegates unless they exist; returns what it did."""
+    """Create the demo events, users and delegates unless they exist; returns what it did.
+
+    The symposium is a month ahead (registration, badges, visa letters); a consultation two
+    months ago has attendance (certificates, attendance reports).
+    """
     today = today or date.today()
     created = {"event": False, "users": [], "delegates": 0}
     for email, role in ((DEMO_ORGANISER, UserRole.ORGANISER), (DEMO_STAFF, UserRole.STAFF)):
@@ -47,7 +51,10 @@ def load_demo(*, today: date | None = None) -> dict:
     with SAMPLE.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for index, row in enumerate(rows):
-        outcome = services.register(event, _delegate(row), actor="import", notify=False)
+        data = _delegate(row)
+        if row["email"] in VISA_REQUESTS:
+            data.update(VISA_REQUESTS[row["email"]])
+        outcome = services.register(event, data, actor="import", notify=False)
         if not outcome.created:
             continue
         created["delegates"] += 1
@@ -56,7 +63,45 @@ def load_demo(*, today: date | None = None) -> dict:
             lifecycle.change_status(outcome.registration, Status.APPROVED, actor="import", notify=False)
         elif index == 10:
             lifecycle.change_status(outcome.registration, Status.WAITLISTED, actor="import", notify=False)
+    created["delegates"] += _past_consultation(rows, today)
     return created
+
+
+# Delegates of the demo who ask for a visa invitation letter (made-up passport details).
+VISA_REQUESTS = {
+    "aung.myint.htun@example.org": {"needs_visa_letter": True, "nationality": "Myanmar",
+                                    "passport_number": "MD0471125", "date_of_birth": "1979-08-14",
+                                    "passport_expiry": "2031-02-27"},
+    "somphone@example.org": {"needs_visa_letter": True, "nationality": "Lao", "passport_number": "P1938402",
+                             "date_of_birth": "1984-01-30", "passport_expiry": "2030-11-05"},
+    "oum.bunthan@example.org": {"needs_visa_letter": True, "nationality": "Cambodian",
+                                "passport_number": "N01827364", "date_of_birth": "1990-06-02",
+                                "passport_expiry": "2029-09-19"},
+}
+PAST_SLUG = "yunnan-consultation"
+
+
+def _past_consultation(rows: list[dict], today: date) -> int:
+    """A two-day consultation two months ago, with check-ins, so certificates have someone to certify."""
+    from events_app.attendance.services import check_in
+
+    if find_event(PAST_SLUG) is not None:
+        return 0
+    starts = today - timedelta(days=60)
+    event = create_event(
+        PAST_SLUG, title="Consultation on Cross-Border Labour Migration from Yunnan", starts_on=starts,
+        ends_on=starts + timedelta(days=1), capacity=40, venue="Yunnan University", city="Kunming", country="CN",
+        timezone="Asia/Shanghai", attendance_threshold_days=2, signatory_name="Dr. Somsak Wongsuwan",
+        signatory_title="Regional Coordinator", contact_email="symposium@example.org",
+    )
+    count = 0
+    for index, row in enumerate(rows[::2]):
+        registration = services.register(event, _delegate(row), actor="import", notify=False).registration
+        count += 1
+        days = event.days if index % 3 else event.days[:1]  # a third came on the first day only
+        for day in days:
+            check_in(registration, day=day, method="search")
+    return count
 
 
 def _delegate(row: dict) -> dict:

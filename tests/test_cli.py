@@ -90,7 +90,7 @@ def test_events_create_refuses_a_bad_slug(cli, db):
 def test_demo_is_idempotent_and_multilingual(cli, db):
     first = cli.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "26 delegates added" in first.output and "Organiser login: organiser@example.org" in first.output
+    assert "39 delegates added" in first.output and "Organiser login: organiser@example.org" in first.output
     second = cli.invoke(args=["demo"])
     assert "0 delegates added" in second.output
     names = set(db.session.scalars(select(Registration.full_name)))
@@ -98,6 +98,23 @@ def test_demo_is_idempotent_and_multilingual(cli, db):
     statuses = set(db.session.scalars(select(Registration.status)))
     assert {Status.APPROVED, Status.PENDING, Status.WAITLISTED} <= statuses
     assert db.session.scalar(select(func.count(User.id))) == 2
+    assert db.session.scalar(select(func.count(Registration.id)).where(Registration.needs_visa_letter)) == 3
+
+
+def test_demo_documents_have_content(cli, db, tmp_path):
+    import subprocess
+
+    assert cli.invoke(args=["demo"]).exit_code == 0
+    certificates = tmp_path / "certificates.pdf"
+    result = cli.invoke(args=["documents", "certificates", "yunnan-consultation", "-o", str(certificates)])
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", str(certificates), "-"], capture_output=True, text=True).stdout
+    assert "Mao Sreynich" in text  # attended both days of the past consultation
+    assert "Sok Chanthy" not in text  # came on the first day only
+    letters = tmp_path / "letters.pdf"
+    result = cli.invoke(args=["documents", "letters", "mekong-migration-symposium", "-o", str(letters)])
+    assert result.exit_code == 0, result.output
+    assert "MD0471125" in subprocess.run(["pdftotext", str(letters), "-"], capture_output=True, text=True).stdout
 
 
 def test_production_refuses_to_start_without_secrets(monkeypatch):

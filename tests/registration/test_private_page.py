@@ -46,3 +46,17 @@ def test_no_ticket_before_approval(client, db, make_event, make_registration):
     registration = make_registration(event)
     assert client.get(f"/r/{registration.token}/ticket.pdf").status_code == 404
     assert "My ticket" not in client.get(f"/r/{registration.token}").get_data(as_text=True)
+
+
+def test_private_page_offers_the_visa_letter_once_released(client, db, make_event, make_registration):
+    from events_app.documents.list_services import release_visa_letter
+
+    event = make_event()
+    registration = make_registration(event, needs_visa_letter=True, nationality="Lao", passport_number="P0012345",
+                                     date_of_birth="1980-05-05", passport_expiry="2031-05-05")
+    assert "being prepared" in client.get(f"/r/{registration.token}").get_data(as_text=True)
+    release_visa_letter(registration)
+    db.session.commit()
+    html = client.get(f"/r/{registration.token}").get_data(as_text=True)
+    assert "Download your visa invitation letter" in html
+    assert client.get(f"/r/{registration.token}/visa-letter.pdf").status_code == 200
