@@ -86,7 +86,8 @@ def change_status(
     if notify:
         messages.status_changed(registration, reason=reason)
     if current == Status.APPROVED:
-        promote_waitlisted(event)
+        # The place this delegate frees goes to those already waiting, not straight back to them.
+        promote_waitlisted(event, skip=registration if to == Status.WAITLISTED else None)
     return to
 
 
@@ -112,18 +113,17 @@ def change_many(registrations, to: Status, *, by_user=None, reason: str = "", no
     return result
 
 
-def promote_waitlisted(event) -> list[Registration]:
+def promote_waitlisted(event, *, skip: Registration | None = None) -> list[Registration]:
     """Approve waitlisted delegates in order while places (and their quotas) allow; tell each.
 
     The caller must hold the event lock. A delegate whose quota is full is skipped, not
     blocking those behind them.
     """
     promoted = []
-    waiting = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.status == Status.WAITLISTED)
-        .order_by(Registration.waitlist_position, Registration.id)
-    ).all()
+    query = select(Registration).where(Registration.event_id == event.id, Registration.status == Status.WAITLISTED)
+    if skip is not None:
+        query = query.where(Registration.id != skip.id)
+    waiting = db.session.scalars(query.order_by(Registration.waitlist_position, Registration.id)).all()
     for registration in waiting:
         place = check_place(event, registration)
         if place.full == "capacity":
