@@ -1,19 +1,23 @@
 """Name badges: a pure function from plain data (EventInfo, BadgeData) to a PDF on a stream.
 
-Each badge shows the event title, the badge name large (shaped, per-script fonts, shrunk then
-wrapped to fit), the Latin name beneath when it differs, the honorific, organisation, country, a
-colour band with its label, and exactly one QR code: the check-in code.
+Each badge shows the event title (beside the event's logo when it has one), the badge name large
+(shaped, per-script fonts, shrunk then wrapped to fit), the Latin name beneath when it differs, the
+honorific, organisation, country, a colour band with its label, and exactly one QR code: the
+check-in code.
 """
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import BinaryIO
 
+from PIL import Image
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
@@ -28,6 +32,9 @@ log = logging.getLogger(__name__)
 INK = (0.1, 0.1, 0.1)
 GREY = (0.3, 0.3, 0.3)
 CAP_HEIGHT = 0.714  # Noto Sans capitals, per 1 pt of size
+# A logo is printed at most ~35 mm wide: 1,000 pixels is over 700 dpi there, and bounds the PDF's size.
+LOGO_MAX_PIXELS = 1000
+LOGO_FORM = "EventLogo"
 
 
 @dataclass
@@ -111,6 +118,65 @@ def geometry(w: float, h: float) -> Geometry:
     return Geometry(True, title, name_zone, info, qr, band, s)
 
 
+@dataclass(frozen=True, slots=True)
+class Logo:
+    """The event logo, drawn once per PDF into a form XObject that every badge reuses."""
+
+    form: str
+    aspect: float  # width / height
+
+
+def logo_image(data: bytes | None) -> ImageReader | None:
+    """The logo bytes as an ImageReader, downscaled to LOGO_MAX_PIXELS a side (None if absent or unreadable)."""
+    if not data:
+        return None
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.draft("RGB", (LOGO_MAX_PIXELS, LOGO_MAX_PIXELS))  # JPEG: decode at a reduced scale
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+        image = image.convert("RGBA" if has_alpha else "RGB")
+        image.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS))
+        return ImageReader(image)
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        # Checked on upload; a logo damaged since must not stop a print run.
+        log.warning("The event logo could not be read (%s); printing without it", error)
+        return None
+
+
+def register_logo(canv, image: ImageReader | None, name: str = LOGO_FORM) -> Logo | None:
+    """Put the logo into the PDF once, as a 1 x 1 form; each use scales it (no image data per badge)."""
+    if image is None:
+        return None
+    width, height = image.getSize()
+    canv.beginForm(name, 0, 0, 1, 1)
+    canv.drawImage(image, 0, 0, 1, 1, mask="auto")
+    canv.endForm()
+    return Logo(name, width / height if height else 1.0)
+
+
+def draw_logo(canv, logo: Logo, box: Box) -> None:
+    """Draw the registered logo filling box (the box already has the logo's aspect ratio)."""
+    canv.saveState()
+    canv.transform(box.w, 0, 0, box.h, box.x, box.y)
+    canv.doForm(logo.form)
+    canv.restoreState()
+
+
+def fit_logo(aspect: float, x: float, y: float, max_w: float, max_h: float) -> Box:
+    """The largest box of this aspect ratio inside max_w x max_h, left-aligned and vertically centred."""
+    w = min(max_w, max_h * aspect)
+    h = w / aspect
+    return Box(x, y + (max_h - h) / 2, w, h)
+
+
+@lru_cache(maxsize=64)
+def title_beside_logo(title: Box, aspect: float, scale: float, portrait: bool) -> tuple[Box, Box]:
+    """Split the title box: the logo at its left (aspect kept, at most a third of the width), the title beside."""
+    logo = fit_logo(aspect, title.x, title.y, title.w * (0.34 if portrait else 0.3), title.h)
+    gap = 2.5 * mm * scale
+    return Box(logo.x + logo.w + gap, title.y, title.w - logo.w - gap, title.h), logo
+
+
 @lru_cache(maxsize=64)
 def _colour(hex_colour: str):
     try:
@@ -136,8 +202,8 @@ def _band_label(event: EventInfo, badge: BadgeData) -> tuple[str, str]:
 
 
 def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
-               x: float, y: float, w: float, h: float) -> None:
-    """Draw one badge with its bottom-left corner at (x, y)."""
+               x: float, y: float, w: float, h: float, *, logo: Logo | None = None) -> None:
+    """Draw one badge with its bottom-left corner at (x, y); logo is the run's registered event logo."""
     g = geometry(round(w, 3), round(h, 3))
     s = g.scale
     centre = "centre"
@@ -146,12 +212,20 @@ def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
     canv.translate(x, y)
     canv.setFillColorRGB(*INK)
 
-    # Event title: small, bold, at most two lines.
+    # Event title: small, bold, at most two lines; the logo (if any) takes the left of the title box,
+    # so it can never reach the name below.
     t = g.title
-    fitted = fit_text(fonts, event.title, t.w, t.h, max_size=(11 if g.portrait else 8) * s,
-                      min_size=5.5 * s, max_lines=3 if g.portrait else 2, bold=True)
+    title_x, title_align = t.x + t.w / 2, centre
+    if logo is not None:
+        t, logo_box = title_beside_logo(t, logo.aspect, s, g.portrait)
+        draw_logo(canv, logo, logo_box)
+        title_x, title_align = t.x, "left"
+    title_size = (11 if g.portrait else 8) * s
+    # Beside a logo the title is narrower: wrap it rather than let it shrink to a whisper.
+    fitted = fit_text(fonts, event.title, t.w, t.h, max_size=title_size,
+                      min_size=title_size * 0.8 if logo else 5.5 * s, max_lines=3 if g.portrait else 2, bold=True)
     canv.setFillColorRGB(*GREY)
-    draw_fitted(canv, fitted, t.x + t.w / 2, t.top, align=centre, box_height=t.h)
+    draw_fitted(canv, fitted, title_x, t.top, align=title_align, box_height=t.h)
 
     # Name zone: honorific (small), badge name (large), Latin name beneath when it differs.
     z = g.name_zone
@@ -229,6 +303,7 @@ def render_badges(event: EventInfo, badges: Iterable[BadgeData], out: BinaryIO, 
                   initialFontName=fonts.base_font(), initialFontSize=8)
     canv.setTitle(f"Badges: {event.title}")
     canv.setCreator("events_app")
+    logo = register_logo(canv, logo_image(event.logo))  # read and embedded once per run
     cells = lay.cells(offset_mm)
     slot = 0
     for badge in badges:
@@ -238,7 +313,7 @@ def render_badges(event: EventInfo, badges: Iterable[BadgeData], out: BinaryIO, 
         missing = fonts.missing_scripts(badge.badge_name + badge.name_latin + badge.organisation)
         if missing:
             report.note_missing(missing, badge.display_name)
-        draw_badge(canv, fonts, event, badge, *cells[slot])
+        draw_badge(canv, fonts, event, badge, *cells[slot], logo=logo)
         slot += 1
         report.badges += 1
     if slot or not report.badges:

@@ -6,8 +6,9 @@ both the models and the renderers' input.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ GROUP_COLOURS = {
     "private_sector": "#6e2c00",
     "other": "#566573",
 }
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # use fullmatch
 # The network's own usage where it differs from CLDR's English names.
 COUNTRY_NAMES = {"LA": "Lao PDR", "MM": "Myanmar"}
 
@@ -86,6 +88,8 @@ class EventInfo:
     colour_by: str = "participant_role"  # or "stakeholder_group"
     legend: tuple[ColourKey, ...] = ()
     contact_email: str = ""
+    # PNG or JPEG bytes (checked on upload); renderers read them once per run.
+    logo: bytes | None = field(default=None, repr=False)
 
     def colour(self, key: str) -> ColourKey:
         """The legend entry for a key (grey and the key itself when the legend lacks it)."""
@@ -121,20 +125,33 @@ class BadgeData:
 
 
 def legend_for(colour_by: str, overrides: Mapping[str, str] | None = None) -> tuple[ColourKey, ...]:
-    """The colour legend for an event that colours badges by role or by stakeholder group."""
+    """The colour legend for an event that colours badges by role or by stakeholder group.
+
+    overrides is the event's `badge_colours` ({value: "#rrggbb"}, roles and groups in one map);
+    a value that is not a #rrggbb colour is ignored rather than breaking a print run.
+    """
     if colour_by == "stakeholder_group":
         members, defaults = StakeholderGroup, GROUP_COLOURS
     else:
         members, defaults = ParticipantRole, ROLE_COLOURS
     overrides = overrides or {}
-    return tuple(
-        ColourKey(m.value, str(m.label), overrides.get(m.value) or defaults.get(m.value, "#566573"))
-        for m in members
-    )
+
+    def colour(key: str) -> str:
+        wanted = overrides.get(key)
+        if isinstance(wanted, str) and HEX_COLOUR.fullmatch(wanted):
+            return wanted.lower()
+        return defaults.get(key, "#566573")
+
+    return tuple(ColourKey(m.value, str(m.label), colour(m.value)) for m in members)
 
 
-def event_info(event: Event) -> EventInfo:
-    """Build EventInfo from an Event."""
+def default_colour(key: str) -> str:
+    """The colour a role or stakeholder group has when the event does not choose one."""
+    return ROLE_COLOURS.get(key) or GROUP_COLOURS.get(key) or "#566573"
+
+
+def event_info(event: Event, *, with_logo: bool = True) -> EventInfo:
+    """Build EventInfo from an Event (loading its deferred logo unless with_logo is False)."""
     colour_by = event.badge_colour_by or "participant_role"
     return EventInfo(
         title=event.title,
@@ -145,6 +162,7 @@ def event_info(event: Event) -> EventInfo:
         colour_by=colour_by,
         legend=legend_for(colour_by, event.badge_colours),
         contact_email=event.contact_email or "",
+        logo=(event.logo or None) if with_logo else None,
     )
 
 

@@ -1,4 +1,4 @@
-"""A delegate's one-page ticket: event, dates, venue, name and the same check-in QR as the badge.
+"""A delegate's one-page ticket: event logo, title, dates, venue, name and the badge's check-in QR.
 
 Attached to the approval email and offered on the delegate's private page; a pure function of plain
 data, like every renderer here.
@@ -12,7 +12,7 @@ from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from events_app.documents.badges import GREY, INK
+from events_app.documents.badges import GREY, INK, logo_image
 from events_app.documents.data import BadgeData, EventInfo
 from events_app.documents.fonts import font_set
 from events_app.documents.qr import draw_qr
@@ -45,6 +45,13 @@ def render_ticket(event: EventInfo, badge: BadgeData, *, page: str = "a4", font_
         return draw_fitted(canv, fitted, centre, top, align="centre") - 3 * mm * s
 
     top = h - margin
+    logo = logo_image(event.logo)
+    if logo is not None:  # centred above the title, aspect kept
+        lw, lh = logo.getSize()
+        box_w, box_h = 70 * mm * s, 22 * mm * s
+        scale = min(box_w / lw, box_h / lh)
+        canv.drawImage(logo, centre - lw * scale / 2, top - lh * scale, lw * scale, lh * scale, mask="auto")
+        top -= lh * scale + 6 * mm * s
     top = block(event.title, top, 24 * mm * s, 20, bold=True, lines=3)
     top = block(event.dates, top, 8 * mm * s, 13, colour=GREY)
     top = block(event.place, top, 12 * mm * s, 11, colour=GREY)
