@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,10 +16,11 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from events_app.choices import StakeholderGroup
+from events_app.choices import LABELS, ParticipantRole, StakeholderGroup
 from events_app.countries import country_choices, country_name
+from events_app.documents.data import default_colour
 from events_app.events import settings
 from events_app.events.services import SLUG_RE, find_event
 from events_app.registration.models import DELEGATE_FIELDS
@@ -136,6 +138,10 @@ class EventForm(SettingsForm):
         _l("Badge colour band shows"),
         choices=[("participant_role", _l("Participant role")), ("stakeholder_group", _l("Stakeholder group"))],
         validators=[InputRequired(), AnyOf(settings.BADGE_COLOUR_BY)])
+    logo = FileField(_l("Logo"), description=_l("A PNG or JPEG image of up to 1 MB, printed beside the title on "
+                                                "badges and at the top of tickets."),
+                     render_kw={"accept": "image/png,image/jpeg"})
+    remove_logo = BooleanField(_l("Remove the logo"))
     letterhead_text = TextAreaField(_l("Letterhead text"), description=_l("Printed at the top of visa letters."),
                                     validators=[Optional(), Length(max=5000)], render_kw={"rows": 4})
     signatory_name = StringField(_l("Signatory's name"), validators=[Optional(), Length(max=200)])
@@ -153,7 +159,26 @@ class EventForm(SettingsForm):
         data = {name: getattr(event, name) for name in settings.EVENT_FIELDS}
         for name in ("registration_opens_at", "registration_closes_at", "edit_deadline"):
             data[name] = settings.to_local(data[name], event.timezone)
+        for key in settings.COLOUR_KEYS:
+            data[f"colour_{key}"] = (event.badge_colours or {}).get(key) or default_colour(key)
         return cls(data=data)
+
+    def colour_fields(self, kind: str) -> list:
+        """The colour inputs of the roles ('participant_role') or of the stakeholder groups."""
+        members = ParticipantRole if kind == "participant_role" else StakeholderGroup
+        return [self[f"colour_{m.value}"] for m in members]
+
+    def validate_logo(self, field):
+        self.logo_bytes = None
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", ""):
+            return
+        data = upload.read(settings.LOGO_MAX_BYTES + 1)  # never more than the limit into memory
+        try:
+            settings.check_logo(data)
+        except settings.SettingsError as error:
+            raise ValidationError(str(error)) from None
+        self.logo_bytes = data
 
     def validate_slug(self, field):
         if not SLUG_RE.match(field.data):
@@ -207,11 +232,28 @@ class EventForm(SettingsForm):
 
     def event_values(self) -> dict:
         """The validated settings as plain values for the services; local times become UTC."""
-        values = {name: self[name].data for name in settings.EVENT_FIELDS}
+        values = {name: self[name].data for name in settings.EVENT_FIELDS if name in self}
         for name in ("registration_opens_at", "registration_closes_at", "edit_deadline"):
             values[name] = settings.to_utc(values[name], values["timezone"])
         values["reapproval_fields"] = list(values["reapproval_fields"] or [])
+        # Only colours that differ from the defaults are stored, so new defaults reach other keys.
+        values["badge_colours"] = {key: colour for key in settings.COLOUR_KEYS
+                                   if (colour := (self[f"colour_{key}"].data or "").lower())
+                                   and colour != default_colour(key)}
+        if getattr(self, "logo_bytes", None):
+            values["logo"] = self.logo_bytes
+        elif self.remove_logo.data:
+            values["logo"] = None
         return values
+
+
+COLOUR_MESSAGE = _l("Enter a colour as #rrggbb, e.g. #1f5fa8.")
+for _member in (*ParticipantRole, *StakeholderGroup):
+    # One colour input per role and per stakeholder group: colour_speaker, colour_ngo, ...
+    setattr(EventForm, f"colour_{_member.value}", StringField(
+        LABELS[_member], validators=[Optional(), Regexp(r"^#[0-9a-fA-F]{6}\Z", message=COLOUR_MESSAGE)],
+        render_kw={"type": "color"}))
+del _member
 
 
 def quota_choices() -> dict[str, list[tuple[str, str]]]:

@@ -3,7 +3,9 @@
 Like every service here these functions flush and never commit; the caller commits once.
 Raising a capacity or a quota (or removing one) promotes waitlisted delegates who now fit;
 lowering it below the number already approved is allowed and reported, never undone silently.
+An event's badge settings live here too: the colour legend (`badge_colours`) and the logo.
 """
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,12 +13,15 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import gettext as _
+from PIL import Image
+from reportlab.lib.utils import ImageReader
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from events_app.choices import StakeholderGroup
+from events_app.choices import ParticipantRole, StakeholderGroup
 from events_app.countries import is_country
 from events_app.database import lock_event
+from events_app.documents.data import HEX_COLOUR
 from events_app.events import services as event_services
 from events_app.events.models import Event, Question, Quota
 from events_app.extensions import db
@@ -35,6 +40,12 @@ RESERVED_QUESTION_KEYS = frozenset(DELEGATE_FIELDS) | {
     "submission_key", "csrf_token", "answers",
 }
 MAX_PLACES = 1_000_000  # far above any meeting, well inside a 32-bit integer column
+# Badge colours may be set for every role and every stakeholder group (their values never clash).
+COLOUR_KEYS = tuple(m.value for m in ParticipantRole) + tuple(m.value for m in StakeholderGroup)
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_PIXELS = 4000  # a side; more is no sharper on a badge and costs memory to decode
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+_KEEP = object()  # update_event: leave the logo as it is
 MAX_EVENT_DAYS = 366  # every day gets an attendance column and a sign-in sheet
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2200  # typos such as 0202 would overflow time-zone arithmetic
 
@@ -43,7 +54,7 @@ EVENT_FIELDS = frozenset({
     "title", "description", "venue", "city", "country", "timezone", "starts_on", "ends_on", "capacity",
     "registration_opens_at", "registration_closes_at", "approval_required", "waitlist_when_full",
     "invitation_only", "edit_deadline", "reapproval_fields", "attendance_threshold_days", "letterhead_text",
-    "signatory_name", "signatory_title", "contact_email", "badge_colour_by",
+    "signatory_name", "signatory_title", "contact_email", "badge_colour_by", "badge_colours",
 })
 _EVENT_TIMES = ("registration_opens_at", "registration_closes_at", "edit_deadline")
 
@@ -125,36 +136,88 @@ def _check_event(values: dict) -> None:
     unknown = set(values.get("reapproval_fields") or ()) - set(DELEGATE_FIELDS)
     if unknown:
         raise SettingsError(_("Not a field of the data dictionary."), field="reapproval_fields")
+    _check_colours(values.get("badge_colours") or {})
 
 
-def create_event(slug: str, **values) -> Event:
-    """Create an event with all its settings; a taken slug is a SettingsError on `slug`."""
+def _check_colours(colours: dict) -> None:
+    if not isinstance(colours, dict):
+        raise SettingsError(_("Badge colours must map roles or groups to colours."), field="badge_colour_by")
+    for key, colour in colours.items():
+        if key not in COLOUR_KEYS:
+            raise SettingsError(_("%(key)s is neither a participant role nor a stakeholder group.", key=key),
+                                field="badge_colour_by")
+        if not isinstance(colour, str) or not HEX_COLOUR.fullmatch(colour):
+            raise SettingsError(_("Enter a colour as #rrggbb, e.g. #1f5fa8."), field=f"colour_{key}")
+
+
+# --- the event logo ---------------------------------------------------------------------------
+
+def check_logo(data: bytes) -> str:
+    """The content type of a logo that badges can print (PNG or JPEG up to 1 MB); SettingsError otherwise.
+
+    Judged by the file's first bytes and by decoding it as the renderers will (reportlab's
+    ImageReader), never by its name: a text file called logo.png is refused.
+    """
+    if len(data) > LOGO_MAX_BYTES:
+        raise SettingsError(_("The logo is larger than 1 MB. Save it smaller (a few hundred pixels wide is "
+                              "plenty for a badge) and try again."), field="logo")
+    content_type = next((kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic)), None)
+    if content_type is None:
+        raise SettingsError(_("This file is not a PNG or JPEG image. Choose a PNG or JPEG file."), field="logo")
+    try:
+        reader = ImageReader(io.BytesIO(data))
+        width, height = reader.getSize()
+        if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
+            raise SettingsError(_("The logo is %(w)s × %(h)s pixels; at most %(max)s pixels a side, please.",
+                                  w=width, h=height, max=LOGO_MAX_PIXELS), field="logo")
+        reader.getRGBData()  # decodes every pixel: a truncated or damaged file fails here
+    except SettingsError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise SettingsError(_("This image could not be read; it may be damaged. Export it again as PNG or "
+                              "JPEG."), field="logo") from None
+    return content_type
+
+
+def create_event(slug: str, *, logo: bytes | None = None, **values) -> Event:
+    """Create an event with all its settings (and a logo); a taken slug is a SettingsError on `slug`."""
     unknown = set(values) - EVENT_FIELDS
     if unknown:
         raise TypeError(f"unknown event settings: {sorted(unknown)}")
     values.setdefault("timezone", DEFAULT_TIMEZONE)
     _check_event(values)
+    content_type = check_logo(logo) if logo else ""
     taken = SettingsError(_("An event with this short name exists already."), field="slug")
     if event_services.find_event(slug) is not None:
         raise taken
     try:
         with db.session.begin_nested():
-            return event_services.create_event(slug, **values)
+            event = event_services.create_event(slug, **values)
     except IntegrityError:  # another organiser took the slug a moment ago
         raise taken from None
+    if logo:
+        event.logo, event.logo_content_type = logo, content_type
+        db.session.flush()
+    return event
 
 
-def update_event(event: Event, **changes) -> PlacesReport:
-    """Change an event's settings under its lock; more room promotes waitlisted delegates."""
+def update_event(event: Event, *, logo=_KEEP, **changes) -> PlacesReport:
+    """Change an event's settings under its lock; more room promotes waitlisted delegates.
+
+    logo: new PNG or JPEG bytes, None to remove it, or left out to keep it.
+    """
     unknown = set(changes) - EVENT_FIELDS
     if unknown:
         raise TypeError(f"unknown event settings: {sorted(unknown)}")
     current = {name: getattr(event, name) for name in EVENT_FIELDS}
     _check_event({**current, **changes})
+    content_type = check_logo(logo) if logo is not _KEEP and logo else ""
     event = lock_event(event.id)
     old_capacity = event.capacity
     for name, value in changes.items():
         setattr(event, name, value)
+    if logo is not _KEEP:
+        event.logo, event.logo_content_type = logo or None, content_type
     db.session.flush()
     promoted = promote_waitlisted(event) if _more_room(old_capacity, event.capacity) else []
     return PlacesReport(approved=approved_count(event.id), limit=event.capacity, promoted=len(promoted))

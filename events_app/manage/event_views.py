@@ -1,5 +1,7 @@
 """Organisers' pages for an event's settings, quotas and extra questions (on the `manage` blueprint)."""
-from flask import abort, flash, redirect, render_template, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -61,6 +63,16 @@ def event_settings(slug: str):
             _flash_places(report)
             return redirect(url_for(".event_settings", slug=slug))
     return render_template("manage/event_form.html", form=form, event=event, suggested_timezones=SUGGESTED_TIMEZONES)
+
+
+@bp.route("/events/<slug>/logo")
+@role_required(UserRole.ORGANISER, UserRole.STAFF)
+def event_logo(slug: str):
+    """The event's logo image, for the preview in its settings."""
+    event = find_event(slug) or abort(404)
+    if not event.logo_content_type or not event.logo:
+        abort(404)
+    return send_file(io.BytesIO(event.logo), mimetype=event.logo_content_type, max_age=0)
 
 
 @bp.route("/events/<slug>/quotas", methods=["GET", "POST"])

@@ -464,3 +464,105 @@ def test_a_post_without_the_csrf_token_changes_nothing(client, db, auth, make_ev
     assert response.status_code == 400
     db.session.refresh(event)
     assert event.title != "No token"
+
+
+# --- badge settings: the logo and the colour legend -------------------------------------------
+
+def image_bytes(kind: str, size=(240, 80)) -> bytes:
+    """A small logo as PNG (with transparency) or JPEG."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGBA" if kind == "PNG" else "RGB", size, (11, 92, 173))
+    out = io.BytesIO()
+    image.save(out, kind)
+    return out.getvalue()
+
+
+def upload(data: bytes, name: str):
+    import io
+
+    return (io.BytesIO(data), name)
+
+
+@pytest.mark.parametrize("kind, name, content_type", [("PNG", "logo.png", "image/png"),
+                                                      ("JPEG", "Logo.JPG", "image/jpeg")])
+def test_a_png_or_jpeg_logo_is_uploaded_previewed_and_removed(client, db, auth, make_event, kind, name,
+                                                             content_type):
+    event = make_event()
+    auth.login("organiser")
+    data = image_bytes(kind)
+    response = submit(client, settings_url(event), edit_data(event, logo=upload(data, name)))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (event.logo, event.logo_content_type) == (data, content_type)
+    page = client.get(settings_url(event)).get_data(as_text=True)
+    assert f'src="/manage/events/{event.slug}/logo"' in page and 'name="remove_logo"' in page
+    served = client.get(f"/manage/events/{event.slug}/logo")
+    assert (served.status_code, served.mimetype, served.get_data()) == (200, content_type, data)
+    # Saving other settings without a new file keeps the logo.
+    submit(client, settings_url(event), edit_data(event, title="Renamed"))
+    db.session.expire_all()
+    assert event.logo == data
+    submit(client, settings_url(event), edit_data(event, remove_logo="y"))
+    db.session.expire_all()
+    assert (event.logo, event.logo_content_type) == (None, "")
+    assert client.get(f"/manage/events/{event.slug}/logo").status_code == 404
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"Mekong Migration Network\n" * 20, "This file is not a PNG or JPEG image."),
+    (b"GIF89a" + b"\0" * 100, "This file is not a PNG or JPEG image."),
+    (image_bytes("PNG")[:60], "This image could not be read"),
+    (image_bytes("PNG", size=(4001, 10)), "at most 4000 pixels a side"),
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024), "larger than 1 MB"),
+])
+def test_a_file_that_is_not_a_usable_image_is_refused_beside_the_field(client, db, auth, make_event, data,
+                                                                       message):
+    event = make_event()
+    auth.login("organiser")
+    response = submit(client, settings_url(event), edit_data(event, title="Not saved", logo=upload(data, "logo.png")))
+    assert response.status_code == 200
+    assert message in error_beside(response.get_data(as_text=True), "logo")
+    db.session.expire_all()
+    assert event.logo is None and event.title != "Not saved"
+
+
+def test_the_service_refuses_a_renamed_text_file_too(db, make_event):
+    event = make_event()
+    with pytest.raises(settings.SettingsError) as refused:
+        settings.update_event(event, logo=b"just text, named logo.png")
+    assert refused.value.field == "logo"
+
+
+def test_badge_colours_are_edited_per_role_and_group_and_reach_the_legend(client, db, auth, make_event):
+    from events_app.documents.data import ROLE_COLOURS, event_info
+
+    event = make_event()
+    auth.login("organiser")
+    page = client.get(settings_url(event)).get_data(as_text=True)
+    assert 'id="colour_speaker" name="colour_speaker" type="color" value="#c0392b"' in page
+    assert 'name="colour_trade_union"' in page
+    response = submit(client, settings_url(event), edit_data(
+        event, badge_colour_by="stakeholder_group", colour_ngo="#123ABC", colour_speaker=ROLE_COLOURS["speaker"]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert event.badge_colours == {"ngo": "#123abc"}  # only what differs from the defaults
+    info = event_info(event)
+    assert info.colour_by == "stakeholder_group" and info.colour("ngo").colour == "#123abc"
+    page = client.get(settings_url(event)).get_data(as_text=True)
+    assert 'name="colour_ngo" type="color" value="#123abc"' in page
+
+
+@pytest.mark.parametrize("value", ["red", "#12345", "#1234567", "#12345g"])
+def test_a_badge_colour_that_is_not_rrggbb_is_refused_beside_it(client, db, auth, make_event, value):
+    event = make_event()
+    auth.login("organiser")
+    response = submit(client, settings_url(event), edit_data(event, colour_press=value))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert error_beside(html, "colour_press") == "Enter a colour as #rrggbb, e.g. #1f5fa8."
+    assert "<details class=\"more\" open>" in html  # the editor opens to show the mistake
+    with pytest.raises(settings.SettingsError):
+        settings.update_event(event, badge_colours={"press": value})
