@@ -7,9 +7,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from events_app.choices import ParticipantRole, Status
-from events_app.documents.layouts import DEFAULT_LAYOUT, LAYOUTS, draw_alignment_sheet, get_layout
-from events_app.documents.services import badge_run
+from events_app.choices import ParticipantRole, StakeholderGroup, Status
+from events_app.documents.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
+from events_app.documents.services import BadgeError, BadgeSelection, badge_run
 from events_app.extensions import db
 
 documents_cli = AppGroup("documents", help="Render PDF documents for an event.")
@@ -45,31 +45,47 @@ def _write_atomically(path: str, render) -> None:
 @click.option("--status", default=Status.APPROVED.value, show_default=True,
               type=click.Choice([s.value for s in Status]), help="Print registrations with this status.")
 @click.option("--role", type=click.Choice([r.value for r in ParticipantRole]), help="Only this role.")
+@click.option("--group", type=click.Choice([g.value for g in StakeholderGroup]), help="Only this stakeholder group.")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Only delegates whose arrival/departure dates cover this event day (or who gave none).")
+@click.option("--not-printed", is_flag=True, help="Only badges not printed before.")
+@click.option("--registration", "registration_id", type=int, metavar="ID",
+              help="Reprint one approved delegate's badge (other filters are ignored).")
+@click.option("--email", help="Reprint the badge of the approved delegate with this email.")
 @click.option("--cut-marks", is_flag=True, help="Crop marks for cutting sheets (not on label sheets).")
 @click.option("--offset-x", type=float, default=0.0, help="Printer offset: mm to the right.")
 @click.option("--offset-y", type=float, default=0.0, help="Printer offset: mm down.")
+@click.option("--no-record", is_flag=True, help="A preview: do not record the badges as printed.")
 @click.option("--alignment-test", is_flag=True, help="Print one calibration page instead of badges.")
-def badges_command(event_slug, output, layout, status, role, cut_marks, offset_x, offset_y, alignment_test):
-    """Name badges for EVENT (approved registrations by default), sorted by name."""
+def badges_command(event_slug, output, layout, status, role, group, day, not_printed, registration_id, email,
+                   cut_marks, offset_x, offset_y, no_record, alignment_test):
+    """Name badges for EVENT (approved registrations by default), sorted by name; records them as printed."""
     event = _event_or_fail(event_slug)
     if not Path(output).resolve().parent.is_dir():
         raise click.ClickException(f"no such directory for {output}")
     if alignment_test:
-        from reportlab.pdfgen.canvas import Canvas
-
-        def sheet(f):
-            canv = Canvas(f, pagesize=get_layout(layout).page_size)
-            draw_alignment_sheet(canv, get_layout(layout), (offset_x, offset_y))
-            canv.showPage()
-            canv.save()
-
-        _write_atomically(output, sheet)
+        _write_atomically(output, lambda f: render_alignment_sheet(layout, f, (offset_x, offset_y)))
         click.echo(f"Alignment test page for {layout} written to {output}")
         return
-    run = _write_atomically(output, lambda f: badge_run(
-        event, f, status=status, role=role, layout=layout, cut_marks=cut_marks,
-        offset_mm=(offset_x, offset_y), font_dirs=current_app.config.get("FONT_DIRS", [])))
+    if registration_id is not None and email:
+        raise click.ClickException("give --registration or --email, not both")
+    selection = BadgeSelection(status=status, role=role, group=group, day=day.date() if day else None,
+                               not_printed=not_printed, registration_id=registration_id, email=email)
+
+    def render(f):
+        run = badge_run(event, f, selection=selection, layout=layout, cut_marks=cut_marks,
+                        offset_mm=(offset_x, offset_y), record=not no_record,
+                        font_dirs=current_app.config.get("FONT_DIRS", []))
+        if not run.report.badges:  # raised before the file is moved into place: nothing is written
+            raise click.ClickException("no delegate matches these choices; nothing written")
+        return run
+
+    try:
+        run = _write_atomically(output, render)
+    except BadgeError as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
     for warning in run.report.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    click.echo(f"{run.report.badges} badges on {run.report.pages} pages written to {output}")
+    recorded = "" if no_record else f"; {run.printed} recorded as printed"
+    click.echo(f"{run.report.badges} badges on {run.report.pages} pages written to {output}{recorded}")

@@ -11,8 +11,10 @@ Coordinates here are millimetres from the page's top-left corner, as the makers 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 
 A4 = (210.0, 297.0)
 A6 = (105.0, 148.0)
@@ -188,3 +190,14 @@ def draw_alignment_sheet(canv, layout: Layout, offset_mm: tuple[float, float] = 
         y -= size * 1.3
     canv.restoreState()
     draw_cut_marks(canv, layout, offset_mm)
+
+
+def render_alignment_sheet(layout_name: str, out: BinaryIO, offset_mm: tuple[float, float] = (0.0, 0.0)) -> None:
+    """Write the one-page alignment test PDF of a layout to out (ValueError for an unknown layout)."""
+    layout = get_layout(layout_name)
+    canv = Canvas(out, pagesize=layout.page_size, invariant=1)
+    canv.setTitle(f"Alignment test: {layout.name}")
+    canv.setCreator("events_app")
+    draw_alignment_sheet(canv, layout, offset_mm)
+    canv.showPage()
+    canv.save()

@@ -108,3 +108,66 @@ def test_download_rejects_bad_arguments_and_unknown_events(client, auth, symposi
     auth.login("organiser")
     assert client.get("/manage/events/mekong-2026/badges.pdf?layout=poster").status_code == 400
     assert client.get("/manage/events/nope/badges.pdf").status_code == 404
+
+
+def _cli(app, *args):
+    return app.test_cli_runner().invoke(args=["documents", "badges", "mekong-2026", *args])
+
+
+def test_cli_filters_by_group_day_and_not_printed(app, symposium, tmp_path):
+    need("pdftotext")
+    event, regs = symposium
+    first, last = event.days[0], event.days[-1]
+    regs[0].departure_date = first  # leaves after the first day
+    regs[2].arrival_date = last  # arrives on the last day
+    _db.session.commit()
+    out = tmp_path / "day1.pdf"
+    result = _cli(app, "-o", str(out), "--day", first.isoformat(), "--no-record")
+    assert result.exit_code == 0, result.output
+    assert "3 badges" in result.output and "recorded" not in result.output
+    text = nfc(run("pdftotext", str(out), "-"))
+    assert nfc(regs[0].full_name) in text and nfc(regs[2].full_name) not in text
+    group = regs[3].stakeholder_group.value
+    expected = [r for r in regs[:4] if r.stakeholder_group.value == group]
+    result = _cli(app, "-o", str(out), "--group", group)
+    assert result.exit_code == 0, result.output
+    assert f"{len(expected)} badges" in result.output and f"{len(expected)} recorded as printed" in result.output
+    result = _cli(app, "-o", str(out), "--not-printed")
+    assert result.exit_code == 0, result.output
+    assert f"{4 - len(expected)} badges" in result.output
+    result = _cli(app, "-o", str(tmp_path / "none.pdf"), "--not-printed")
+    assert result.exit_code != 0 and "no delegate matches" in result.output
+    assert not (tmp_path / "none.pdf").exists()
+    result = _cli(app, "-o", str(out), "--day", "1999-01-01")
+    assert result.exit_code != 0 and "not a day of this event" in result.output
+
+
+def test_cli_reprints_one_delegate_by_id_or_email(app, symposium, tmp_path):
+    need("pdftotext")
+    event, regs = symposium
+    out = tmp_path / "one.pdf"
+    result = _cli(app, "-o", str(out), "--registration", str(regs[2].id), "--layout", "a6")
+    assert result.exit_code == 0, result.output
+    assert "1 badges on 1 pages" in result.output
+    assert nfc(regs[2].full_name) in nfc(run("pdftotext", str(out), "-"))
+    result = _cli(app, "-o", str(out), "--email", regs[3].email.upper())
+    assert result.exit_code == 0, result.output
+    assert nfc(regs[3].full_name) in nfc(run("pdftotext", str(out), "-"))
+    _db.session.expire_all()
+    assert regs[2].badge_printed_at and regs[3].badge_printed_at and regs[0].badge_printed_at is None
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--registration", "PENDING"], "approved delegates"),
+    (["--email", "nobody@example.org"], "No delegate nobody@example.org"),
+    (["--registration", "1", "--email", "x@example.org"], "not both"),
+])
+def test_cli_refuses_a_reprint_it_cannot_make_in_one_line(app, symposium, tmp_path, args, message):
+    event, regs = symposium
+    args = [str(regs[4].id) if a == "PENDING" else a for a in args]
+    out = tmp_path / "no.pdf"
+    result = _cli(app, "-o", str(out), *args)
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], result.output
+    assert not out.exists()
