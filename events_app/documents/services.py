@@ -31,6 +31,10 @@ class BadgeError(ValueError):
     """A badge run was refused (unknown delegate, not approved, a day outside the event); says why."""
 
 
+class UnknownDelegate(BadgeError):
+    """A reprint names no registration of this event."""
+
+
 @dataclass(frozen=True)
 class BadgeSelection:
     """Which registrations a badge run prints; the web form and the command line build the same one.
@@ -114,7 +118,7 @@ def single_registration(event, selection: BadgeSelection) -> Registration:
     registration = db.session.scalar(select(Registration).where(*_conditions(event, selection)))
     if registration is None:
         who = selection.email or f"#{selection.registration_id}"
-        raise BadgeError(_("No delegate %(who)s is registered for this event.", who=who))
+        raise UnknownDelegate(_("No delegate %(who)s is registered for this event.", who=who))
     if registration.status != Status.APPROVED:
         raise BadgeError(_("Badges are printed only for approved delegates (the check-in desk admits no one "
                            "else); the registration of %(name)s is “%(status)s”.", name=registration.full_name,

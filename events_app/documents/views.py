@@ -18,7 +18,14 @@ from wtforms.validators import NumberRange, Optional
 from events_app.auth.decorators import role_required
 from events_app.choices import ParticipantRole, StakeholderGroup, Status, UserRole
 from events_app.documents.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
-from events_app.documents.services import BadgeError, BadgeSelection, badge_count, badge_overview, badge_run
+from events_app.documents.services import (
+    BadgeError,
+    BadgeSelection,
+    UnknownDelegate,
+    badge_count,
+    badge_overview,
+    badge_run,
+)
 from events_app.events.services import find_event
 from events_app.extensions import db
 
@@ -128,6 +135,8 @@ def badges_pdf(slug: str):
     try:
         run = badge_run(event, out, selection=selection, layout=form.layout.data, cut_marks=form.cut_marks.data,
                         offset_mm=form.offset_mm, record=record)
+    except UnknownDelegate:
+        abort(404)  # a reprint link for someone who is not (or no longer) registered for this event
     except BadgeError as error:
         db.session.rollback()
         flash(str(error), "error")
