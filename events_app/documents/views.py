@@ -17,6 +17,7 @@ from wtforms.validators import NumberRange, Optional
 
 from events_app.auth.decorators import role_required
 from events_app.choices import ParticipantRole, StakeholderGroup, Status, UserRole
+from events_app.database import writes_on_get
 from events_app.documents.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
 from events_app.documents.services import (
     BadgeError,
@@ -120,6 +121,7 @@ def badges_page(slug: str):
 
 @bp.route("/events/<slug>/badges.pdf")
 @role_required(UserRole.ORGANISER, UserRole.STAFF)
+@writes_on_get
 def badges_pdf(slug: str):
     """Download the chosen badges as one PDF; records them as printed unless record=0 (a preview)."""
     event = _event(slug)
