@@ -30,6 +30,7 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))  # uploads: logos, imports
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone all morning must still submit
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

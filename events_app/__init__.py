@@ -4,8 +4,9 @@ import os
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from config import ProductionConfig, config_from_environment
+from config import INSTANCE_DIR, ProductionConfig, config_from_environment
 from events_app import log_redaction
 
 
@@ -16,7 +17,7 @@ def create_app(config_class=None) -> Flask:
         ProductionConfig.check()
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(config_class)
-    app.instance_path = str(__import__("config").INSTANCE_DIR)
+    app.instance_path = str(INSTANCE_DIR)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -107,18 +108,19 @@ def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
     messages = {
-        400: _("The request could not be understood."),
-        403: _("You do not have access to this page."),
-        404: _("We could not find that page. The link may be mistyped or no longer valid."),
-        405: _("That action is not allowed here."),
-        429: _("Too many requests. Please wait a moment and try again."),
-        500: _("Something went wrong on our side. Please try again."),
+        400: _l("The request could not be understood."),
+        403: _l("You do not have access to this page."),
+        404: _l("We could not find that page. The link may be mistyped or no longer valid."),
+        405: _l("That action is not allowed here."),
+        413: _l("That file is too large. Please send a smaller one."),
+        429: _l("Too many requests. Please wait a moment and try again."),
+        500: _l("Something went wrong on our side. Please try again."),
     }
 
     def render_error(error):
         code = getattr(error, "code", 500) or 500
         if request.path.startswith("/api/"):
-            return {"error": messages.get(code, str(error))}, code
+            return {"error": str(messages.get(code, error))}, code
         return render_template("errors/error.html", code=code, message=messages.get(code)), code
 
     for code in messages:
