@@ -11,6 +11,7 @@ from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
 from events_app.events.services import find_event
 from events_app.extensions import db
+from events_app.forms import clean_text
 from events_app.registration.models import Registration
 
 bp = Blueprint("attendance", __name__)
@@ -31,7 +32,7 @@ def desk(slug: str):
     """The desk page: scan box, name search, the last result and today's count."""
     event = find_event(slug) or abort(404)
     day = _desk_day(event, _parse_day(request.args.get("day")))
-    query = request.args.get("q", "").strip()[:200]
+    query = clean_text(request.args.get("q", ""))[:200]
     results = services.search(event.id, query) if query else []
     return render_template(
         "attendance/desk.html",

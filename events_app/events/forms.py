@@ -23,6 +23,7 @@ from events_app.countries import country_choices, country_name
 from events_app.documents.data import default_colour
 from events_app.events import settings
 from events_app.events.services import SLUG_RE, find_event
+from events_app.forms import CleanForm
 from events_app.registration.models import DELEGATE_FIELDS
 
 # Readable names of the data-dictionary fields, for choosing which edits need approval again.
@@ -49,11 +50,6 @@ SUGGESTED_TIMEZONES = ["Asia/Bangkok", "Asia/Phnom_Penh", "Asia/Vientiane", "Asi
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
-def _clean_text(value):
-    # PostgreSQL refuses NUL characters in text; stray spaces come from phone keyboards.
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
-
-
 def reapproval_choices() -> list[tuple[str, str]]:
     """(field, label) for every data-dictionary field whose change may need approval again."""
     return [(name, DELEGATE_FIELD_LABELS.get(name, name.replace("_", " ").capitalize()))
@@ -67,15 +63,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(CleanForm):
     """Base of the settings forms: text is stripped of stray spaces and NUL characters."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if unbound_field.field_class in (StringField, TextAreaField, EmailField):
-                filters = [_clean_text, *unbound_field.kwargs.get("filters", [])]
-                return unbound_field.bind(form=form, filters=filters, **options)
-            return unbound_field.bind(form=form, **options)
 
 
 def _local_time(label, description=None):

@@ -1,11 +1,11 @@
 """Forms of the organisers' mail pages: outbox filter, resend, and the bulk message."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
+from events_app.forms import CleanForm
 from events_app.mail.bulk import PLACEHOLDERS, Audience, unknown_placeholders
 from events_app.mail.headers import has_line_break
 from events_app.mail.models import STATUSES
@@ -14,7 +14,7 @@ from events_app.registration.forms import MultiCheckboxField
 STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
 
 
-class OutboxFilterForm(FlaskForm):
+class OutboxFilterForm(CleanForm):
     """Filter the outbox list (a GET form: no CSRF needed)."""
 
     class Meta:
@@ -25,7 +25,7 @@ class OutboxFilterForm(FlaskForm):
     event = StringField(_l("Event"), validators=[Optional(), Length(max=64)])
 
 
-class ResendForm(FlaskForm):
+class ResendForm(CleanForm):
     """Resend one failed message, or all failed messages (CSRF only)."""
 
 
@@ -42,7 +42,7 @@ def _known_placeholders(form, field) -> None:
                                 known=", ".join(f"{{{name}}}" for name in PLACEHOLDERS)))
 
 
-class BulkMessageForm(FlaskForm):
+class BulkMessageForm(CleanForm):
     """Compose a message to a filtered set of an event's delegates; preview first, then send."""
 
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200), _single_line,

@@ -1,23 +1,23 @@
 """Forms of the organisers' workspace."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from events_app.choices import Status
+from events_app.forms import CleanForm
 
 ACTIONS = {"approve": Status.APPROVED, "decline": Status.DECLINED, "waitlist": Status.WAITLISTED,
            "cancel": Status.CANCELLED, "reopen": Status.PENDING}
 
 
-class StatusActionForm(FlaskForm):
+class StatusActionForm(CleanForm):
     """Change one delegate's status, with an optional reason the delegate sees."""
 
     action = StringField(validators=[DataRequired(), AnyOf(list(ACTIONS))])
     reason = TextAreaField(_l("Reason (sent to the delegate)"), validators=[Optional(), Length(max=2000)])
 
 
-class DelegateFilterForm(FlaskForm):
+class DelegateFilterForm(CleanForm):
     """Search and filter the delegate list (a GET form: no CSRF needed)."""
 
     class Meta:
@@ -27,7 +27,7 @@ class DelegateFilterForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[("", _l("All"))] + Status.choices(), validators=[Optional()])
 
 
-class BulkActionForm(FlaskForm):
+class BulkActionForm(CleanForm):
     """The same status change for the delegates ticked in the list."""
 
     ids = SelectMultipleField(coerce=int, validate_choice=False,
@@ -38,7 +38,7 @@ class BulkActionForm(FlaskForm):
     reason = TextAreaField(_l("Reason (sent to the delegates)"), validators=[Optional(), Length(max=2000)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(CleanForm):
     """Invitees, one a line: an email, 'email, name' or 'Name <email>'."""
 
     invitees = TextAreaField(_l("Invitees, one per line"),
@@ -46,7 +46,7 @@ class InviteForm(FlaskForm):
                              validators=[DataRequired(_l("Enter at least one email address.")), Length(max=200_000)])
 
 
-class OpenCodeForm(FlaskForm):
+class OpenCodeForm(CleanForm):
     """A single-use code that is not bound to an email address."""
 
     note = StringField(_l("Note (who it is for)"), validators=[Optional(), Length(max=200)])

@@ -145,7 +145,3 @@ def _load(slug: str, registration_id: int):
 
 def _is_local(target: str | None) -> bool:
     return bool(target) and target.startswith("/manage/") and "//" not in target
-
-
-from events_app.manage import invitation_views  # noqa: E402, F401 - registers its routes on bp
-from events_app.manage import event_views  # noqa: E402, F401 - registers its routes on bp

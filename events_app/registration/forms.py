@@ -4,7 +4,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from events_app.choices import FIELD_LABELS, LANGUAGE_CODES, LANGUAGE_LABELS, Dietary, Gender, StakeholderGroup
 from events_app.countries import country_choices
+from events_app.forms import CleanForm
 from events_app.registration import validation
 from events_app.registration.models import DELEGATE_FIELDS
 from events_app.registration.questions import PREFIX, add_question_fields, answers_from
@@ -34,10 +34,6 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _field_rule(check):
@@ -56,16 +52,8 @@ def _field_rule(check):
     return validator
 
 
-class RegistrationForm(FlaskForm):
-    """What a delegate tells us about themselves."""
-
-    class Meta:
-        # Names keep what people typed, minus stray spaces from phone keyboards.
-        def bind_field(self, form, unbound_field, options):
-            if unbound_field.field_class in (StringField, TextAreaField, EmailField):
-                filters = [_strip, *unbound_field.kwargs.get("filters", [])]
-                return unbound_field.bind(form=form, filters=filters, **options)
-            return unbound_field.bind(form=form, **options)
+class RegistrationForm(CleanForm):
+    """What a delegate tells us about themselves (names kept as typed, minus stray spaces)."""
 
     submission_key = HiddenField()
     code = HiddenField()  # the invitation code, for invitation-only events
@@ -219,7 +207,7 @@ def form_data_from(registration) -> dict:
     return data
 
 
-class LostLinkForm(FlaskForm):
+class LostLinkForm(CleanForm):
     """Ask for the private link to be emailed again."""
 
     email = EmailField(

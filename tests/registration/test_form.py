@@ -140,3 +140,11 @@ def test_registration_closed_shows_a_message_not_a_form(client, db, make_event):
     html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "Registration is closed." in html
     assert 'name="full_name"' not in html
+
+
+def test_nul_characters_are_removed_not_a_database_error(client, db, make_event):
+    event = make_event()
+    response = _post(client, event, full_name="សុខ\x00 ចាន់ធី", organisation="CMWA\x00")
+    assert response.status_code == 302
+    registration = db.session.scalar(select(Registration))
+    assert (registration.full_name, registration.organisation) == ("សុខ ចាន់ធី", "CMWA")
