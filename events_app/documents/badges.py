@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import BinaryIO
 
@@ -22,7 +22,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
 from events_app.documents.data import BadgeData, EventInfo
-from events_app.documents.fonts import FontSet, font_set
+from events_app.documents.fonts import FontReport, FontSet, font_set
 from events_app.documents.layouts import Layout, draw_cut_marks, get_layout
 from events_app.documents.qr import draw_qr
 from events_app.documents.text import draw_fitted, draw_line, fit_text
@@ -38,29 +38,15 @@ LOGO_FORM = "EventLogo"
 
 
 @dataclass
-class RenderReport:
-    """What a render produced, and which delegates' text had no font for its script."""
+class RenderReport(FontReport):
+    """What a badge run produced, and which delegates' text had no font for its script."""
 
     badges: int = 0
     pages: int = 0
-    missing_scripts: dict[str, list[str]] = field(default_factory=dict)  # script -> delegates
 
     @property
-    def warnings(self) -> list[str]:
-        """One human sentence per script that had no font of its own."""
-        out = []
-        for script, names in sorted(self.missing_scripts.items()):
-            shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-            out.append(f"No font for {script} script; drawn with a fallback font (may show boxes) "
-                       f"on {len(names)} badge(s): {shown}")
-        return out
-
-    def note_missing(self, scripts: list[str], who: str) -> None:
-        """Record that who's badge needed fonts for these scripts."""
-        for script in scripts:
-            names = self.missing_scripts.setdefault(script, [])
-            if who not in names:
-                names.append(who)
+    def item_word(self) -> str:
+        return "badge"
 
 
 @dataclass(frozen=True, slots=True)

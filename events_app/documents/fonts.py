@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -274,3 +274,31 @@ def font_set(font_dirs=(), *, system: bool = True) -> FontSet:
     if fs is None:
         fs = _sets[key] = FontSet(font_dirs, system=system)
     return fs
+
+
+@dataclass
+class FontReport:
+    """Which delegates' text had no font of its own script: the base of every render's report."""
+
+    missing_scripts: dict[str, list[str]] = field(default_factory=dict)  # script -> delegates
+
+    @property
+    def item_word(self) -> str:
+        return "document"
+
+    @property
+    def warnings(self) -> list[str]:
+        """One human sentence per script that had no font of its own, naming the delegates."""
+        out = []
+        for script, names in sorted(self.missing_scripts.items()):
+            shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+            out.append(f"No font for {script} script; drawn with a fallback font (may show boxes) "
+                       f"in {len(names)} {self.item_word}(s): {shown}")
+        return out
+
+    def note_missing(self, scripts: list[str], who: str) -> None:
+        """Record that who's text needed fonts for these scripts."""
+        for script in scripts:
+            names = self.missing_scripts.setdefault(script, [])
+            if who not in names:
+                names.append(who)

@@ -7,7 +7,7 @@ that neither selects nor returns email or phone, and only of delegates who conse
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ from sqlalchemy import distinct, func, select
 from events_app.attendance.models import CheckIn
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
 from events_app.documents.data import country_name, format_dates
+from events_app.documents.fonts import FontReport
 from events_app.extensions import db
 from events_app.registration.models import Registration
 
@@ -120,30 +121,16 @@ class LetterRow:
 
 
 @dataclass
-class DocumentReport:
+class DocumentReport(FontReport):
     """What a render produced, and whose text had no font for its script."""
 
     kind: str = "document"  # what one item is, for the warning: "certificate", "list entry"...
     items: int = 0
     pages: int = 0
-    missing_scripts: dict[str, list[str]] = field(default_factory=dict)  # script -> delegates
 
     @property
-    def warnings(self) -> list[str]:
-        """One human sentence per script that had no font of its own, naming the delegates."""
-        out = []
-        for script, names in sorted(self.missing_scripts.items()):
-            shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-            out.append(f"No font for {script} script; drawn with a fallback font (may show boxes) "
-                       f"in {len(names)} {self.kind}(s): {shown}")
-        return out
-
-    def note_missing(self, scripts: list[str], who: str) -> None:
-        """Record that who's entry needed fonts for these scripts."""
-        for script in scripts:
-            names = self.missing_scripts.setdefault(script, [])
-            if who not in names:
-                names.append(who)
+    def item_word(self) -> str:
+        return self.kind
 
 
 def document_event(event: Event) -> DocumentEvent:
