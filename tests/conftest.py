@@ -151,9 +151,9 @@ def make_registration(db):
     """Factory: a registration through the registration service (status by the event's rules)."""
     counter = {"n": 0}
 
-    def factory(event, **fields):
+    def factory(event, *, notify: bool = False, **fields):
         counter["n"] += 1
-        outcome = registration_services.register(event, delegate_data(counter["n"], **fields), notify=False)
+        outcome = registration_services.register(event, delegate_data(counter["n"], **fields), notify=notify)
         db.session.commit()
         return outcome.registration
 

@@ -1,6 +1,4 @@
 """`flask documents ...`: render PDFs from the command line."""
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -8,34 +6,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
+from events_app.commands import event_or_fail, write_atomically
 from events_app.documents.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
 from events_app.documents.services import BadgeError, BadgeSelection, badge_run
 from events_app.extensions import db
 
 documents_cli = AppGroup("documents", help="Render PDF documents for an event.")
-
-
-def _event_or_fail(slug: str):
-    from events_app.events.services import find_event
-
-    event = find_event(slug)
-    if event is None:
-        raise click.ClickException(f"no event with slug {slug!r} (see `flask events list`)")
-    return event
-
-
-def _write_atomically(path: str, render) -> None:
-    """Render into a temporary file beside path and move it into place, so a failure leaves no half PDF."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".badges-", suffix=".pdf", dir=target.parent.resolve())
-    try:
-        with os.fdopen(fd, "wb") as f:
-            result = render(f)
-        os.replace(tmp, target)
-        return result
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @documents_cli.command("badges")
@@ -60,11 +36,11 @@ def _write_atomically(path: str, render) -> None:
 def badges_command(event_slug, output, layout, status, role, group, day, not_printed, registration_id, email,
                    cut_marks, offset_x, offset_y, no_record, alignment_test):
     """Name badges for EVENT (approved registrations by default), sorted by name; records them as printed."""
-    event = _event_or_fail(event_slug)
+    event = event_or_fail(event_slug)
     if not Path(output).resolve().parent.is_dir():
         raise click.ClickException(f"no such directory for {output}")
     if alignment_test:
-        _write_atomically(output, lambda f: render_alignment_sheet(layout, f, (offset_x, offset_y)))
+        write_atomically(output, lambda f: render_alignment_sheet(layout, f, (offset_x, offset_y)))
         click.echo(f"Alignment test page for {layout} written to {output}")
         return
     if registration_id is not None and email:
@@ -81,7 +57,7 @@ def badges_command(event_slug, output, layout, status, role, group, day, not_pri
         return run
 
     try:
-        run = _write_atomically(output, render)
+        run = write_atomically(output, render)
     except BadgeError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()

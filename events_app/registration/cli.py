@@ -1,27 +1,18 @@
 """`flask delegates import|export`: thin commands over importing.py and exporting.py; one commit each."""
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
 from events_app.choices import Status
+from events_app.commands import event_or_fail, write_atomically
 from events_app.database import sqlite_read_transactions
-from events_app.events.services import find_event
 from events_app.extensions import db
 from events_app.registration.exporting import FORMATS, export_delegates
 from events_app.registration.importing import TableError, import_delegates, read_table
 
 delegates_cli = AppGroup("delegates", help="Import and export an event's delegates (CSV or XLSX).")
-
-
-def _event(slug: str):
-    event = find_event(slug)
-    if event is None:
-        raise click.ClickException(f"no event with the slug {slug!r}")
-    return event
 
 
 @delegates_cli.command("import")
@@ -36,7 +27,7 @@ def import_command(event_slug: str, file: Path, dry_run: bool, notify: bool):
     error (listed as "row N, column: message") means nothing is written. Emails already
     registered for the event are skipped with a notice, so an updated file can be imported again.
     """
-    event = _event(event_slug)
+    event = event_or_fail(event_slug)
     db.session.rollback()  # end the look-up's transaction: on SQLite it holds the write lock
     try:
         rows = read_table(file)
@@ -88,7 +79,7 @@ def export_command(event_slug: str, output: Path, fmt: str | None, status: str |
 
 
 def _export(event_slug: str, output: Path, fmt: str | None, status: str | None, include_sensitive: bool):
-    event = _event(event_slug)
+    event = event_or_fail(event_slug)
     fmt = fmt or ("xlsx" if output.suffix.lower() in (".xlsx", ".xlsm") else "csv")
     options = {"fmt": fmt, "status": status, "include_sensitive": include_sensitive}
     try:
@@ -98,32 +89,9 @@ def _export(event_slug: str, output: Path, fmt: str | None, status: str | None, 
             count = export_delegates(event, sys.stdout, **options)
             click.echo(f"Exported {count} registrations of {event.slug}.", err=True)
             return
-        count = _write_atomically(output, fmt, lambda target: export_delegates(event, target, **options))
+        # CSV with a byte-order mark: Excel would otherwise read Khmer, Thai and Burmese as cp1252.
+        count = write_atomically(output, lambda target: export_delegates(event, target, **options),
+                                 encoding="utf-8-sig" if fmt == "csv" else None)
     finally:
         db.session.rollback()  # an export only reads; end its transaction
     click.echo(f"Exported {count} registrations of {event.slug} to {output}.")
-
-
-def _write_atomically(output: Path, fmt: str, write) -> int:
-    """Write to a temporary file beside the output, then rename: never a half-written export."""
-    folder = output.parent if str(output.parent) else Path(".")
-    try:  # mkstemp makes the file readable by its owner only: it holds personal data
-        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
-    except OSError as error:
-        raise click.ClickException(f"cannot write to {folder}: {error.strerror or error}") from error
-    try:
-        if fmt == "csv":
-            # UTF-8 with BOM: Excel would otherwise read Khmer, Thai and Burmese as cp1252 garbage.
-            with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
-                count = write(stream)
-        else:
-            with os.fdopen(handle, "wb") as stream:
-                count = write(stream)
-        os.replace(temporary, output)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count

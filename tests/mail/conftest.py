@@ -173,33 +173,12 @@ def wait_until():
     return poll_until
 
 
-def delegate(n: int, **overrides) -> dict:
-    """Valid data-dictionary values for delegate number n."""
-    data = {
-        "full_name": f"Delegate {n}",
-        "email": f"delegate{n}@example.org",
-        "organisation": "Mekong Migration Network",
-        "stakeholder_group": "ngo",
-        "country": "TH",
-        "data_consent": True,
-        "locale": "en",
-    }
-    data.update(overrides)
-    return data
-
-
 @pytest.fixture()
-def register(db):
-    """Register a delegate through the registration service, emails on, and commit (as the form does)."""
-    from events_app.registration import services
-
-    counter = {"n": 0}
+def register(make_registration):
+    """Register a delegate through the registration service with its emails on (as the form does)."""
 
     def factory(event, **fields):
-        counter["n"] += 1
-        outcome = services.register(event, delegate(counter["n"], **fields), notify=True)
-        db.session.commit()
-        return outcome.registration
+        return make_registration(event, notify=True, **fields)
 
     return factory
 
@@ -213,9 +192,3 @@ def symposium(make_event):
     return make_event(slug="mekong-symposium", title="Regional Symposium on Labour Migration",
                       starts_on=starts, ends_on=starts + timedelta(days=2), venue="UN Conference Centre",
                       city="Bangkok", country="TH", timezone="Asia/Bangkok", contact_email="info@mekong.test")
-
-
-@pytest.fixture()
-def delegate_values():
-    """The function that makes valid delegate data (for tests that call the service themselves)."""
-    return delegate

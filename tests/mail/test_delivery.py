@@ -12,6 +12,7 @@ from events_app.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from events_app.mail.sender import deliver_due
 from events_app.models import utcnow
 from events_app.registration import lifecycle
+from tests.conftest import delegate_data
 
 
 def outbox(db, **where):
@@ -194,10 +195,10 @@ def test_a_message_whose_worker_died_mid_send_is_reclaimed_after_its_lease(db, s
     assert after["busy@example.org"].status == SENDING, "a live lease is left alone"
 
 
-def test_a_rolled_back_registration_sends_nothing(db, smtp_server, symposium, delegate_values):
+def test_a_rolled_back_registration_sends_nothing(db, smtp_server, symposium):
     from events_app.registration import services
 
-    services.register(symposium, delegate_values(99), notify=True)
+    services.register(symposium, delegate_data(99), notify=True)
     db.session.rollback()
 
     assert deliver_due().claimed == []
