@@ -234,7 +234,8 @@ def test_export_takes_the_same_number_of_queries_for_3_or_30_delegates(app, db, 
 
 def test_unknown_event_and_unwritable_output_say_why_in_one_line(app, db, make_event, tmp_path):
     unknown = invoke(app, "export", "no-such-event", "-o", tmp_path / "x.csv")
-    assert unknown.exit_code == 1 and unknown.stderr == "Error: no event with the slug 'no-such-event' (see `flask events list`)\n"
+    assert unknown.exit_code == 1
+    assert unknown.stderr == "Error: no event with the slug 'no-such-event' (see `flask events list`)\n"
     event = make_event()
     nowhere = invoke(app, "export", event.slug, "-o", tmp_path / "missing-folder" / "x.csv")
     assert nowhere.exit_code == 1 and len(nowhere.stderr.strip().splitlines()) == 1

@@ -294,7 +294,8 @@ def test_missing_file_directory_and_unknown_event(app, db, make_event, tmp_path)
     folder = invoke(app, "import", event.slug, tmp_path)
     assert folder.exit_code == 1 and "is a directory" in folder.stderr
     unknown = invoke(app, "import", "no-such-event", SAMPLE)
-    assert unknown.exit_code == 1 and unknown.stderr == "Error: no event with the slug 'no-such-event' (see `flask events list`)\n"
+    assert unknown.exit_code == 1
+    assert unknown.stderr == "Error: no event with the slug 'no-such-event' (see `flask events list`)\n"
 
 
 @pytest.mark.parametrize("word", ["y", "Y", "yes", "YES", "true", "True", "1", " yes "])
