@@ -14,6 +14,7 @@ from events_app.attendance.models import CheckIn
 from events_app.choices import Status
 from events_app.extensions import db
 from events_app.registration.models import DELEGATE_FIELDS, Registration
+from events_app.registration.questions import PREFIX
 from events_app.registration.services import VISA_FIELDS
 
 EXTRA_COLUMNS = ("status", "participant_role", "registered_at", "days_attended")
@@ -27,9 +28,11 @@ BATCH = 1000
 
 
 def export_columns(event, *, include_sensitive: bool = False) -> list[str]:
-    """The header: data-dictionary names, status, role, registered_at, then attendance per event day."""
+    """The header: data-dictionary names, status, role, registered_at, the event's questions
+    (q_<key>, as in the form), then attendance per event day."""
     fields = [f for f in DELEGATE_FIELDS if include_sensitive or f not in VISA_FIELDS]
-    return [*fields, *EXTRA_COLUMNS, *(attended_column(day) for day in event.days)]
+    questions = [PREFIX + question.key for question in event.questions]
+    return [*fields, *EXTRA_COLUMNS, *questions, *(attended_column(day) for day in event.days)]
 
 
 def attended_column(day: date) -> str:
@@ -40,11 +43,12 @@ def attended_column(day: date) -> str:
 def export_rows(event, *, status: Status | str | None = None, include_sensitive: bool = False) -> Iterator[list]:
     """One list of cell values per registration, in export_columns order, sorted by Latin name.
 
-    Two queries whatever the number of delegates: the event's check-ins, then its registrations
+    Three queries whatever the number of delegates: the questions, the check-ins, the registrations
     (streamed in batches). Passport details are not even loaded unless asked for.
     """
     fields = [f for f in DELEGATE_FIELDS if include_sensitive or f not in VISA_FIELDS]
     days = event.days
+    questions = list(event.questions)
     attended = _attendance(event.id, status)
     query = select(Registration).where(Registration.event_id == event.id)
     if status:
@@ -60,8 +64,15 @@ def export_rows(event, *, status: Status | str | None = None, include_sensitive:
             registration.participant_role.value,
             iso_utc(registration.registered_at),
             len(days_in),
+            *(_answer_text(question, (registration.answers or {}).get(question.key)) for question in questions),
             *("y" if day in days_in else "" for day in days),
         ]
+
+
+def _answer_text(question, answer) -> str:
+    if question.kind == "yes_no":
+        return "" if answer is None else ("yes" if answer else "no")
+    return cell_text(answer if answer is not None else "")
 
 
 def _attendance(event_id: int, status) -> dict[int, set[date]]:

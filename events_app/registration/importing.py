@@ -17,6 +17,7 @@ from events_app.extensions import db
 from events_app.registration import services
 from events_app.registration.forms import RegistrationForm
 from events_app.registration.models import DELEGATE_FIELDS, Registration
+from events_app.registration.questions import PREFIX, add_question_fields
 from events_app.registration.services import VISA_FIELDS
 
 REQUIRED_COLUMNS = ("full_name", "email", "organisation", "stakeholder_group", "country")
@@ -203,15 +204,22 @@ def _as_rows(cells: list[list[str]], path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def check_columns(columns) -> list[str]:
-    """Refuse duplicate, unknown or missing columns (names in any case); return those read past."""
+def check_columns(columns, question_keys=()) -> list[str]:
+    """Refuse duplicate, unknown or missing columns (names in any case); return those read past.
+
+    q_<key> columns answer the event's questions; those of questions this event does not have
+    (another event's export) are read past.
+    """
     written = list(columns)
     names = [c.lower() for c in written]
     twice = sorted({c for c in names if names.count(c) > 1})
     if twice:
         raise TableError(f"the header names a column twice: {', '.join(twice)}")
-    ignored = [c for c in names if c in EXPORT_ONLY_COLUMNS or ATTENDED_COLUMN.match(c)]
-    unknown = [w for w, c in zip(written, names, strict=True) if c not in IMPORT_COLUMNS and c not in ignored]
+    answers = {PREFIX + key for key in question_keys}
+    ignored = [c for c in names if c in EXPORT_ONLY_COLUMNS or ATTENDED_COLUMN.match(c)
+               or (c.startswith(PREFIX) and c not in answers)]
+    unknown = [w for w, c in zip(written, names, strict=True)
+               if c not in IMPORT_COLUMNS and c not in ignored and c not in answers]
     if unknown:
         raise TableError(
             f"unknown columns: {', '.join(unknown)} (columns are the data-dictionary names, e.g. full_name, email)"
@@ -234,10 +242,25 @@ def parse_boolean(value: str) -> bool:
     raise ValueError(f"{value.strip()!r} is not yes or no (write y/yes/true/1 or n/no/false/0, or leave it empty)")
 
 
-def validate_row(row: dict[str, str], number: int, *, consent_column: bool) -> tuple[dict | None, list[RowError]]:
-    """Validate one row with the registration form's own rules: (delegate data, []) or (None, errors)."""
+def validate_row(row: dict[str, str], number: int, *, consent_column: bool,
+                 questions=()) -> tuple[dict | None, list[RowError]]:
+    """Validate one row with the registration form's own rules: (delegate data, []) or (None, errors).
+
+    `questions` are the event's questions whose q_<key> column the file has.
+    """
     errors: list[RowError] = []
     formdata = MultiDict()
+    yes_no = {PREFIX + q.key for q in questions if q.kind == "yes_no"}
+    for column in {PREFIX + q.key for q in questions}:
+        value = ESCAPED_FORMULA.sub("", (row.get(column) or "").strip())
+        if column not in yes_no:
+            formdata.add(column, value)
+            continue
+        try:
+            if parse_boolean(value):
+                formdata.add(column, "y")
+        except ValueError as error:
+            errors.append(RowError(number, column, str(error)))
     for column, raw in row.items():
         if column not in IMPORT_COLUMNS:
             continue
@@ -258,7 +281,7 @@ def validate_row(row: dict[str, str], number: int, *, consent_column: bool) -> t
             formdata.add(column, value)
     if not consent_column:
         formdata.add("data_consent", "y")  # the organiser collected consent (see import_delegates)
-    form = RegistrationForm(formdata=formdata, meta={"csrf": False}, locale="en")
+    form = add_question_fields(RegistrationForm, questions)(formdata=formdata, meta={"csrf": False}, locale="en")
     valid = form.validate()
     for name, messages in form.errors.items():  # one line per cell, however many rules it broke
         text = " ".join(dict.fromkeys(str(message) for message in messages))
@@ -298,7 +321,8 @@ def import_delegates(event, rows: list[dict[str, str]], *, dry_run: bool = False
     report = ImportReport(dry_run=dry_run)
     rows = [{(name or "").strip().lower(): value for name, value in row.items()} for row in rows]
     columns = list(dict.fromkeys(c for row in rows for c in row))
-    ignored = check_columns(columns) if rows else []
+    questions = [q for q in event.questions if PREFIX + q.key in columns]
+    ignored = check_columns(columns, [q.key for q in event.questions]) if rows else []
     if ignored:
         report.notices.append(f"columns of another event's export read past: {', '.join(ignored)}")
     consent_column = "data_consent" in columns
@@ -314,7 +338,7 @@ def import_delegates(event, rows: list[dict[str, str]], *, dry_run: bool = False
             if not any((value or "").strip() for value in row.values()):
                 continue
             report.rows += 1
-            data, errors = validate_row(row, number, consent_column=consent_column)
+            data, errors = validate_row(row, number, consent_column=consent_column, questions=questions)
             report.errors.extend(errors)
             if data is None:
                 seen.setdefault((row.get("email") or "").strip().lower(), number)  # later copies still reported

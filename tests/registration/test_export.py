@@ -229,7 +229,7 @@ def test_export_takes_the_same_number_of_queries_for_3_or_30_delegates(app, db, 
                                          for row in rows)
         return len(seen)
 
-    assert statements(3) == statements(30) == 2  # check-ins, then registrations
+    assert statements(3) == statements(30) == 3  # the questions, the check-ins, then the registrations
 
 
 def test_unknown_event_and_unwritable_output_say_why_in_one_line(app, db, make_event, tmp_path):
@@ -248,3 +248,41 @@ def test_csv_to_standard_output(app, db, symposium):
     assert result.exit_code == 0
     lines = result.stdout.lstrip("\ufeff").splitlines()
     assert lines[0] == ",".join(HEADER) and len(lines) == 27
+
+
+def test_answers_to_the_event_questions_are_exported_and_imported_back(app, db, make_event, make_registration,
+                                                                      tmp_path):
+    import csv
+
+    from events_app.events.models import Question
+
+    def with_questions(event):
+        db.session.add_all([
+            Question(event_id=event.id, key="workshop", label="Which workshop?", kind="choice",
+                     options=["Recruitment fees", "Return"], required=True, position=1),
+            Question(event_id=event.id, key="first_time", label="First time?", kind="yes_no", position=2),
+        ])
+        db.session.commit()
+        return event
+
+    source = with_questions(make_event())
+    registration = make_registration(source, full_name="Khin Mar Oo")
+    registration.answers = {"workshop": "Recruitment fees", "first_time": True}
+    db.session.commit()
+    out = tmp_path / "answers.csv"
+    result = app.test_cli_runner().invoke(args=["delegates", "export", source.slug, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    assert (row["q_workshop"], row["q_first_time"]) == ("Recruitment fees", "yes")
+
+    target = with_questions(make_event())
+    result = app.test_cli_runner().invoke(args=["delegates", "import", target.slug, str(out)])
+    assert result.exit_code == 0, result.output
+    imported = db.session.scalar(select(Registration).where(Registration.event_id == target.id))
+    assert imported.answers == {"workshop": "Recruitment fees", "first_time": True}
+
+    plain = make_event()  # an event without these questions reads the columns past
+    result = app.test_cli_runner().invoke(args=["delegates", "import", plain.slug, str(out)])
+    assert result.exit_code == 0, result.output
+    assert "q_workshop" in result.output
