@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select, update
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
 from events_app.documents.badges import RenderReport, render_badges
 from events_app.documents.data import badge_data, event_info
+from events_app.documents.fonts import FontReport, font_set
 from events_app.documents.tickets import render_ticket
 from events_app.extensions import db
 from events_app.models import utcnow
@@ -189,3 +190,19 @@ def ticket_pdf(registration: Registration, *, font_dirs=()) -> bytes:
     event = registration.event
     colour_by = event.badge_colour_by or "participant_role"
     return render_ticket(event_info(event), badge_data(registration, colour_by=colour_by), font_dirs=font_dirs)
+
+
+def font_warnings(event, *, font_dirs=(), system_fonts: bool = True) -> list[str]:
+    """Before printing: one sentence per script in the event's active registrations that has no font,
+    naming the delegates affected (empty when every script is covered)."""
+    fonts = font_set(font_dirs, system=system_fonts)
+    report = FontReport()
+    rows = db.session.execute(
+        select(Registration.full_name, Registration.badge_name, Registration.name_latin, Registration.organisation)
+        .where(Registration.event_id == event.id, Registration.status.in_([Status.APPROVED, Status.PENDING]))
+    )
+    for full_name, badge_name, name_latin, organisation in rows:
+        missing = fonts.missing_scripts(" ".join(filter(None, (full_name, badge_name, organisation))))
+        if missing:
+            report.note_missing(missing, name_latin or full_name)
+    return report.warnings

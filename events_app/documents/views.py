@@ -8,7 +8,7 @@ one service (`badge_run`).
 import tempfile
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,6 +26,7 @@ from events_app.documents.services import (
     badge_count,
     badge_overview,
     badge_run,
+    font_warnings,
 )
 from events_app.events.services import find_event
 from events_app.extensions import db
@@ -116,7 +117,8 @@ def badges_page(slug: str):
     count = badge_count(event, form.selection()) if form.validate() else None
     per_page = LAYOUTS[form.layout.data].per_page if form.layout.data in LAYOUTS else 1
     return render_template("manage/badges.html", event=event, form=form, count=count, per_page=per_page,
-                           overview=badge_overview(event), layouts=layout_rows())
+                           overview=badge_overview(event), layouts=layout_rows(),
+                           font_warnings=font_warnings(event, font_dirs=current_app.config["FONT_DIRS"]))
 
 
 @bp.route("/events/<slug>/badges.pdf")

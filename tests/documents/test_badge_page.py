@@ -5,6 +5,7 @@ Every PDF is read back: pdftotext for the names, zbarimg for the QR codes, pdfim
 import dataclasses
 import io
 import re
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -317,3 +318,22 @@ def test_multilingual_badges_with_a_logo_are_rendered_for_review(event, sample_b
     for badge in sample_badges[:8]:
         assert nfc(badge.badge_name) in text
     page_png(path, 1, 60, RENDERED / f"logo-{layout}")
+
+
+def test_a_script_without_a_font_is_named_with_its_delegates_before_printing(client, auth, db, make_event,
+                                                                             make_registration, tmp_path):
+    from events_app.documents.services import font_warnings
+
+    event = make_event()
+    make_registration(event, full_name="អោម ប៊ុនថន", name_latin="Oum Bunthan")
+    make_registration(event, full_name="Maria Santos")
+    assert font_warnings(event) == []  # the fonts make test installs cover every script here
+    only_latin = tmp_path / "fonts"
+    only_latin.mkdir()
+    shutil.copy("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", only_latin)
+    warnings = font_warnings(event, font_dirs=[str(only_latin)], system_fonts=False)
+    assert len(warnings) == 1
+    assert "Khmer" in warnings[0] and "Oum Bunthan" in warnings[0] and "Maria Santos" not in warnings[0]
+
+    auth.login("staff")  # with every font present, the badges page shows no warning
+    assert "No font for" not in client.get(f"/manage/events/{event.slug}/badges").get_data(as_text=True)
