@@ -4,7 +4,6 @@ import shutil
 import subprocess
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from events_app.choices import Status
