@@ -82,3 +82,13 @@ def lock_event(event_id: int):
     if db.session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update()
     return db.session.execute(query).scalar_one()
+
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere (typed % and _ are not wildcards); use
+    with escape=LIKE_ESCAPE."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from events_app.attendance.models import CheckIn
 from events_app.choices import Status
+from events_app.database import LIKE_ESCAPE, contains_pattern
 from events_app.extensions import db
 from events_app.models import utcnow
 from events_app.registration.models import Registration
@@ -36,17 +37,17 @@ def search(event_id: int, text: str, *, limit: int = 20) -> list[Registration]:
     text = (text or "").strip()
     if len(text) < 2:
         return []
-    folded = f"%{text.casefold()}%"
+    folded, raw = contains_pattern(text.casefold()), contains_pattern(text)
     return list(
         db.session.scalars(
             select(Registration)
             .where(
                 Registration.event_id == event_id,
                 or_(
-                    Registration.sort_name.like(folded),
-                    Registration.full_name.ilike(f"%{text}%"),
-                    Registration.badge_name.ilike(f"%{text}%"),
-                    Registration.organisation.ilike(f"%{text}%"),
+                    Registration.sort_name.like(folded, escape=LIKE_ESCAPE),
+                    Registration.full_name.ilike(raw, escape=LIKE_ESCAPE),
+                    Registration.badge_name.ilike(raw, escape=LIKE_ESCAPE),
+                    Registration.organisation.ilike(raw, escape=LIKE_ESCAPE),
                 ),
             )
             .order_by(Registration.sort_name)

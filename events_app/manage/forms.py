@@ -1,7 +1,7 @@
 """Forms of the organisers' workspace."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from events_app.choices import Status
 from events_app.forms import CleanForm
@@ -25,6 +25,7 @@ class DelegateFilterForm(CleanForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"), choices=[("", _l("All"))] + Status.choices(), validators=[Optional()])
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
 
 
 class BulkActionForm(CleanForm):

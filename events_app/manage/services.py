@@ -1,29 +1,61 @@
 """Read models of the workspace: the delegate list, searched and filtered, and likely duplicates."""
 import unicodedata
+from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from events_app.choices import Status
+from events_app.database import LIKE_ESCAPE, contains_pattern
 from events_app.extensions import db
 from events_app.registration.models import Registration
 
+PAGE_SIZE = 100
 
-def delegate_list(event_id: int, *, q: str = "", status: str = "", limit: int = 500) -> list[Registration]:
-    """Registrations of an event by Latin name, optionally searched and filtered."""
+
+@dataclass(frozen=True)
+class DelegatePage:
+    """One page of the delegate list and where it sits in the whole."""
+
+    rows: list[Registration]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def delegate_list(event_id: int, *, q: str = "", status: str = "", page: int = 1) -> DelegatePage:
+    """One page of an event's registrations by Latin name, optionally searched and filtered.
+
+    Two statements whatever the size of the event: the count, then the page.
+    """
     query = select(Registration).where(Registration.event_id == event_id)
     if status:
         query = query.where(Registration.status == Status(status))
+    q = q.strip()
     if q:
-        like = f"%{q.strip().casefold()}%"
+        folded, raw = contains_pattern(q.casefold()), contains_pattern(q)
         query = query.where(
             or_(
-                Registration.sort_name.like(like),
-                Registration.full_name.ilike(f"%{q.strip()}%"),
-                Registration.email.like(like),
-                Registration.organisation.ilike(f"%{q.strip()}%"),
+                Registration.sort_name.like(folded, escape=LIKE_ESCAPE),
+                Registration.full_name.ilike(raw, escape=LIKE_ESCAPE),
+                Registration.email.like(folded, escape=LIKE_ESCAPE),
+                Registration.organisation.ilike(raw, escape=LIKE_ESCAPE),
             )
         )
-    return list(db.session.scalars(query.order_by(Registration.sort_name, Registration.id).limit(limit)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(
+        query.order_by(Registration.sort_name, Registration.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    )
+    return DelegatePage(list(rows), total, page, pages)
 
 
 def _name_key(text: str) -> str:

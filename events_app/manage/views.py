@@ -35,18 +35,21 @@ def delegates(slug: str):
     """The delegate list of one event, searchable and filterable by status."""
     event = find_event(slug) or abort(404)
     filters = DelegateFilterForm(request.args)
-    filters.validate()
-    rows = services.delegate_list(event.id, q=filters.q.data or "", status=filters.status.data or "")
+    valid = filters.validate()
+    listing = services.delegate_list(
+        event.id, q=(filters.q.data or "") if valid else "", status=(filters.status.data or "") if valid else "",
+        page=(filters.page.data or 1) if valid else 1,
+    )
     return render_template(
         "manage/delegates.html",
         event=event,
-        rows=rows,
+        listing=listing,
+        rows=listing.rows,
         filters=filters,
         counts=status_counts(event.id),
         places_left=places_left(event),
         action_form=StatusActionForm(),
         bulk_form=BulkActionForm(),
-        duplicate_count=len(services.likely_duplicates(event.id)),
     )
 
 
