@@ -272,10 +272,11 @@ def update_quota(quota: Quota, *, places: int) -> PlacesReport:
     """Change a quota's places under the event lock; more places promote waitlisted delegates."""
     _check_quota(quota.kind, quota.value, places)
     event = lock_event(quota.event_id)
-    more = places > quota.places
     quota.places = places
     db.session.flush()
-    promoted = promote_waitlisted(event) if more else []
+    # Promote whenever the quota changes: comparing with the places read before the lock could
+    # miss a rise made by another organiser meanwhile; promotion only takes who fits.
+    promoted = promote_waitlisted(event)
     return PlacesReport(approved=quota_approved(quota), limit=places, promoted=len(promoted))
 
 
