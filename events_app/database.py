@@ -73,14 +73,16 @@ def sqlite_read_transactions():
 def lock_event(event_id: int):
     """Lock the event row for the rest of the transaction and return the event.
 
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite: the transaction already holds the write
+    PostgreSQL: SELECT ... FOR NO KEY UPDATE. SQLite: the transaction already holds the write
     lock (see _sqlite_begin), so a plain SELECT is enough.
     """
     from events_app.events.models import Event
 
     query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
     if db.session.get_bind().dialect.name != "sqlite":
-        query = query.with_for_update()
+        # FOR NO KEY UPDATE: exclusive among lockers, yet inserts whose foreign key points at the
+        # event (registrations, outbox rows) need not wait for it.
+        query = query.with_for_update(key_share=True)
     return db.session.execute(query).scalar_one()
 
 
