@@ -103,3 +103,15 @@ def day_count(event_id: int, day: date) -> int:
         .join(Registration, Registration.id == CheckIn.registration_id)
         .where(Registration.event_id == event_id, CheckIn.day == day)
     ) or 0
+
+
+def undo_check_in(registration: Registration | None, *, day: date) -> bool:
+    """Remove the delegate's check-in for `day` (a wrong badge scanned); False when there was none."""
+    if registration is None:
+        return False
+    checkin = _checkin_for(registration.id, day)
+    if checkin is None:
+        return False
+    db.session.delete(checkin)
+    db.session.flush()
+    return True

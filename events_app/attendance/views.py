@@ -81,6 +81,25 @@ def pick(slug: str):
     return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
 
 
+@bp.route("/<slug>/undo", methods=["POST"])
+@role_required(*DESK_ROLES)
+def undo(slug: str):
+    """Take back a check-in made by mistake (the wrong badge was scanned)."""
+    event = find_event(slug) or abort(404)
+    form = SearchCheckInForm()
+    day = _desk_day(event, form.day.data)
+    if form.validate_on_submit() and form.registration_id.data.isdigit():
+        registration = db.session.scalar(
+            select(Registration).where(
+                Registration.id == int(form.registration_id.data), Registration.event_id == event.id
+            )
+        )
+        if services.undo_check_in(registration, day=day):
+            db.session.commit()
+            session["last_checkin"] = {"result": "undone", "registration_id": registration.id, "at": ""}
+    return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
+
+
 def _remember(outcome) -> None:
     # The result is shown once on the next page (PRG), without personal data in the URL.
     # Only ids go into the (signed, not encrypted) session cookie, never names.

@@ -70,3 +70,17 @@ def test_a_search_with_a_nul_character_is_harmless(client, db, auth, make_event,
     auth.login("staff")
     response = client.get(f"/checkin/{event.slug}?q=Aru%00nee")
     assert response.status_code == 200
+
+
+def test_a_wrong_scan_can_be_undone(client, db, auth, make_event, make_registration):
+    event = make_event()
+    registration = make_registration(event, full_name="Piyanuch Kaewmanee")
+    auth.login("staff")
+    html = _scan(client, event, registration.checkin_code, event.starts_on)
+    assert "Undo" in html
+    response = submit(client, f"/checkin/{event.slug}/undo",
+                      {"registration_id": str(registration.id), "day": event.starts_on.isoformat()},
+                      page=f"/checkin/{event.slug}", follow_redirects=True)
+    assert "Check-in undone" in response.get_data(as_text=True)
+    assert db.session.scalars(select(CheckIn)).all() == []
+    assert "Checked in" in _scan(client, event, registration.checkin_code, event.starts_on)  # and again later
