@@ -12,6 +12,7 @@ from events_app.choices import UserRole
 from events_app.events.services import find_event
 from events_app.extensions import db
 from events_app.forms import clean_text
+from events_app.registration.capacity import approved_count
 from events_app.registration.models import Registration
 
 bp = Blueprint("attendance", __name__)
@@ -45,6 +46,7 @@ def desk(slug: str):
         results=results,
         checked_in=services.checked_in_ids(event.id, day) if results else set(),
         count=services.day_count(event.id, day),
+        approved=approved_count(event.id),
         last=_last_result(event),
     )
 

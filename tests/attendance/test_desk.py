@@ -61,7 +61,7 @@ def test_find_by_latin_name_and_check_in(client, db, auth, make_event, make_regi
     checkin = db.session.scalar(select(CheckIn))
     assert checkin.method == "search" and checkin.registration_id == registration.id
     page = client.get(f"/checkin/{event.slug}?q=arunee").get_data(as_text=True)
-    assert "1 checked in" in page
+    assert "1 of 1 approved delegates checked in" in page
 
 
 def test_a_search_with_a_nul_character_is_harmless(client, db, auth, make_event, make_registration):
