@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 
 from events_app.attendance.models import CheckIn
 from events_app.choices import Status
@@ -27,8 +28,11 @@ def find_by_code(event_id: int, code: str) -> Registration | None:
     code = (code or "").strip()
     if not code or len(code) > 64:
         return None
+    # Only what the desk decides on: a scan must not pay for the other 40-odd columns.
     return db.session.scalar(
-        select(Registration).where(Registration.event_id == event_id, Registration.checkin_code == code)
+        select(Registration)
+        .options(load_only(Registration.id, Registration.event_id, Registration.status))
+        .where(Registration.event_id == event_id, Registration.checkin_code == code)
     )
 
 
@@ -62,9 +66,8 @@ def check_in(registration: Registration | None, *, day: date, by_user=None, meth
         return CheckInOutcome("unknown")
     if registration.status != Status.APPROVED:
         return CheckInOutcome("not_approved", registration)
-    existing = _checkin_for(registration.id, day)
-    if existing is not None:
-        return CheckInOutcome("already", registration, existing)
+    # Insert first and let the (registration, day) constraint say "already": the first scan,
+    # the common case, then costs one statement.
     checkin = CheckIn(
         registration_id=registration.id,
         day=day,
@@ -76,7 +79,7 @@ def check_in(registration: Registration | None, *, day: date, by_user=None, meth
         with db.session.begin_nested():
             db.session.add(checkin)
     except IntegrityError:
-        # Two desks scanned the same badge at once: the other one recorded it.
+        # Scanned before (or by another desk at the same moment): say when, record nothing.
         return CheckInOutcome("already", registration, _checkin_for(registration.id, day))
     return CheckInOutcome("checked_in", registration, checkin)
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from events_app.choices import FIELD_LABELS, Status
@@ -56,8 +56,11 @@ def register(
     Approval required: pending. Otherwise approved while places and quotas allow, else
     waitlisted. A repeated submission or an email already registered returns the existing
     registration (and re-sends its private link for the latter) instead of a second one.
+    Only a decision about places (or an invitation's single use) takes the lock; "one per
+    email" and "one per form" are held by unique constraints either way.
     """
-    event = lock_event(event.id)
+    if _decides_a_place(event) or invitation is not None:
+        event = lock_event(event.id)
     email = data["email"].strip().lower()
     existing = _existing(event.id, email, submission_key)
     if existing is not None:
@@ -94,18 +97,19 @@ def register(
     return RegisterOutcome(registration, created=True)
 
 
+def _decides_a_place(event) -> bool:
+    """Will this registration take or be refused a place (capacity or quotas, no approval step)?"""
+    return not event.approval_required and (event.capacity is not None or bool(event.quotas))
+
+
 def _existing(event_id: int, email: str, submission_key: str | None) -> Registration | None:
+    """The registration this form already made, else the one with this email (one query)."""
+    match = Registration.email == email
     if submission_key:
-        found = db.session.scalar(
-            select(Registration).where(
-                Registration.event_id == event_id, Registration.submission_key == submission_key
-            )
-        )
-        if found is not None:
-            return found
-    return db.session.scalar(
-        select(Registration).where(Registration.event_id == event_id, Registration.email == email)
-    )
+        match = or_(match, Registration.submission_key == submission_key)
+    found = db.session.scalars(select(Registration).where(Registration.event_id == event_id, match)).all()
+    by_form = [r for r in found if submission_key and r.submission_key == submission_key]
+    return (by_form or found or [None])[0]
 
 
 def _outcome_for_existing(existing: Registration, submission_key: str | None, notify: bool) -> RegisterOutcome:
