@@ -36,6 +36,15 @@ def find_by_code(event_id: int, code: str) -> Registration | None:
     )
 
 
+def delegate_of_event(event_id: int, registration_id: str) -> Registration | None:
+    """The registration with this id (as a form sends it) if it belongs to the event."""
+    if not (registration_id or "").isdigit():
+        return None
+    return db.session.scalar(
+        select(Registration).where(Registration.id == int(registration_id), Registration.event_id == event_id)
+    )
+
+
 def search(event_id: int, text: str, *, limit: int = 20) -> list[Registration]:
     """Registrations whose name (native or Latin), badge name or organisation contains the text."""
     text = (text or "").strip()

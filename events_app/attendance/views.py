@@ -3,7 +3,6 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from events_app.attendance import services
 from events_app.attendance.forms import ScanForm, SearchCheckInForm
@@ -72,12 +71,8 @@ def pick(slug: str):
     event = find_event(slug) or abort(404)
     form = SearchCheckInForm()
     day = _desk_day(event, form.day.data)
-    if form.validate_on_submit() and form.registration_id.data.isdigit():
-        registration = db.session.scalar(
-            select(Registration).where(
-                Registration.id == int(form.registration_id.data), Registration.event_id == event.id
-            )
-        )
+    if form.validate_on_submit():
+        registration = services.delegate_of_event(event.id, form.registration_id.data)
         _remember(services.check_in(registration, day=day, by_user=current_user, method="search"))
         db.session.commit()
     return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
@@ -90,12 +85,8 @@ def undo(slug: str):
     event = find_event(slug) or abort(404)
     form = SearchCheckInForm()
     day = _desk_day(event, form.day.data)
-    if form.validate_on_submit() and form.registration_id.data.isdigit():
-        registration = db.session.scalar(
-            select(Registration).where(
-                Registration.id == int(form.registration_id.data), Registration.event_id == event.id
-            )
-        )
+    if form.validate_on_submit():
+        registration = services.delegate_of_event(event.id, form.registration_id.data)
         if services.undo_check_in(registration, day=day):
             db.session.commit()
             session["last_checkin"] = {"result": "undone", "registration_id": registration.id, "at": ""}
