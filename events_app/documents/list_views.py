@@ -5,14 +5,12 @@ CSRF); releasing visa letters is a POST with CSRF. Staff may print public lists,
 certificates; internal lists (contact details) and visa letters (passport details) are for
 organisers. Every download calls the same service function as the CLI.
 """
-import tempfile
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import Form, IntegerField, RadioField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
@@ -22,8 +20,7 @@ from events_app.documents import list_services
 from events_app.documents.attendees import COLUMNS, DEFAULT_COLUMNS
 from events_app.documents.list_services import DocumentError
 from events_app.documents.signin import day_label
-from events_app.documents.views import bp
-from events_app.events.services import find_event
+from events_app.documents.views import bp, event_or_404, pdf_buffer, send_pdf
 from events_app.extensions import db
 from events_app.registration.forms import MultiCheckboxField
 from events_app.registration.models import Registration
@@ -78,10 +75,6 @@ class ReleaseForm(FlaskForm):
     registration_id = IntegerField(validators=[Optional()])
 
 
-def _event(slug: str):
-    return find_event(slug) or abort(404)
-
-
 def _is_organiser() -> bool:
     return current_user.has_role(UserRole.ORGANISER)
 
@@ -91,30 +84,21 @@ def _back(event, message: str):
     return redirect(url_for("documents.documents_page", slug=event.slug), code=303)
 
 
-def _badges_url(event) -> str:
-    """The badges page with its options when the app has one, else the plain badge download."""
-    try:
-        return url_for("documents.badges_page", slug=event.slug)
-    except BuildError:
-        return url_for("documents.badges_pdf", slug=event.slug)
-
-
 def _pdf(render, filename: str):
-    """Render into a spooled file (memory for small documents, disk for long ones) and send it."""
-    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    """Render into a buffer and send it as a download."""
+    out = pdf_buffer()
     render(out)
-    out.seek(0)
-    return send_file(out, mimetype="application/pdf", as_attachment=True, download_name=filename, max_age=0)
+    return send_pdf(out, filename)
 
 
 @bp.route("/events/<slug>/documents")
 @role_required(UserRole.ORGANISER, UserRole.STAFF)
 def documents_page(slug: str):
     """Every document of the event with its options."""
-    event = _event(slug)
+    event = event_or_404(slug)
     return render_template(
         "documents/index.html", event=event, overview=list_services.overview(event),
-        badges_url=_badges_url(event), list_form=AttendeeListForm(), signin_form=SigninForm.for_event(event),
+        list_form=AttendeeListForm(), signin_form=SigninForm.for_event(event),
         release_form=ReleaseForm(), is_organiser=_is_organiser(), threshold=max(event.attendance_threshold_days, 1),
     )
 
@@ -123,7 +107,7 @@ def documents_page(slug: str):
 @role_required(UserRole.ORGANISER, UserRole.STAFF)
 def attendees_pdf(slug: str):
     """Download the attendee list (the internal version only for organisers)."""
-    event = _event(slug)
+    event = event_or_404(slug)
     form = AttendeeListForm(request.args)
     if not form.validate():
         return _back(event, _("Choose a version and a grouping for the attendee list."))
@@ -143,7 +127,7 @@ def attendees_pdf(slug: str):
 @role_required(UserRole.ORGANISER, UserRole.STAFF)
 def signin_pdf(slug: str):
     """Download the sign-in sheet of one event day."""
-    event = _event(slug)
+    event = event_or_404(slug)
     form = SigninForm.for_event(event, request.args)
     if not form.validate():
         return _back(event, _("Choose one of the event's days for the sign-in sheet."))
@@ -156,7 +140,7 @@ def signin_pdf(slug: str):
 @role_required(UserRole.ORGANISER, UserRole.STAFF)
 def certificates_pdf(slug: str):
     """Download the certificates of attendance."""
-    event = _event(slug)
+    event = event_or_404(slug)
     return _pdf(lambda out: list_services.certificates(event, out), f"certificates-{event.slug}.pdf")
 
 
@@ -164,7 +148,7 @@ def certificates_pdf(slug: str):
 @role_required(UserRole.ORGANISER)
 def visa_letters_pdf(slug: str):
     """Download every visa letter, or one delegate's (?registration_id=N)."""
-    event = _event(slug)
+    event = event_or_404(slug)
     one = request.args.get("registration_id", type=int)
     ids = [one] if one is not None else None
     name = f"visa-letter-{event.slug}-{one}.pdf" if one is not None else f"visa-letters-{event.slug}.pdf"
@@ -175,7 +159,7 @@ def visa_letters_pdf(slug: str):
 @role_required(UserRole.ORGANISER)
 def release_visa_letters(slug: str):
     """Release one delegate's visa letter, or all unreleased ones; each delegate is emailed."""
-    event = _event(slug)
+    event = event_or_404(slug)
     form = ReleaseForm()
     if not form.validate_on_submit():
         return _back(event, _("This form has expired. Please try again."))

@@ -95,7 +95,8 @@ def badge_layout_choices() -> list[tuple[str, str, bool]]:
     return [(name, lay.description, name == DEFAULT_LAYOUT) for name, lay in LAYOUTS.items()]
 
 
-def _event(slug: str):
+def event_or_404(slug: str):
+    """The event of a document route, or 404."""
     return find_event(slug) or abort(404)
 
 
@@ -103,7 +104,13 @@ def _bad_request(form):
     abort(400, description="; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in form.errors.items()))
 
 
-def _send(out, filename: str):
+def pdf_buffer(max_in_memory: int = 16 * 1024 * 1024):
+    """Where a PDF is rendered before sending: memory for small documents, a temporary file for long runs."""
+    return tempfile.SpooledTemporaryFile(max_size=max_in_memory)
+
+
+def send_pdf(out, filename: str):
+    """Send a rendered PDF buffer as a download that is never cached."""
     out.seek(0)
     return send_file(out, mimetype="application/pdf", as_attachment=True, download_name=filename, max_age=0)
 
@@ -112,7 +119,7 @@ def _send(out, filename: str):
 @role_required(UserRole.ORGANISER, UserRole.STAFF)
 def badges_page(slug: str):
     """Choose what to print: layout, filters, cut marks and offset; shows how many badges that is."""
-    event = _event(slug)
+    event = event_or_404(slug)
     form = BadgeRunForm.for_event(event, request.args or None)
     count = badge_count(event, form.selection()) if form.validate() else None
     per_page = LAYOUTS[form.layout.data].per_page if form.layout.data in LAYOUTS else 1
@@ -126,14 +133,13 @@ def badges_page(slug: str):
 @writes_on_get
 def badges_pdf(slug: str):
     """Download the chosen badges as one PDF; records them as printed unless record=0 (a preview)."""
-    event = _event(slug)
+    event = event_or_404(slug)
     form = BadgeRunForm.for_event(event, request.args)
     if not form.validate():
         _bad_request(form)
     selection = form.selection()
     record = form.record.data != "0"
-    # Spooled: small runs stay in memory, a 10,000-badge run goes to a temporary file.
-    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    out = pdf_buffer()
     back = (url_for("manage.delegate", slug=slug, registration_id=selection.registration_id) if selection.single
             else url_for(".badges_page", slug=slug, **{k: v for k, v in request.args.items() if k in form}))
     try:
@@ -154,17 +160,17 @@ def badges_pdf(slug: str):
         name = f"badge-{event.slug}-{selection.registration_id}.pdf"
     else:
         name = f"badges-{event.slug}-{form.layout.data}{'' if record else '-preview'}.pdf"
-    return _send(out, name)
+    return send_pdf(out, name)
 
 
 @bp.route("/events/<slug>/badges/alignment.pdf")
 @role_required(UserRole.ORGANISER, UserRole.STAFF)
 def alignment_pdf(slug: str):
     """One calibration page for the chosen layout and printer offset (nothing is recorded)."""
-    event = _event(slug)
+    event = event_or_404(slug)
     form = BadgeRunForm.for_event(event, request.args)
     if not form.validate():
         _bad_request(form)
-    out = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
+    out = pdf_buffer(1024 * 1024)
     render_alignment_sheet(form.layout.data, out, form.offset_mm)
-    return _send(out, f"alignment-{form.layout.data}.pdf")
+    return send_pdf(out, f"alignment-{form.layout.data}.pdf")
