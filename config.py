@@ -2,15 +2,20 @@
 import os
 from pathlib import Path
 
+from events_app.choices import parse_boolean
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "y", "on"}
+    try:
+        return parse_boolean(value)
+    except ValueError as error:
+        raise RuntimeError(f"{name}: {error}") from None
 
 
 def normalise_database_url(url: str) -> str:

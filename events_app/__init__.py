@@ -6,12 +6,14 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from config import INSTANCE_DIR, ProductionConfig, config_from_environment
 from events_app import log_redaction
 
 
 def create_app(config_class=None) -> Flask:
     """Build the Flask app for the given config class (APP_ENV's by default)."""
+    # Imported here, not at the top: config.py reads booleans with events_app.choices.parse_boolean.
+    from config import INSTANCE_DIR, ProductionConfig, config_from_environment
+
     config_class = config_class or config_from_environment()
     if config_class is ProductionConfig:
         ProductionConfig.check()

@@ -76,6 +76,21 @@ class Dietary(Choice):
     OTHER = "other"
 
 
+# Yes/no as people write it in spreadsheets and environment variables (INTERFACES.md "Files").
+TRUE_WORDS = frozenset({"y", "yes", "true", "1", "on"})
+FALSE_WORDS = frozenset({"n", "no", "false", "0", "off", ""})
+
+
+def parse_boolean(value: str | None) -> bool:
+    """y/yes/true/1/on and n/no/false/0/off/empty, in any case; anything else raises ValueError."""
+    word = (value or "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{value.strip()!r} is not yes or no (write y/yes/true/1 or n/no/false/0, or leave it empty)")
+
+
 # Interpretation languages a delegate may need (data dictionary: `languages`).
 LANGUAGE_CODES = ["en", "km", "lo", "my", "th", "vi", "zh"]
 

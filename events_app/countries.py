@@ -7,17 +7,21 @@ from babel import Locale
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 # Listed first in menus: the network's own countries.
 REGION_FIRST = ["KH", "LA", "MM", "TH", "VN", "CN"]
+# The network's own usage in English where it differs from CLDR's ("Laos", "Myanmar (Burma)").
+NETWORK_NAMES = {"en": {"LA": "Lao PDR", "MM": "Myanmar"}}
 
 
 @lru_cache(maxsize=16)
 def country_names(locale: str = "en") -> dict[str, str]:
     """{code: name} for every country, in the given language."""
-    territories = Locale.parse(locale).territories
-    return {
+    parsed = Locale.parse(locale)
+    names = {
         code: name
-        for code, name in territories.items()
+        for code, name in parsed.territories.items()
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     }
+    names.update(NETWORK_NAMES.get(parsed.language, {}))
+    return names
 
 
 def is_country(code: str) -> bool:
@@ -26,7 +30,8 @@ def is_country(code: str) -> bool:
 
 
 def country_name(code: str, locale: str = "en") -> str:
-    """The country's name, or the code itself when unknown."""
+    """The country's name in the network's usage, or the code itself when unknown."""
+    code = (code or "").upper()
     try:
         return country_names(locale).get(code, code)
     except (ValueError, TypeError):

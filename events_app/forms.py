@@ -1,6 +1,6 @@
-"""The base of every form with text fields: stray spaces and NUL characters are removed on input."""
+"""What every form shares: text cleaned of stray spaces and NUL characters, and a list of checkboxes."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SearchField, StringField, TextAreaField
+from wtforms import EmailField, SearchField, SelectMultipleField, StringField, TextAreaField, widgets
 
 TEXT_FIELDS = (StringField, TextAreaField, EmailField, SearchField)
 
@@ -19,3 +19,10 @@ class CleanForm(FlaskForm):
                 filters = [clean_text, *unbound_field.kwargs.get("filters", [])]
                 return unbound_field.bind(form=form, filters=filters, **options)
             return unbound_field.bind(form=form, **options)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (works without JavaScript)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

@@ -1,14 +1,14 @@
 """The check-in desk: scan a badge or find a name, and the delegate is in for the day."""
 from datetime import date, datetime
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from events_app.attendance import services
 from events_app.attendance.forms import ScanForm, SearchCheckInForm
 from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
-from events_app.events.services import find_event
+from events_app.events.services import event_or_404
 from events_app.extensions import db
 from events_app.forms import clean_text
 from events_app.registration.capacity import approved_count
@@ -30,7 +30,7 @@ def _desk_day(event, requested):
 @role_required(*DESK_ROLES)
 def desk(slug: str):
     """The desk page: scan box, name search, the last result and today's count."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     day = _desk_day(event, _parse_day(request.args.get("day")))
     query = clean_text(request.args.get("q", ""))[:200]
     results = services.search(event.id, query) if query else []
@@ -54,7 +54,7 @@ def desk(slug: str):
 @role_required(*DESK_ROLES)
 def scan(slug: str):
     """Check in by badge code."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = ScanForm()
     day = _desk_day(event, form.day.data)
     if form.validate_on_submit():
@@ -68,7 +68,7 @@ def scan(slug: str):
 @role_required(*DESK_ROLES)
 def pick(slug: str):
     """Check in a delegate chosen from the name search."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = SearchCheckInForm()
     day = _desk_day(event, form.day.data)
     if form.validate_on_submit():
@@ -82,7 +82,7 @@ def pick(slug: str):
 @role_required(*DESK_ROLES)
 def undo(slug: str):
     """Take back a check-in made by mistake (the wrong badge was scanned)."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = SearchCheckInForm()
     day = _desk_day(event, form.day.data)
     if form.validate_on_submit():

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from babel import Locale
-
 from events_app.choices import ParticipantRole, StakeholderGroup
+from events_app.countries import country_name
 
 if TYPE_CHECKING:  # the models are only read here, never imported by renderers
     from events_app.events.models import Event
@@ -46,16 +45,6 @@ GROUP_COLOURS = {
     "other": "#566573",
 }
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # use fullmatch
-# The network's own usage where it differs from CLDR's English names.
-COUNTRY_NAMES = {"LA": "Lao PDR", "MM": "Myanmar"}
-
-
-def country_name(code: str) -> str:
-    """The English name of an ISO 3166-1 alpha-2 country code (the code itself if unknown)."""
-    code = (code or "").upper()
-    return COUNTRY_NAMES.get(code) or Locale("en").territories.get(code, code)
-
-
 def format_dates(starts_on: date, ends_on: date) -> str:
     """A compact English date range: '3–5 March 2026', '30 March – 2 April 2026'."""
     if starts_on == ends_on:

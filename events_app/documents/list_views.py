@@ -20,9 +20,10 @@ from events_app.documents import list_services
 from events_app.documents.attendees import COLUMNS, DEFAULT_COLUMNS
 from events_app.documents.list_services import DocumentError
 from events_app.documents.signin import day_label
-from events_app.documents.views import bp, event_or_404, pdf_buffer, send_pdf
+from events_app.documents.views import bp, pdf_buffer, send_pdf
+from events_app.events.services import event_or_404
 from events_app.extensions import db
-from events_app.registration.forms import MultiCheckboxField
+from events_app.forms import MultiCheckboxField
 from events_app.registration.models import Registration
 
 COLUMN_LABELS = {

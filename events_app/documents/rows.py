@@ -17,7 +17,8 @@ from sqlalchemy import distinct, func, select
 
 from events_app.attendance.models import CheckIn
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
-from events_app.documents.data import country_name, format_dates
+from events_app.countries import country_name
+from events_app.documents.data import format_dates
 from events_app.documents.fonts import FontReport
 from events_app.extensions import db
 from events_app.registration.models import Registration

@@ -28,7 +28,7 @@ from events_app.documents.services import (
     badge_run,
     font_warnings,
 )
-from events_app.events.services import find_event
+from events_app.events.services import event_or_404
 from events_app.extensions import db
 
 bp = Blueprint("documents", __name__)
@@ -93,11 +93,6 @@ def layout_rows() -> list[dict]:
 def badge_layout_choices() -> list[tuple[str, str, bool]]:
     """(name, description, is the default) of every layout, for a reprint form on any workspace page."""
     return [(name, lay.description, name == DEFAULT_LAYOUT) for name, lay in LAYOUTS.items()]
-
-
-def event_or_404(slug: str):
-    """The event of a document route, or 404."""
-    return find_event(slug) or abort(404)
 
 
 def _bad_request(form):

@@ -10,11 +10,9 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
-    widgets,
 )
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -23,7 +21,7 @@ from events_app.countries import country_choices, country_name
 from events_app.documents.data import default_colour
 from events_app.events import settings
 from events_app.events.services import SLUG_RE, find_event
-from events_app.forms import CleanForm
+from events_app.forms import CleanForm, MultiCheckboxField
 from events_app.registration.models import DELEGATE_FIELDS
 
 # Readable names of the data-dictionary fields, for choosing which edits need approval again.
@@ -54,13 +52,6 @@ def reapproval_choices() -> list[tuple[str, str]]:
     """(field, label) for every data-dictionary field whose change may need approval again."""
     return [(name, DELEGATE_FIELD_LABELS.get(name, name.replace("_", " ").capitalize()))
             for name in DELEGATE_FIELDS if name not in NOT_REAPPROVABLE]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes (works without JavaScript)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class SettingsForm(CleanForm):

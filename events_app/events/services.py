@@ -54,6 +54,11 @@ def find_event(slug: str) -> Event | None:
     return db.session.scalar(select(Event).where(Event.slug == slug))
 
 
+def event_or_404(slug: str) -> Event:
+    """The event with this slug, or a 404 page (for views)."""
+    return db.first_or_404(select(Event).where(Event.slug == slug))
+
+
 def upcoming_events(today: date) -> list[Event]:
     """Events that have not ended yet, soonest first."""
     return list(db.session.scalars(select(Event).where(Event.ends_on >= today).order_by(Event.starts_on)))

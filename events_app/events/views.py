@@ -1,10 +1,10 @@
 """Public pages: the list of events, an event's page, and the health check."""
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from sqlalchemy import text
 
-from events_app.events.services import find_event, upcoming_events
+from events_app.events.services import event_or_404, upcoming_events
 from events_app.extensions import db
 from events_app.registration.capacity import places_left
 
@@ -20,7 +20,7 @@ def index():
 @bp.route("/events/<slug>")
 def detail(slug: str):
     """One event's public page, with a link to register while registration is open."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     return render_template("events/detail.html", event=event, places_left=places_left(event))
 
 

@@ -5,11 +5,10 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, Length, Optional
 
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
-from events_app.forms import CleanForm
+from events_app.forms import CleanForm, MultiCheckboxField
 from events_app.mail.bulk import PLACEHOLDERS, Audience, unknown_placeholders
 from events_app.mail.headers import has_line_break
 from events_app.mail.models import STATUSES
-from events_app.registration.forms import MultiCheckboxField
 
 STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
 from events_app.countries import country_name
-from events_app.events.services import all_events, find_event
+from events_app.events.services import all_events, event_or_404
 from events_app.extensions import db
 from events_app.mail import bulk, outbox
 from events_app.mail.forms import STATUS_LABELS, BulkMessageForm, OutboxFilterForm, ResendForm
@@ -64,7 +64,7 @@ def resend_failed():
 @role_required(UserRole.ORGANISER)
 def bulk_message(slug: str):
     """Compose a message to a filtered set of delegates, preview it, then send it through the outbox."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = BulkMessageForm()
     form.countries.choices = _country_choices(event.id)
     preview = None
@@ -94,7 +94,7 @@ def _event_from(filters: OutboxFilterForm):
     slug = (filters.event.data or "").strip()
     if not slug:
         return None
-    return find_event(slug) or abort(404)
+    return event_or_404(slug)
 
 
 def _country_choices(event_id: int) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from events_app.events.forms import (
     quota_target_label,
 )
 from events_app.events.models import Question, Quota
-from events_app.events.services import EventError, find_event
+from events_app.events.services import EventError, event_or_404
 from events_app.extensions import db
 from events_app.manage.views import bp
 from events_app.registration.capacity import approved_count
@@ -49,7 +49,7 @@ def new_event():
 @role_required(UserRole.ORGANISER)
 def event_settings(slug: str):
     """Edit an event's settings; capacity below those approved is allowed, with a warning."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = EventForm.for_event(event)
     if form.validate_on_submit():
         try:
@@ -69,7 +69,7 @@ def event_settings(slug: str):
 @role_required(UserRole.ORGANISER, UserRole.STAFF)
 def event_logo(slug: str):
     """The event's logo image, for the preview in its settings."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     if not event.logo_content_type or not event.logo:
         abort(404)
     return send_file(io.BytesIO(event.logo), mimetype=event.logo_content_type, max_age=0)
@@ -79,7 +79,7 @@ def event_logo(slug: str):
 @role_required(UserRole.ORGANISER)
 def quotas(slug: str):
     """An event's quotas with their approved counts, and a form to add one."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = QuotaForm(event=event)
     if form.validate_on_submit():
         kind, value = form.kind_and_value()
@@ -139,7 +139,7 @@ def delete_quota(slug: str, quota_id: int):
 @role_required(UserRole.ORGANISER)
 def questions(slug: str):
     """An event's extra questions in form order, and a form to add one."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = QuestionForm(event=event, creating=True)
     if form.validate_on_submit():
         try:
@@ -203,7 +203,7 @@ def move_question(slug: str, question_id: int):
 
 
 def _load(slug: str, model, item_id: int):
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     item = db.session.scalar(select(model).where(model.id == item_id, model.event_id == event.id))
     if item is None:
         abort(404)

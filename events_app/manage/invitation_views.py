@@ -1,12 +1,12 @@
 """Invitations in the workspace: invite people by email, hand out single-use codes, see who used them."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
-from events_app.events.services import find_event
+from events_app.events.services import event_or_404
 from events_app.extensions import db
 from events_app.mail.messages import invitation_link
 from events_app.manage.forms import InviteForm, OpenCodeForm
@@ -19,7 +19,7 @@ from events_app.registration.models import Invitation
 @role_required(UserRole.ORGANISER)
 def invitation_list(slug: str):
     """The event's invitations, and the form to invite more people."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = InviteForm()
     if form.validate_on_submit():
         rows, errors = invitations.parse_invitees(form.invitees.data)
@@ -43,7 +43,7 @@ def invitation_list(slug: str):
 @role_required(UserRole.ORGANISER)
 def invitation_code(slug: str):
     """Make a single-use code that anyone may use once (to hand out or send personally)."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = OpenCodeForm()
     if form.validate_on_submit():
         invitations.open_code(event, by_user=current_user, note=form.note.data or "")

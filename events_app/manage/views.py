@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
-from events_app.events.services import all_events, find_event
+from events_app.events.services import all_events, event_or_404
 from events_app.extensions import db
 from events_app.manage import services
 from events_app.manage.forms import ACTIONS, BulkActionForm, DelegateFilterForm, StatusActionForm
@@ -33,7 +33,7 @@ def index():
 @role_required(*WORKSPACE_ROLES)
 def delegates(slug: str):
     """The delegate list of one event, searchable and filterable by status."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     filters = DelegateFilterForm(request.args)
     valid = filters.validate()
     listing = services.delegate_list(
@@ -94,7 +94,7 @@ def change_status(slug: str, registration_id: int):
 @role_required(UserRole.ORGANISER)
 def bulk_status(slug: str):
     """One status change for every ticked delegate; each is decided on its own (capacity, rules)."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     form = BulkActionForm()
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
@@ -131,13 +131,13 @@ def regenerate_token(slug: str, registration_id: int):
 @role_required(*WORKSPACE_ROLES)
 def duplicates(slug: str):
     """Registrations that may be the same person under different spellings or emails."""
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     return render_template("manage/duplicates.html", event=event, groups=services.likely_duplicates(event.id),
                            action_form=StatusActionForm())
 
 
 def _load(slug: str, registration_id: int):
-    event = find_event(slug) or abort(404)
+    event = event_or_404(slug)
     registration = db.session.scalar(
         select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
     )

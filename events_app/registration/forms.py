@@ -10,30 +10,21 @@ from wtforms import (
     EmailField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
-    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from events_app.choices import FIELD_LABELS, LANGUAGE_CODES, LANGUAGE_LABELS, Dietary, Gender, StakeholderGroup
 from events_app.countries import country_choices
-from events_app.forms import CleanForm
+from events_app.forms import CleanForm, MultiCheckboxField
 from events_app.registration import validation
 from events_app.registration.models import DELEGATE_FIELDS
 from events_app.registration.questions import PREFIX, add_question_fields, answers_from
 from events_app.registration.validation import FieldError
 
 HONORIFICS = ["", "Ms.", "Mr.", "Mx.", "Dr.", "Prof.", "H.E.", "Hon.", "Ven.", "U", "Daw"]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes (works without JavaScript)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def _field_rule(check):

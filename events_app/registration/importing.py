@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField
 
-from events_app.choices import LANGUAGE_CODES, ParticipantRole
+from events_app.choices import LANGUAGE_CODES, ParticipantRole, parse_boolean
 from events_app.extensions import db
 from events_app.registration import services
 from events_app.registration.forms import RegistrationForm
@@ -37,8 +37,6 @@ def _fields_of_kind(kind) -> frozenset[str]:
 
 BOOLEAN_FIELDS = _fields_of_kind(BooleanField)
 LIST_FIELDS = _fields_of_kind(SelectMultipleField)
-TRUE_WORDS = frozenset({"y", "yes", "true", "1"})
-FALSE_WORDS = frozenset({"n", "no", "false", "0", ""})
 UPPER_CASE_FIELDS = frozenset({"country"})
 LOWER_CASE_FIELDS = frozenset({"stakeholder_group", "gender", "dietary", "languages", "locale", "participant_role"})
 # An apostrophe our export put before = + - @ (formula-injection guard) is taken off again.
@@ -231,16 +229,6 @@ def check_columns(columns, question_keys=()) -> list[str]:
 
 
 # --- validating and importing rows ----------------------------------------------------------
-
-def parse_boolean(value: str) -> bool:
-    """y/yes/true/1 and n/no/false/0/empty, in any case; anything else raises ValueError."""
-    word = (value or "").strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ValueError(f"{value.strip()!r} is not yes or no (write y/yes/true/1 or n/no/false/0, or leave it empty)")
-
 
 def validate_row(row: dict[str, str], number: int, *, consent_column: bool,
                  questions=()) -> tuple[dict | None, list[RowError]]:

@@ -8,10 +8,9 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from events_app.choices import ParticipantRole, Status
+from events_app.choices import ParticipantRole, Status, parse_boolean
 from events_app.mail.models import OutboxMessage
 from events_app.registration import services
-from events_app.registration.importing import parse_boolean
 from events_app.registration.models import Registration, StatusChange
 
 SAMPLE = Path(__file__).parent / "data" / "delegates_sample.csv"
