@@ -27,7 +27,7 @@ def register(app) -> None:
     for group in (users_cli, events_cli, delegates_cli, documents_cli, mail_cli, privacy_cli):
         app.cli.add_command(group)
     for command in _all_commands(app.cli):
-        command.callback = _explain_database_errors(command.callback)
+        command.callback = _one_line_errors(command.callback)
 
 
 def _all_commands(group):
@@ -38,19 +38,22 @@ def _all_commands(group):
             yield command
 
 
-def _explain_database_errors(callback):
-    """A command run on a database without its tables says so in one line, not a traceback."""
+def _one_line_errors(callback):
+    """A domain's refusal (an unknown event, a rule broken) or a database without its tables is one
+    line on stderr and a non-zero exit, not a traceback."""
     import functools
 
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    if getattr(callback, "_explains_database_errors", False):
+    if getattr(callback, "_one_line_errors", False):
         return callback
 
     @functools.wraps(callback)
     def wrapped(*args, **kwargs):
         try:
             return callback(*args, **kwargs)
+        except EventError as error:
+            raise click.ClickException(str(error)) from error
         except (OperationalError, ProgrammingError) as error:
             text = str(error.orig)
             if "no such table" in text or "does not exist" in text:
@@ -61,7 +64,7 @@ def _explain_database_errors(callback):
                 raise click.ClickException(f"cannot reach the database: {text.splitlines()[0]}") from error
             raise
 
-    wrapped._explains_database_errors = True
+    wrapped._one_line_errors = True
     return wrapped
 
 

@@ -1,10 +1,9 @@
-"""Database set-up per dialect and the event-row lock that capacity decisions are made under."""
+"""Database set-up per dialect: SQLite transaction modes, and LIKE patterns that match literally."""
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 
 from events_app.extensions import db
 
@@ -68,22 +67,6 @@ def sqlite_read_transactions():
         yield
     finally:
         _begin_immediate.reset(token)
-
-
-def lock_event(event_id: int):
-    """Lock the event row for the rest of the transaction and return the event.
-
-    PostgreSQL: SELECT ... FOR NO KEY UPDATE. SQLite: the transaction already holds the write
-    lock (see _sqlite_begin), so a plain SELECT is enough.
-    """
-    from events_app.events.models import Event
-
-    query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name != "sqlite":
-        # FOR NO KEY UPDATE: exclusive among lockers, yet inserts whose foreign key points at the
-        # event (registrations, outbox rows) need not wait for it.
-        query = query.with_for_update(key_share=True)
-    return db.session.execute(query).scalar_one()
 
 
 LIKE_ESCAPE = "\\"

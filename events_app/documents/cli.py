@@ -6,10 +6,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
-from events_app.commands import event_or_fail, write_atomically
 from events_app.documents.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
 from events_app.documents.services import BadgeError, BadgeSelection, badge_run
+from events_app.events.services import event_by_slug
 from events_app.extensions import db
+from events_app.files import write_atomically
 
 documents_cli = AppGroup("documents", help="Render PDF documents for an event.")
 
@@ -36,7 +37,7 @@ documents_cli = AppGroup("documents", help="Render PDF documents for an event.")
 def badges_command(event_slug, output, layout, status, role, group, day, not_printed, registration_id, email,
                    cut_marks, offset_x, offset_y, no_record, alignment_test):
     """Name badges for EVENT (approved registrations by default), sorted by name; records them as printed."""
-    event = event_or_fail(event_slug)
+    event = event_by_slug(event_slug)
     if not Path(output).resolve().parent.is_dir():
         raise click.ClickException(f"no such directory for {output}")
     if alignment_test:

@@ -3,7 +3,6 @@ from pathlib import Path
 
 import click
 
-from events_app.commands import event_or_fail, write_atomically
 from events_app.documents.attendees import COLUMNS, GROUP_BY
 from events_app.documents.cli import documents_cli
 from events_app.documents.list_services import (
@@ -14,6 +13,8 @@ from events_app.documents.list_services import (
     signin_sheet,
     visa_letters,
 )
+from events_app.events.services import event_by_slug
+from events_app.files import write_atomically
 
 _OUTPUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PDF file to write.")
 
@@ -48,7 +49,7 @@ def _columns(value: str | None) -> list[str]:
               help=f"Comma-separated columns of the internal list, from: {', '.join(COLUMNS)}.")
 def attendees_command(event_slug, output, public, group_by, columns):
     """Attendee list of EVENT's approved delegates, grouped and sorted by Latin name."""
-    event = event_or_fail(event_slug)
+    event = event_by_slug(event_slug)
     report = _render(output, lambda f: attendee_list(event, f, public=public, group_by=group_by,
                                                      columns=_columns(columns)))
     click.echo(f"{_n(report.items, 'delegate')} on {_n(report.pages, 'page')} written to {output}")
@@ -62,7 +63,7 @@ def attendees_command(event_slug, output, public, group_by, columns):
               help="Empty numbered rows at the end for walk-ins.")
 def signin_command(event_slug, day, output, blank_rows):
     """Sign-in sheet of EVENT for one day."""
-    event = event_or_fail(event_slug)
+    event = event_by_slug(event_slug)
     try:
         day = parse_day(event, day)  # checked before any file is touched
     except DocumentError as error:
@@ -77,7 +78,7 @@ def signin_command(event_slug, day, output, blank_rows):
 @_OUTPUT
 def certificates_command(event_slug, output):
     """Certificates of attendance for EVENT's delegates checked in on enough days."""
-    event = event_or_fail(event_slug)
+    event = event_by_slug(event_slug)
     report = _render(output, lambda f: certificates(event, f))
     days = max(event.attendance_threshold_days, 1)
     click.echo(f"{_n(report.items, 'certificate')} (at least {_n(days, 'day')} attended) written to {output}")
@@ -89,6 +90,6 @@ def certificates_command(event_slug, output):
 @click.option("--released-only", is_flag=True, help="Only letters already released to the delegates.")
 def letters_command(event_slug, output, released_only):
     """Visa invitation letters for EVENT's approved delegates who asked for one."""
-    event = event_or_fail(event_slug)
+    event = event_by_slug(event_slug)
     report = _render(output, lambda f: visa_letters(event, f, released_only=released_only))
     click.echo(f"{_n(report.items, 'visa letter')} on {_n(report.pages, 'page')} written to {output}")

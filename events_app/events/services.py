@@ -14,6 +14,10 @@ class EventError(ValueError):
     """An event could not be created or changed; the message says why."""
 
 
+class EventNotFound(EventError):
+    """No event has this slug."""
+
+
 def create_event(
     slug: str,
     *,
@@ -52,6 +56,14 @@ def create_event(
 def find_event(slug: str) -> Event | None:
     """The event with this slug, or None."""
     return db.session.scalar(select(Event).where(Event.slug == slug))
+
+
+def event_by_slug(slug: str) -> Event:
+    """The event with this slug, or EventNotFound (commands show its message in one line)."""
+    event = find_event(slug)
+    if event is None:
+        raise EventNotFound(f"no event with the slug {slug!r} (see `flask events list`)")
+    return event
 
 
 def event_or_404(slug: str) -> Event:

@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from events_app.choices import ParticipantRole, StakeholderGroup
 from events_app.countries import is_country
-from events_app.database import lock_event
 from events_app.documents.data import HEX_COLOUR
 from events_app.events import services as event_services
+from events_app.events.locking import lock_event
 from events_app.events.models import Event, Question, Quota
 from events_app.extensions import db
 from events_app.registration.capacity import approved_count

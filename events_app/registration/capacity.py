@@ -29,7 +29,7 @@ def approved_count(event_id: int, **filters) -> int:
 def check_place(event, registration: Registration) -> PlaceCheck:
     """Would approving this registration stay within capacity and every quota?
 
-    Call only while holding the event lock (database.lock_event), or the answer can be stale.
+    Call only while holding the event lock (events.locking.lock_event), or the answer can be stale.
     """
     if event.capacity is not None and approved_count(event.id) >= event.capacity:
         return PlaceCheck(False, "capacity")

@@ -6,9 +6,10 @@ import click
 from flask.cli import AppGroup
 
 from events_app.choices import Status
-from events_app.commands import event_or_fail, write_atomically
 from events_app.database import sqlite_read_transactions
+from events_app.events.services import event_by_slug
 from events_app.extensions import db
+from events_app.files import write_atomically
 from events_app.registration.exporting import FORMATS, export_delegates
 from events_app.registration.importing import TableError, import_delegates, read_table
 
@@ -27,7 +28,7 @@ def import_command(event_slug: str, file: Path, dry_run: bool, notify: bool):
     error (listed as "row N, column: message") means nothing is written. Emails already
     registered for the event are skipped with a notice, so an updated file can be imported again.
     """
-    event = event_or_fail(event_slug)
+    event = event_by_slug(event_slug)
     db.session.rollback()  # end the look-up's transaction: on SQLite it holds the write lock
     try:
         rows = read_table(file)
@@ -79,7 +80,7 @@ def export_command(event_slug: str, output: Path, fmt: str | None, status: str |
 
 
 def _export(event_slug: str, output: Path, fmt: str | None, status: str | None, include_sensitive: bool):
-    event = event_or_fail(event_slug)
+    event = event_by_slug(event_slug)
     fmt = fmt or ("xlsx" if output.suffix.lower() in (".xlsx", ".xlsm") else "csv")
     options = {"fmt": fmt, "status": status, "include_sensitive": include_sensitive}
     try:

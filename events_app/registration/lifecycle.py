@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from events_app.choices import Status
-from events_app.database import lock_event
+from events_app.events.locking import lock_event
 from events_app.extensions import db
 from events_app.mail import messages
 from events_app.models import utcnow

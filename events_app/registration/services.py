@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from events_app.choices import FIELD_LABELS, Status
-from events_app.database import lock_event
+from events_app.events.locking import lock_event
 from events_app.extensions import db
 from events_app.mail import messages
 from events_app.models import utcnow

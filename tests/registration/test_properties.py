@@ -25,7 +25,7 @@ from sqlalchemy import delete, select
 from events_app.auth.models import User
 from events_app.auth.services import create_user
 from events_app.choices import Status, UserRole
-from events_app.database import lock_event
+from events_app.events.locking import lock_event
 from events_app.events.models import Event, Quota
 from events_app.events.services import create_event
 from events_app.extensions import db

@@ -1,19 +1,9 @@
-"""What the flask commands share: the event named by a slug, and output files written atomically."""
+"""Output files written whole or not at all (commands' PDFs and exports)."""
 import os
 import tempfile
 from pathlib import Path
 
 import click
-
-
-def event_or_fail(slug: str):
-    """The event with this slug, or one clear line and a non-zero exit."""
-    from events_app.events.services import find_event
-
-    event = find_event(slug)
-    if event is None:
-        raise click.ClickException(f"no event with the slug {slug!r} (see `flask events list`)")
-    return event
 
 
 def write_atomically(path, write, *, encoding: str | None = None):
