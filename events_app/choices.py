@@ -76,6 +76,17 @@ class Dietary(Choice):
     OTHER = "other"
 
 
+# The data dictionary's fields that a registrant (or an import row) may set, in form order.
+DELEGATE_FIELDS = (
+    "full_name", "name_latin", "badge_name", "honorific", "email", "phone", "organisation", "position",
+    "stakeholder_group", "country", "region", "gender", "languages", "dietary", "dietary_notes",
+    "accessibility_needs", "needs_visa_letter", "nationality", "passport_number", "date_of_birth",
+    "passport_expiry", "travel_support_requested", "accommodation_needed", "arrival_date",
+    "departure_date", "list_publicly", "photo_consent", "data_consent", "locale",
+)
+# The passport details asked for a visa letter (sensitive: encrypted at rest, erased after the event).
+VISA_FIELDS = ("nationality", "passport_number", "date_of_birth", "passport_expiry")
+
 # Yes/no as people write it in spreadsheets and environment variables (INTERFACES.md "Files").
 TRUE_WORDS = frozenset({"y", "yes", "true", "1", "on"})
 FALSE_WORDS = frozenset({"n", "no", "false", "0", "off", ""})

@@ -4,12 +4,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from events_app.choices import VISA_FIELDS
 from events_app.events.models import Event
 from events_app.extensions import db
 from events_app.mail import outbox
 from events_app.models import utcnow
 from events_app.registration.models import Registration
-from events_app.registration.services import VISA_FIELDS
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ both the models and the renderers' input.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,37 +13,12 @@ from typing import TYPE_CHECKING
 
 from events_app.choices import ParticipantRole, StakeholderGroup
 from events_app.countries import country_name
+from events_app.events.colours import GROUP_COLOURS, HEX_COLOUR, ROLE_COLOURS
 
 if TYPE_CHECKING:  # the models are only read here, never imported by renderers
     from events_app.events.models import Event
     from events_app.registration.models import Registration
 
-# Default badge colours; an event's `badge_colours` overrides them per key.
-ROLE_COLOURS = {
-    "participant": "#1f5fa8",
-    "speaker": "#c0392b",
-    "moderator": "#7d3c98",
-    "rapporteur": "#d35400",
-    "observer": "#5d6d7e",
-    "organiser": "#117a65",
-    "staff": "#1c2833",
-    "press": "#b7950b",
-    "interpreter": "#239b56",
-}
-GROUP_COLOURS = {
-    "government": "#1f5fa8",
-    "ngo": "#239b56",
-    "migrant_group": "#d35400",
-    "trade_union": "#c0392b",
-    "international_org": "#117a65",
-    "un_agency": "#2e86c1",
-    "academic": "#7d3c98",
-    "media": "#b7950b",
-    "donor": "#5d6d7e",
-    "private_sector": "#6e2c00",
-    "other": "#566573",
-}
-HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # use fullmatch
 def format_dates(starts_on: date, ends_on: date) -> str:
     """A compact English date range: '3–5 March 2026', '30 March – 2 April 2026'."""
     if starts_on == ends_on:
@@ -132,11 +106,6 @@ def legend_for(colour_by: str, overrides: Mapping[str, str] | None = None) -> tu
         return defaults.get(key, "#566573")
 
     return tuple(ColourKey(m.value, str(m.label), colour(m.value)) for m in members)
-
-
-def default_colour(key: str) -> str:
-    """The colour a role or stakeholder group has when the event does not choose one."""
-    return ROLE_COLOURS.get(key) or GROUP_COLOURS.get(key) or "#566573"
 
 
 def event_info(event: Event, *, with_logo: bool = True) -> EventInfo:

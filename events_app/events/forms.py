@@ -16,13 +16,12 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from events_app.choices import LABELS, ParticipantRole, StakeholderGroup
+from events_app.choices import DELEGATE_FIELDS, LABELS, ParticipantRole, StakeholderGroup
 from events_app.countries import country_choices, country_name
-from events_app.documents.data import default_colour
 from events_app.events import settings
+from events_app.events.colours import default_colour
 from events_app.events.services import SLUG_RE, find_event
 from events_app.forms import CleanForm, MultiCheckboxField
-from events_app.registration.models import DELEGATE_FIELDS
 
 # Readable names of the data-dictionary fields, for choosing which edits need approval again.
 DELEGATE_FIELD_LABELS = {

@@ -18,16 +18,15 @@ from reportlab.lib.utils import ImageReader
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from events_app.choices import ParticipantRole, StakeholderGroup
+from events_app.choices import DELEGATE_FIELDS, ParticipantRole, StakeholderGroup
 from events_app.countries import is_country
-from events_app.documents.data import HEX_COLOUR
 from events_app.events import services as event_services
+from events_app.events.colours import HEX_COLOUR
 from events_app.events.locking import lock_event
 from events_app.events.models import Event, Question, Quota
 from events_app.extensions import db
 from events_app.registration.capacity import approved_count
 from events_app.registration.lifecycle import promote_waitlisted
-from events_app.registration.models import DELEGATE_FIELDS
 
 DEFAULT_TIMEZONE = "Asia/Bangkok"
 BADGE_COLOUR_BY = ("participant_role", "stakeholder_group")

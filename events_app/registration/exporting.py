@@ -11,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from events_app.attendance.models import CheckIn
-from events_app.choices import Status
+from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS, Status
 from events_app.extensions import db
-from events_app.registration.models import DELEGATE_FIELDS, Registration
+from events_app.registration.models import Registration
 from events_app.registration.questions import PREFIX
-from events_app.registration.services import VISA_FIELDS
 
 EXTRA_COLUMNS = ("status", "participant_role", "registered_at", "days_attended")
 FORMATS = ("csv", "xlsx")

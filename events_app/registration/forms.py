@@ -16,11 +16,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from events_app.choices import FIELD_LABELS, LANGUAGE_CODES, LANGUAGE_LABELS, Dietary, Gender, StakeholderGroup
+from events_app.choices import (
+    DELEGATE_FIELDS,
+    FIELD_LABELS,
+    LANGUAGE_CODES,
+    LANGUAGE_LABELS,
+    Dietary,
+    Gender,
+    StakeholderGroup,
+)
 from events_app.countries import country_choices
 from events_app.forms import CleanForm, MultiCheckboxField
 from events_app.registration import validation
-from events_app.registration.models import DELEGATE_FIELDS
 from events_app.registration.questions import PREFIX, add_question_fields, answers_from
 from events_app.registration.validation import FieldError
 

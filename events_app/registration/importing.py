@@ -12,13 +12,12 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField
 
-from events_app.choices import LANGUAGE_CODES, ParticipantRole, parse_boolean
+from events_app.choices import DELEGATE_FIELDS, LANGUAGE_CODES, VISA_FIELDS, ParticipantRole, parse_boolean
 from events_app.extensions import db
 from events_app.registration import services
 from events_app.registration.forms import RegistrationForm
-from events_app.registration.models import DELEGATE_FIELDS, Registration
+from events_app.registration.models import Registration
 from events_app.registration.questions import PREFIX, add_question_fields
-from events_app.registration.services import VISA_FIELDS
 
 REQUIRED_COLUMNS = ("full_name", "email", "organisation", "stakeholder_group", "country")
 # Set by organisers, so an organiser's import may set it too (the web form may not).

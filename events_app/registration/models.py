@@ -20,15 +20,6 @@ from events_app.choices import Gender, ParticipantRole, StakeholderGroup, Status
 from events_app.extensions import db
 from events_app.models import EncryptedString, TimestampMixin, UTCDateTime, enum_column, utcnow
 
-# The data dictionary's fields that a registrant (or an import row) may set, in form order.
-DELEGATE_FIELDS = (
-    "full_name", "name_latin", "badge_name", "honorific", "email", "phone", "organisation", "position",
-    "stakeholder_group", "country", "region", "gender", "languages", "dietary", "dietary_notes",
-    "accessibility_needs", "needs_visa_letter", "nationality", "passport_number", "date_of_birth",
-    "passport_expiry", "travel_support_requested", "accommodation_needed", "arrival_date",
-    "departure_date", "list_publicly", "photo_consent", "data_consent", "locale",
-)
-
 
 def new_token() -> str:
     """A private-link token: 256 random bits, URL-safe (43 characters)."""

@@ -6,16 +6,14 @@ from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from events_app.choices import FIELD_LABELS, Status
+from events_app.choices import DELEGATE_FIELDS, FIELD_LABELS, VISA_FIELDS, Status
 from events_app.events.locking import lock_event
 from events_app.extensions import db
 from events_app.mail import messages
 from events_app.models import utcnow
 from events_app.registration import invitations, lifecycle
 from events_app.registration.capacity import check_place
-from events_app.registration.models import DELEGATE_FIELDS, Registration, new_token
-
-VISA_FIELDS = ("nationality", "passport_number", "date_of_birth", "passport_expiry")
+from events_app.registration.models import Registration, new_token
 
 
 @dataclass(frozen=True)

@@ -537,7 +537,8 @@ def test_the_service_refuses_a_renamed_text_file_too(db, make_event):
 
 
 def test_badge_colours_are_edited_per_role_and_group_and_reach_the_legend(client, db, auth, make_event):
-    from events_app.documents.data import ROLE_COLOURS, event_info
+    from events_app.documents.data import event_info
+    from events_app.events.colours import ROLE_COLOURS
 
     event = make_event()
     auth.login("organiser")

@@ -9,11 +9,10 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from events_app.attendance.services import check_in
-from events_app.choices import ParticipantRole, Status
+from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS, ParticipantRole, Status
 from events_app.registration import lifecycle
 from events_app.registration.exporting import export_columns, export_rows
-from events_app.registration.models import DELEGATE_FIELDS, Registration
-from events_app.registration.services import VISA_FIELDS
+from events_app.registration.models import Registration
 
 SAMPLE = Path(__file__).parent / "data" / "delegates_sample.csv"
 STARTS = date(2027, 3, 10)
