@@ -25,6 +25,7 @@ def create_app(config_class=None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_hooks()
     logging.getLogger("events_app").setLevel(logging.INFO)
     log_redaction.install()
     return app
@@ -141,6 +142,13 @@ def register_template_helpers(app: Flask) -> None:
     from events_app import formatting
 
     formatting.register(app)
+
+
+def register_hooks() -> None:
+    """Higher packages act on the domain signals that lower ones send (events_app/signals.py)."""
+    from events_app.mail import hooks as mail_hooks
+
+    mail_hooks.connect()
 
 
 def register_commands(app: Flask) -> None:
