@@ -51,7 +51,7 @@ def measure_one(impl: str, n: int) -> dict:
     import workload
 
     if impl == "app":
-        from events_app.documents.badges import render_badges
+        from events_app.documents.badges.render import render_badges
 
         def render(badges, out):
             return render_badges(workload.EVENT, badges, out, layout="a4-8up").pages
@@ -164,7 +164,7 @@ C accelerator: {m['c_accelerator']}.
 
 ## Badges (A4 8-up, mixed scripts, unique names, one QR each)
 
-App = `events_app.documents.badges.render_badges`; baseline = `bench/baseline_badges.py`, the same
+App = `events_app.documents.badges.render.render_badges`; baseline = `bench/baseline_badges.py`, the same
 content drawn the fastest plain way (fonts registered once, shapeStr, fixed sizes, segno fixed mask,
 one QR path). Each run is a fresh subprocess; runs under 5,000 badges are the best of 3. Ratios are
 of CPU time (the machine is shared with other work; see the load average below).

@@ -10,7 +10,8 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from events_app.documents.data import BadgeData, EventInfo, badge_from_fields, legend_for
+from events_app.documents.data import badge_from_fields, legend_for
+from events_app.documents.records import BadgeData, EventInfo
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests/documents/delegates_sample.csv"
 ROLES = ["participant"] * 6 + ["speaker", "moderator", "rapporteur", "organiser", "press", "observer"]

@@ -23,13 +23,10 @@ LAYER_OF = {name: level for level, names in enumerate(LAYERS) for name in names}
 KNOWN_UPWARD: set[tuple[str, str]] = {
     ("events", "registration"),
     ("registration", "attendance"),
-    ("registration", "documents"),
     ("registration", "mail"),
 }
 KNOWN_MUTUAL: set[tuple[str, str]] = {
     ("attendance", "registration"),
-    ("documents", "mail"),
-    ("documents", "registration"),
     ("events", "registration"),
     ("mail", "registration"),
 }

@@ -1,18 +1,17 @@
-"""Plain, frozen data for the PDF renderers, and the functions that build it from models or rows.
+"""The renderers' records (records.py) built from models or data-dictionary fields: the event, a badge.
 
-Renderers take only these dataclasses, so a badge can be drawn for a download, an email attachment,
-the CLI or a benchmark without a database or a Flask app. This module is the one place that knows
-both the models and the renderers' input.
+The one place that knows both an Event's or a Registration's attributes and the renderers' input; it
+reads loaded objects and runs no query (the sub-packages' queries.py select what to print).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from events_app.choices import ParticipantRole, StakeholderGroup
 from events_app.countries import country_name
+from events_app.documents.records import BadgeData, ColourKey, EventInfo
 from events_app.events.colours import GROUP_COLOURS, HEX_COLOUR, ROLE_COLOURS
 
 if TYPE_CHECKING:  # the models are only read here, never imported by renderers
@@ -28,63 +27,6 @@ def format_dates(starts_on: date, ends_on: date) -> str:
     if starts_on.year == ends_on.year:
         return f"{starts_on.day} {starts_on:%B} \u2013 {ends_on.day} {ends_on:%B %Y}"
     return f"{starts_on.day} {starts_on:%B %Y} \u2013 {ends_on.day} {ends_on:%B %Y}"
-
-
-@dataclass(frozen=True, slots=True)
-class ColourKey:
-    """One entry of the badge colour legend."""
-
-    key: str
-    label: str
-    colour: str  # "#rrggbb"
-
-
-@dataclass(frozen=True, slots=True)
-class EventInfo:
-    """What the documents print about an event."""
-
-    title: str
-    dates: str
-    venue: str = ""
-    city: str = ""
-    country: str = ""
-    colour_by: str = "participant_role"  # or "stakeholder_group"
-    legend: tuple[ColourKey, ...] = ()
-    contact_email: str = ""
-    # PNG or JPEG bytes (checked on upload); renderers read them once per run.
-    logo: bytes | None = field(default=None, repr=False)
-
-    def colour(self, key: str) -> ColourKey:
-        """The legend entry for a key (grey and the key itself when the legend lacks it)."""
-        for entry in self.legend:
-            if entry.key == key:
-                return entry
-        return ColourKey(key, key.replace("_", " ").capitalize(), "#566573")
-
-    @property
-    def place(self) -> str:
-        """Venue, city and country on one line."""
-        return ", ".join(p for p in (self.venue, self.city, self.country) if p)
-
-
-@dataclass(frozen=True, slots=True)
-class BadgeData:
-    """What one delegate's badge (and ticket) shows. Never a database id: only the check-in code."""
-
-    badge_name: str
-    checkin_code: str
-    organisation: str = ""
-    country: str = ""
-    name_latin: str = ""  # only when it differs from badge_name
-    honorific: str = ""
-    participant_role: str = ""  # label, e.g. "Speaker"
-    stakeholder_group: str = ""  # label, e.g. "Trade union"
-    colour_key: str = "participant"
-
-    @property
-    def display_name(self) -> str:
-        """The name to cite in warnings: the Latin form when there is one."""
-        return self.name_latin or self.badge_name
 
 
 def legend_for(colour_by: str, overrides: Mapping[str, str] | None = None) -> tuple[ColourKey, ...]:
@@ -114,12 +56,18 @@ def event_info(event: Event, *, with_logo: bool = True) -> EventInfo:
     return EventInfo(
         title=event.title,
         dates=format_dates(event.starts_on, event.ends_on),
+        starts_on=event.starts_on,
+        ends_on=event.ends_on,
         venue=event.venue or "",
         city=event.city or "",
         country=country_name(event.country) if event.country else "",
         colour_by=colour_by,
         legend=legend_for(colour_by, event.badge_colours),
         contact_email=event.contact_email or "",
+        letterhead_text=event.letterhead_text or "",
+        signatory_name=event.signatory_name or "",
+        signatory_title=event.signatory_title or "",
+        attendance_threshold_days=max(event.attendance_threshold_days or 1, 1),
         logo=(event.logo or None) if with_logo else None,
     )
 

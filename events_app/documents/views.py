@@ -1,101 +1,18 @@
-"""Badges in the organisers' workspace: the badges page, the PDF download, one reprint, the alignment sheet.
+"""The documents blueprint (under /manage), how its PDFs are sent, and the modules that add its routes.
 
-Everything here is a GET form (no CSRF): the arguments choose what to print. Downloading
-`badges.pdf` records `badge_printed_at` on every badge it contains, unless `record=0` (a preview).
-The page, the download and `flask documents badges` share one selection (`BadgeSelection`) and
-one service (`badge_run`).
+Badges (badges/views.py), the lists, sheets, certificates and visa letters (lists/views.py), and the
+delegate's own ticket and visa letter on the registration blueprint (private_views.py) are
+imported at the end, so importing this module (as create_app does) registers every route.
 """
 import tempfile
-from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FloatField, Form, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional
-
-from events_app.auth.decorators import role_required
-from events_app.choices import ParticipantRole, StakeholderGroup, Status, UserRole
-from events_app.database import writes_on_get
-from events_app.documents.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
-from events_app.documents.services import (
-    BadgeError,
-    BadgeSelection,
-    UnknownDelegate,
-    badge_count,
-    badge_overview,
-    badge_run,
-    font_warnings,
-)
-from events_app.events.services import event_or_404
-from events_app.extensions import db
+from flask import Blueprint, abort, send_file
 
 bp = Blueprint("documents", __name__)
-_FALSE = ("", "0", "false", "no", "n", "off")
-OFFSET_MESSAGE = _l("Enter a number of millimetres from -20 to 20.")
 
 
-class BadgeRunForm(Form):
-    """Query arguments of the badges page and of a badge download (a GET form: no CSRF)."""
-
-    layout = SelectField(_l("Layout"), choices=[(k, v.description) for k, v in LAYOUTS.items()],
-                         default=DEFAULT_LAYOUT)
-    status = SelectField(_l("Registration status"), choices=Status.choices(), default=Status.APPROVED.value)
-    role = SelectField(_l("Participant role"), choices=[("", _l("All roles")), *ParticipantRole.choices()],
-                       default="")
-    group = SelectField(_l("Stakeholder group"), choices=[("", _l("All groups")), *StakeholderGroup.choices()],
-                        default="")
-    day = SelectField(_l("Day"), choices=[("", _l("Every day"))], default="",
-                      description=_l("Delegates whose arrival and departure dates cover the day, and those who "
-                                     "gave no dates."))
-    not_printed = BooleanField(_l("Not yet printed only"), false_values=_FALSE)
-    cut_marks = BooleanField(_l("Cut marks (sheets you cut; label sheets get none)"), false_values=_FALSE)
-    offset_x = FloatField(_l("Printer offset to the right (mm)"), default=0.0,
-                          validators=[Optional(), NumberRange(-20, 20, OFFSET_MESSAGE)],
-                          invalid_value_message=OFFSET_MESSAGE)
-    offset_y = FloatField(_l("Printer offset down (mm)"), default=0.0,
-                          validators=[Optional(), NumberRange(-20, 20, OFFSET_MESSAGE)],
-                          invalid_value_message=OFFSET_MESSAGE)
-    registration = IntegerField(validators=[Optional()])  # one delegate's reprint
-    record = SelectField(choices=[("1", "1"), ("0", "0")], default="1")  # 0: a preview, nothing recorded
-
-    @classmethod
-    def for_event(cls, event, formdata=None):
-        """The form with the event's days to choose from."""
-        form = cls(formdata)
-        form.day.choices = [("", _("Every day")),
-                            *((d.isoformat(), format_date(d, "EEEE d MMMM yyyy")) for d in event.days)]
-        return form
-
-    def selection(self) -> BadgeSelection:
-        """The validated choice as the service's selection."""
-        return BadgeSelection(
-            status=self.status.data, role=self.role.data or None, group=self.group.data or None,
-            day=date.fromisoformat(self.day.data) if self.day.data else None,
-            not_printed=bool(self.not_printed.data), registration_id=self.registration.data,
-        )
-
-    @property
-    def offset_mm(self) -> tuple[float, float]:
-        """The printer offset (right, down) in millimetres."""
-        return self.offset_x.data or 0.0, self.offset_y.data or 0.0
-
-
-def layout_rows() -> list[dict]:
-    """Each layout with its description and measurements, for the badges page."""
-    return [{"name": lay.name, "description": lay.description, "per_page": lay.per_page,
-             "badge": f"{lay.badge[0]:g} × {lay.badge[1]:g} mm", "paper": f"{lay.page[0]:g} × {lay.page[1]:g} mm",
-             "label_sheet": lay.die_cut} for lay in LAYOUTS.values()]
-
-
-@bp.app_template_global("badge_layouts")
-def badge_layout_choices() -> list[tuple[str, str, bool]]:
-    """(name, description, is the default) of every layout, for a reprint form on any workspace page."""
-    return [(name, lay.description, name == DEFAULT_LAYOUT) for name, lay in LAYOUTS.items()]
-
-
-def _bad_request(form):
+def refuse_arguments(form):
+    """Answer 400 naming each query argument that is not valid (a download has no page to show it on)."""
     abort(400, description="; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in form.errors.items()))
 
 
@@ -104,68 +21,14 @@ def pdf_buffer(max_in_memory: int = 16 * 1024 * 1024):
     return tempfile.SpooledTemporaryFile(max_size=max_in_memory)
 
 
-def send_pdf(out, filename: str):
+def send_pdf(out, filename: str, *, as_attachment: bool = True):
     """Send a rendered PDF buffer as a download that is never cached."""
     out.seek(0)
-    return send_file(out, mimetype="application/pdf", as_attachment=True, download_name=filename, max_age=0)
+    return send_file(out, mimetype="application/pdf", as_attachment=as_attachment, download_name=filename,
+                     max_age=0)
 
 
-@bp.route("/events/<slug>/badges")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-def badges_page(slug: str):
-    """Choose what to print: layout, filters, cut marks and offset; shows how many badges that is."""
-    event = event_or_404(slug)
-    form = BadgeRunForm.for_event(event, request.args or None)
-    count = badge_count(event, form.selection()) if form.validate() else None
-    per_page = LAYOUTS[form.layout.data].per_page if form.layout.data in LAYOUTS else 1
-    return render_template("manage/badges.html", event=event, form=form, count=count, per_page=per_page,
-                           overview=badge_overview(event), layouts=layout_rows(),
-                           font_warnings=font_warnings(event, font_dirs=current_app.config["FONT_DIRS"]))
-
-
-@bp.route("/events/<slug>/badges.pdf")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-@writes_on_get
-def badges_pdf(slug: str):
-    """Download the chosen badges as one PDF; records them as printed unless record=0 (a preview)."""
-    event = event_or_404(slug)
-    form = BadgeRunForm.for_event(event, request.args)
-    if not form.validate():
-        _bad_request(form)
-    selection = form.selection()
-    record = form.record.data != "0"
-    out = pdf_buffer()
-    back = (url_for("manage.delegate", slug=slug, registration_id=selection.registration_id) if selection.single
-            else url_for(".badges_page", slug=slug, **{k: v for k, v in request.args.items() if k in form}))
-    try:
-        run = badge_run(event, out, selection=selection, layout=form.layout.data, cut_marks=form.cut_marks.data,
-                        offset_mm=form.offset_mm, record=record)
-    except UnknownDelegate:
-        abort(404)  # a reprint link for someone who is not (or no longer) registered for this event
-    except BadgeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(back, code=303)
-    if not run.report.badges:
-        db.session.rollback()
-        flash(_("No delegate matches these choices, so there is nothing to print."), "warning")
-        return redirect(back, code=303)
-    db.session.commit()
-    if selection.single:
-        name = f"badge-{event.slug}-{selection.registration_id}.pdf"
-    else:
-        name = f"badges-{event.slug}-{form.layout.data}{'' if record else '-preview'}.pdf"
-    return send_pdf(out, name)
-
-
-@bp.route("/events/<slug>/badges/alignment.pdf")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-def alignment_pdf(slug: str):
-    """One calibration page for the chosen layout and printer offset (nothing is recorded)."""
-    event = event_or_404(slug)
-    form = BadgeRunForm.for_event(event, request.args)
-    if not form.validate():
-        _bad_request(form)
-    out = pdf_buffer(1024 * 1024)
-    render_alignment_sheet(form.layout.data, out, form.offset_mm)
-    return send_pdf(out, f"alignment-{form.layout.data}.pdf")
+# The route modules use bp and the helpers above, so they come last.
+from events_app.documents import private_views  # noqa: E402, F401
+from events_app.documents.badges import views as badge_views  # noqa: E402, F401
+from events_app.documents.lists import views as list_views  # noqa: E402, F401

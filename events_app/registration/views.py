@@ -1,13 +1,11 @@
 """The registration form, its confirmation, and the registrant's private page."""
-from io import BytesIO
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from events_app.choices import Status
-from events_app.documents.services import ticket_pdf
 from events_app.events.services import event_or_404
 from events_app.extensions import db, limiter
 from events_app.registration import invitations, services
@@ -125,17 +123,6 @@ def edit(token: str):
             return redirect(url_for(".private_page", token=token))
     return render_template("registration/form.html", event=event, form=form, questions=question_fields(form),
                            editing=registration)
-
-
-@bp.route("/r/<token>/ticket.pdf")
-def ticket(token: str):
-    """The approved delegate's ticket with the check-in QR code, to print or show on a phone."""
-    registration = services.by_token(token) or abort(404)
-    if registration.status != Status.APPROVED:
-        abort(404)
-    pdf = ticket_pdf(registration, font_dirs=current_app.config["FONT_DIRS"])
-    return send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=False,
-                     download_name=f"ticket-{registration.event.slug}.pdf")
 
 
 @bp.route("/r/<token>/cancel", methods=["POST"])

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from events_app.documents.data import BadgeData, EventInfo, badge_from_fields, legend_for
+from events_app.documents.data import badge_from_fields, legend_for
+from events_app.documents.records import BadgeData, EventInfo
 
 HERE = Path(__file__).parent
 # A copy of shared/data/delegates_sample.csv, so the suite runs wherever the repository is cloned.

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from events_app.choices import Status
-from events_app.documents.attendees import render_attendee_list
-from events_app.documents.list_services import attendee_list
-from events_app.documents.rows import Delegate, DocumentEvent, delegate_rows
+from events_app.documents.lists.attendees import render_attendee_list
+from events_app.documents.lists.queries import delegate_rows
+from events_app.documents.lists.services import attendee_list
+from events_app.documents.records import Delegate, EventInfo
 from events_app.extensions import db as _db
 
 from .conftest import RENDERED, need, nfc, page_png, run, sample_rows
@@ -171,7 +172,7 @@ def test_pdf_embeds_a_font_per_script_and_passes_qpdf(app, symposium, tmp_path):
     assert "No syntax or stream encoding errors" in run("qpdf", "--check", str(out))
 
 
-EVENT = DocumentEvent(title="Regional Symposium on Labour Migration", dates="3\u20135 March 2026",
+EVENT = EventInfo(title="Regional Symposium on Labour Migration", dates="3\u20135 March 2026",
                       starts_on=date(2026, 3, 3), ends_on=date(2026, 3, 5), city="Bangkok")
 
 
@@ -224,7 +225,7 @@ def test_a_missing_font_is_a_warning_naming_script_and_delegate(tmp_path):
 
 
 def test_service_refuses_unknown_grouping(app, symposium):
-    from events_app.documents.list_services import DocumentError
+    from events_app.documents.lists.services import DocumentError
 
     with pytest.raises(DocumentError):
         attendee_list(symposium[0], io.BytesIO(), group_by="gender")

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from events_app.choices import ParticipantRole, Status
-from events_app.documents.badges import geometry, render_badges, title_beside_logo
-from events_app.documents.layouts import LAYOUTS
+from events_app.documents.badges.layouts import LAYOUTS
+from events_app.documents.badges.render import geometry, render_badges, title_beside_logo
 from events_app.events import settings
 from events_app.extensions import db as _db
 from events_app.models import utcnow
@@ -272,7 +272,7 @@ def test_the_logo_is_printed_on_every_badge_and_gone_when_removed(client, auth, 
 
 def test_the_ticket_shows_the_logo(client, summit, tmp_path):
     need("pdfimages")
-    from events_app.documents.services import ticket_pdf
+    from events_app.documents.badges.services import ticket_pdf
 
     event, regs = summit
     assert images_in(ticket_pdf(regs["Anong"]), tmp_path) == []
@@ -282,7 +282,7 @@ def test_the_ticket_shows_the_logo(client, summit, tmp_path):
 
 
 def test_overview_reads_the_last_print_time_back_in_utc(summit):
-    from events_app.documents.services import badge_overview
+    from events_app.documents.badges.queries import badge_overview
 
     event, regs = summit
     overview = badge_overview(event)
@@ -322,7 +322,7 @@ def test_multilingual_badges_with_a_logo_are_rendered_for_review(event, sample_b
 
 def test_a_script_without_a_font_is_named_with_its_delegates_before_printing(client, auth, db, make_event,
                                                                              make_registration, tmp_path):
-    from events_app.documents.services import font_warnings
+    from events_app.documents.badges.queries import font_warnings
 
     event = make_event()
     make_registration(event, full_name="អោម ប៊ុនថន", name_latin="Oum Bunthan")

@@ -7,9 +7,9 @@ import pytest
 from PIL import Image
 from reportlab.lib.units import mm
 
-from events_app.documents.badges import render_badges
-from events_app.documents.data import BadgeData
-from events_app.documents.layouts import LAYOUTS, get_layout
+from events_app.documents.badges.layouts import LAYOUTS, get_layout
+from events_app.documents.badges.render import render_badges
+from events_app.documents.records import BadgeData
 
 from .conftest import RENDERED, checkin_code, decode_qr, need, nfc, page_png, run
 

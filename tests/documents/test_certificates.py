@@ -6,8 +6,9 @@ import pytest
 
 from events_app.attendance.services import check_in
 from events_app.choices import Status
-from events_app.documents.certificates import attendance_line, format_days, render_certificates
-from events_app.documents.rows import CertificateRow, DocumentEvent, certificate_rows
+from events_app.documents.lists.certificates import attendance_line, format_days, render_certificates
+from events_app.documents.lists.queries import certificate_rows
+from events_app.documents.records import CertificateRow, EventInfo
 from events_app.extensions import db as _db
 
 from .conftest import RENDERED, need, nfc, page_png, run
@@ -100,14 +101,14 @@ def test_no_one_attended_yet_gives_one_explanatory_page(app, make_event, tmp_pat
 def test_day_wording():
     assert format_days([date(2026, 3, 30), date(2026, 4, 1)]) == "30 March and 1 April 2026"
     assert format_days([date(2026, 12, 31), date(2027, 1, 1)]) == "31 December 2026 and 1 January 2027"
-    event = DocumentEvent(title="T", dates="", starts_on=date(2026, 3, 3), ends_on=date(2026, 3, 3))
+    event = EventInfo(title="T", dates="", starts_on=date(2026, 3, 3), ends_on=date(2026, 3, 3))
     row = CertificateRow("A", "", "", "", (date(2026, 3, 3),))
     assert attendance_line(row, event) == "Attended 1 of 1 day: 3 March 2026"
 
 
 def test_long_name_and_markup_characters_fit_and_print_as_themselves(tmp_path):
     need("pdftotext")
-    event = DocumentEvent(title="Symposium <2026> & \"Friends\"", dates="3 March 2026", starts_on=date(2026, 3, 3),
+    event = EventInfo(title="Symposium <2026> & \"Friends\"", dates="3 March 2026", starts_on=date(2026, 3, 3),
                           ends_on=date(2026, 3, 3), signatory_name="O'Brien & Partners")
     long_name = "Maria Fernanda de los Ángeles Guadalupe Rodríguez-Villanueva Sánchez de Bustamante y Ortega"
     rows = [CertificateRow(long_name, "", "A & B <Ltd>", "Thailand", (date(2026, 3, 3),))]
@@ -137,7 +138,7 @@ def test_a_missing_font_is_a_warning_not_a_crash(tmp_path):
     fonts.mkdir()
     for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
         (fonts / name).symlink_to(f"/usr/share/fonts/truetype/noto/{name}")
-    event = DocumentEvent(title="Forum", dates="3 March 2026", starts_on=date(2026, 3, 3), ends_on=date(2026, 3, 3))
+    event = EventInfo(title="Forum", dates="3 March 2026", starts_on=date(2026, 3, 3), ends_on=date(2026, 3, 3))
     rows = [CertificateRow("အောင်မြင့်ထွန်း", "Aung Myint Htun", "MWRN", "Myanmar", (date(2026, 3, 3),)),
             CertificateRow("李明华", "Li Minghua", "YASS", "China", (date(2026, 3, 3),))]
     buf = io.BytesIO()

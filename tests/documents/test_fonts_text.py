@@ -2,8 +2,8 @@
 import pytest
 import segno
 
+from events_app.documents.badges.qr import qr_matrix, qr_operators
 from events_app.documents.fonts import FontSet, char_script, font_set
-from events_app.documents.qr import qr_matrix, qr_operators
 from events_app.documents.text import fit_text
 
 

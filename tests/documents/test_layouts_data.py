@@ -5,8 +5,9 @@ from itertools import combinations
 import pytest
 from reportlab.lib.units import mm
 
-from events_app.documents.data import badge_from_fields, country_name, format_dates, legend_for
-from events_app.documents.layouts import LAYOUTS, get_layout
+from events_app.countries import country_name
+from events_app.documents.badges.layouts import LAYOUTS, get_layout
+from events_app.documents.data import badge_from_fields, format_dates, legend_for
 
 
 @pytest.mark.parametrize("name", sorted(LAYOUTS))

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from events_app.choices import Status
-from events_app.documents.letters import render_letters
-from events_app.documents.rows import DocumentEvent, LetterRow
+from events_app.documents.lists.letters import render_letters
+from events_app.documents.records import EventInfo, LetterRow
 from events_app.extensions import db as _db
 from events_app.mail.models import OutboxMessage
 from tests.conftest import csrf_token, submit
@@ -172,7 +172,7 @@ def test_letters_and_release_are_for_organisers_only(client, auth, symposium):
 
 def test_renderer_prints_markup_characters_and_skips_missing_details(tmp_path):
     need("pdftotext")
-    event = DocumentEvent(title="Forum <A&B>", dates="3 March 2026", starts_on=date(2026, 3, 3),
+    event = EventInfo(title="Forum <A&B>", dates="3 March 2026", starts_on=date(2026, 3, 3),
                           ends_on=date(2026, 3, 3), letterhead_text='Network "Q" & <Co>')
     row = LetterRow(reference="X/VL-00001", full_name="Ann & <Bob>", name_latin="", honorific="", organisation="",
                     position="", country="", nationality="Thai", passport_number="AA<1>&",

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from events_app.choices import Status
-from events_app.documents.rows import Delegate, DocumentEvent
-from events_app.documents.signin import NotAnEventDay, render_signin_sheet
+from events_app.documents.lists.signin import NotAnEventDay, render_signin_sheet
+from events_app.documents.records import Delegate, EventInfo
 from events_app.extensions import db as _db
 
 from .conftest import RENDERED, need, nfc, page_png, run, sample_rows
@@ -75,7 +75,7 @@ def test_the_day_must_be_given(app, symposium, tmp_path):
     assert result.exit_code != 0 and "--day" in result.output
 
 
-EVENT = DocumentEvent(title="Regional Symposium on Labour Migration", dates="3\u20135 March 2026",
+EVENT = EventInfo(title="Regional Symposium on Labour Migration", dates="3\u20135 March 2026",
                       starts_on=date(2026, 3, 3), ends_on=date(2026, 3, 5), city="Bangkok")
 
 

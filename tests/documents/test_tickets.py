@@ -1,7 +1,7 @@
 """The ticket: one page, the delegate's name in their script, the event, and the badge's check-in QR."""
 import pytest
 
-from events_app.documents.tickets import render_ticket
+from events_app.documents.badges.tickets import render_ticket
 
 from .conftest import RENDERED, decode_qr, need, nfc, page_png, run
 

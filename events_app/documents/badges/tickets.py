@@ -12,10 +12,10 @@ from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from events_app.documents.badges import GREY, INK, logo_image
-from events_app.documents.data import BadgeData, EventInfo
+from events_app.documents.badges.qr import draw_qr
+from events_app.documents.badges.render import GREY, INK, logo_image
 from events_app.documents.fonts import font_set
-from events_app.documents.qr import draw_qr
+from events_app.documents.records import BadgeData, EventInfo
 from events_app.documents.text import draw_fitted, fit_text
 
 PAGE_SIZES = {"a4": A4, "a6": A6}

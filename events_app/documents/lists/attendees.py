@@ -1,6 +1,6 @@
 """Attendee lists, and the paginated table both they and the sign-in sheets are drawn with.
 
-A pure function of plain data (`DocumentEvent`, `Delegate` rows) to a PDF on a stream. The table
+A pure function of plain data (`EventInfo`, `Delegate` rows) to a PDF on a stream. The table
 is laid out in full first (every cell wrapped and measured), then drawn, so each page can say
 "Page N of M" in one pass of drawing; the header row repeats on every page, and a group that runs
 on to the next page repeats its heading there.
@@ -19,10 +19,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from events_app.choices import StakeholderGroup
 from events_app.documents.fonts import FontSet, font_set
 from events_app.documents.paragraphs import EMPTY, Block, cell_block, draw_block, missing_scripts
-from events_app.documents.rows import Delegate, DocumentEvent, DocumentReport
+from events_app.documents.records import Delegate, DocumentReport, EventInfo
 
 INK = (0.1, 0.1, 0.1)
 GREY = (0.35, 0.35, 0.35)
@@ -96,7 +95,6 @@ PUBLIC_COLUMNS = ("name", "organisation", "country")
 DEFAULT_COLUMNS = ("name", "organisation", "position", "country", "stakeholder_group", "participant_role",
                    "email")
 GROUP_BY = {"country": "country", "stakeholder_group": "stakeholder group"}
-_GROUP_ORDER = {m.value: i for i, m in enumerate(StakeholderGroup)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,11 +280,11 @@ def _cell(delegate: Delegate, key: str) -> CellText:
 
 def _group_key(delegate: Delegate, group_by: str) -> tuple:
     if group_by == "stakeholder_group":
-        return (_GROUP_ORDER.get(delegate.stakeholder_key, len(_GROUP_ORDER)), delegate.stakeholder_group)
+        return (delegate.stakeholder_order, delegate.stakeholder_group)
     return (delegate.country_group.casefold(), delegate.country_group)
 
 
-def render_attendee_list(event: DocumentEvent, delegates: Iterable[Delegate], out: BinaryIO, *,
+def render_attendee_list(event: EventInfo, delegates: Iterable[Delegate], out: BinaryIO, *,
                          public: bool = False, group_by: str = "country", columns: Sequence[str] | None = None,
                          as_of: date | None = None, font_dirs=(), system_fonts: bool = True) -> DocumentReport:
     """Render an attendee list, grouped and sorted by Latin name within each group, into out."""

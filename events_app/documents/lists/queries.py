@@ -1,4 +1,4 @@
-"""Plain, frozen data for attendee lists, sign-in sheets, certificates and visa letters, and its queries.
+"""The queries of the list documents: attendee lists, sign-in sheets, certificates, visa letters, the page.
 
 Each builder runs one query (column selects, no lazy loads, so no N+1 whatever the event's size)
 and returns dataclasses the renderers take without a database or Flask. Only approved
@@ -8,148 +8,22 @@ that neither selects nor returns email or phone, and only of delegates who conse
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
-from sqlalchemy import distinct, func, select
+from sqlalchemy import case, distinct, func, select
 
 from events_app.attendance.models import CheckIn
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
 from events_app.countries import country_name
-from events_app.documents.data import format_dates
-from events_app.documents.fonts import FontReport
+from events_app.documents.records import CertificateRow, Delegate, LetterRow
 from events_app.extensions import db
 from events_app.registration.models import Registration
 
 if TYPE_CHECKING:
     from events_app.events.models import Event
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentEvent:
-    """What these documents print about an event."""
-
-    title: str
-    dates: str
-    starts_on: date
-    ends_on: date
-    venue: str = ""
-    city: str = ""
-    country: str = ""
-    letterhead_text: str = ""
-    signatory_name: str = ""
-    signatory_title: str = ""
-    contact_email: str = ""
-    attendance_threshold_days: int = 1
-
-    @property
-    def place(self) -> str:
-        """Venue, city and country on one line."""
-        return ", ".join(p for p in (self.venue, self.city, self.country) if p)
-
-    @property
-    def days(self) -> tuple[date, ...]:
-        """Every day of the event."""
-        return tuple(self.starts_on + timedelta(days=i) for i in range((self.ends_on - self.starts_on).days + 1))
-
-
-@dataclass(frozen=True, slots=True)
-class Delegate:
-    """One approved delegate as a list or sheet shows them (email and phone only when asked for)."""
-
-    full_name: str
-    name_latin: str = ""  # only when it differs from full_name
-    sort_name: str = ""
-    honorific: str = ""
-    organisation: str = ""
-    position: str = ""
-    country: str = ""  # "Yunnan, China" when a region is given
-    country_group: str = ""  # the country's name alone, for grouping
-    stakeholder_group: str = ""  # label
-    stakeholder_key: str = ""
-    participant_role: str = ""  # label
-    email: str = ""
-    phone: str = ""
-    list_publicly: bool = False
-
-    @property
-    def display_name(self) -> str:
-        """The name to cite in warnings: the Latin form when there is one."""
-        return self.name_latin or self.full_name
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateRow:
-    """A delegate who attended enough days for a certificate, and which days."""
-
-    full_name: str
-    name_latin: str
-    organisation: str
-    country: str
-    days: tuple[date, ...]
-
-    @property
-    def display_name(self) -> str:
-        """The name to cite in warnings."""
-        return self.name_latin or self.full_name
-
-
-@dataclass(frozen=True, slots=True)
-class LetterRow:
-    """A delegate who asked for a visa invitation letter, with their passport details."""
-
-    reference: str
-    full_name: str
-    name_latin: str
-    honorific: str
-    organisation: str
-    position: str
-    country: str
-    nationality: str
-    passport_number: str
-    date_of_birth: date | str | None
-    passport_expiry: date | str | None
-    arrival_date: date | None = None
-    departure_date: date | None = None
-    issued_on: date | None = None  # the day it was released to the delegate, in the event's time zone
-
-    @property
-    def display_name(self) -> str:
-        """The name to cite in warnings."""
-        return self.name_latin or self.full_name
-
-
-@dataclass
-class DocumentReport(FontReport):
-    """What a render produced, and whose text had no font for its script."""
-
-    kind: str = "document"  # what one item is, for the warning: "certificate", "list entry"...
-    items: int = 0
-    pages: int = 0
-
-    @property
-    def item_word(self) -> str:
-        return self.kind
-
-
-def document_event(event: Event) -> DocumentEvent:
-    """Build DocumentEvent from an Event."""
-    return DocumentEvent(
-        title=event.title,
-        dates=format_dates(event.starts_on, event.ends_on),
-        starts_on=event.starts_on,
-        ends_on=event.ends_on,
-        venue=event.venue or "",
-        city=event.city or "",
-        country=country_name(event.country) if event.country else "",
-        letterhead_text=event.letterhead_text or "",
-        signatory_name=event.signatory_name or "",
-        signatory_title=event.signatory_title or "",
-        contact_email=event.contact_email or "",
-        attendance_threshold_days=max(event.attendance_threshold_days or 1, 1),
-    )
 
 
 def _latin(full_name: str, name_latin: str | None) -> str:
@@ -194,6 +68,7 @@ def delegate_rows(event: Event, *, public: bool = False, contact: bool = False) 
     rows.sort(key=lambda r: (r.sort_name or r.full_name.casefold(), r.id))
     countries: dict[str, str] = {}
     groups, roles = _labels(StakeholderGroup), _labels(ParticipantRole)
+    order = {value: i for i, value in enumerate(groups)}
     out = []
     for r in rows:
         if r.country not in countries:
@@ -208,7 +83,7 @@ def delegate_rows(event: Event, *, public: bool = False, contact: bool = False) 
             country=_country(r.country, r.region),
             country_group=countries[r.country],
             stakeholder_group=groups.get(_value(r.stakeholder_group), _value(r.stakeholder_group)),
-            stakeholder_key=_value(r.stakeholder_group),
+            stakeholder_order=order.get(_value(r.stakeholder_group), len(order)),
             participant_role="" if public else roles.get(_value(r.participant_role), ""),
             email=r.email if with_contact else "",
             phone=(r.phone or "") if with_contact else "",
@@ -299,3 +174,46 @@ def letter_row(event: Event, r: Registration) -> LetterRow:
         departure_date=r.departure_date,
         issued_on=released.astimezone(event.tz).date() if released else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LetterStatus:
+    """One delegate who asked for a visa letter, for the documents page."""
+
+    registration_id: int
+    name: str
+    name_latin: str
+    released_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Counts the documents page shows beside each document."""
+
+    approved: int
+    public: int
+    certificates: int
+    letters: tuple[LetterStatus, ...]
+
+    @property
+    def unreleased(self) -> int:
+        """Letters asked for and not yet released."""
+        return sum(1 for letter in self.letters if letter.released_at is None)
+
+
+def overview(event) -> Overview:
+    """How many delegates each document would hold, in three queries."""
+    approved = (Registration.event_id == event.id, Registration.status == Status.APPROVED)
+    total, public = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((Registration.list_publicly.is_(True), 1), else_=0)), 0))
+        .where(*approved)).one()
+    attended = attended_subquery(event)
+    certified = db.session.scalar(select(func.count()).select_from(attended))
+    letters = db.session.execute(
+        select(Registration.id, Registration.full_name, Registration.name_latin, Registration.sort_name,
+               Registration.visa_letter_released_at)
+        .where(*approved, Registration.needs_visa_letter.is_(True))).all()
+    letters.sort(key=lambda r: (r.sort_name or r.full_name.casefold(), r.id))
+    return Overview(total, int(public), certified or 0, tuple(
+        LetterStatus(r.id, r.full_name, r.name_latin if r.name_latin != r.full_name else "",
+                     r.visa_letter_released_at) for r in letters))

@@ -1,6 +1,6 @@
 """Certificates of attendance: one A4 landscape page per delegate who attended enough days.
 
-A pure function of plain data (`DocumentEvent`, `CertificateRow`) to a PDF on a stream. The name
+A pure function of plain data (`EventInfo`, `CertificateRow`) to a PDF on a stream. The name
 is printed in the delegate's own script (shaped, shrunk and then wrapped to fit), the Latin form
 beneath; then the event, its place and dates, the days the delegate attended, and the signatory.
 """
@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from events_app.documents.fonts import FontSet, font_set
 from events_app.documents.paragraphs import missing_scripts
-from events_app.documents.rows import CertificateRow, DocumentEvent, DocumentReport
+from events_app.documents.records import CertificateRow, DocumentReport, EventInfo
 from events_app.documents.text import draw_fitted, fit_text
 
 NAVY = (0.12, 0.25, 0.45)
@@ -47,7 +47,7 @@ def format_days(days: Iterable[date]) -> str:
     return _join(parts)
 
 
-def attendance_line(row: CertificateRow, event: DocumentEvent) -> str:
+def attendance_line(row: CertificateRow, event: EventInfo) -> str:
     """'Attended all 3 days' or 'Attended 2 of 3 days: 3 and 5 March 2026'."""
     total, attended = len(event.days), len(row.days)
     if attended >= total > 1:
@@ -77,7 +77,7 @@ def _text(canv, fonts: FontSet, text: str, top: float, height: float, size: floa
     return top - height
 
 
-def draw_certificate(canv, fonts: FontSet, event: DocumentEvent, row: CertificateRow, *,
+def draw_certificate(canv, fonts: FontSet, event: EventInfo, row: CertificateRow, *,
                      issued_on: date) -> None:
     """Draw one certificate on the current page."""
     w, h = PAGE
@@ -123,7 +123,7 @@ def draw_certificate(canv, fonts: FontSet, event: DocumentEvent, row: Certificat
     draw_fitted(canv, fitted, 30 * mm, line_y - 2 * mm)
 
 
-def render_certificates(event: DocumentEvent, rows: Iterable[CertificateRow], out: BinaryIO, *,
+def render_certificates(event: EventInfo, rows: Iterable[CertificateRow], out: BinaryIO, *,
                         issued_on: date | None = None, font_dirs=(), system_fonts: bool = True) -> DocumentReport:
     """Render one certificate page per row into out (a single explanatory page when there are none)."""
     fonts = font_set(font_dirs, system=system_fonts)

@@ -21,10 +21,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
-from events_app.documents.data import BadgeData, EventInfo
+from events_app.documents.badges.layouts import Layout, draw_cut_marks, get_layout
+from events_app.documents.badges.qr import draw_qr
 from events_app.documents.fonts import FontReport, FontSet, font_set
-from events_app.documents.layouts import Layout, draw_cut_marks, get_layout
-from events_app.documents.qr import draw_qr
+from events_app.documents.records import BadgeData, EventInfo
 from events_app.documents.text import draw_fitted, draw_line, fit_text
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ from typing import BinaryIO
 
 from reportlab.lib.units import mm
 
-from events_app.documents.attendees import CellText, Column, Furniture, Row, TableDocument
 from events_app.documents.fonts import font_set
+from events_app.documents.lists.attendees import CellText, Column, Furniture, Row, TableDocument
 from events_app.documents.paragraphs import missing_scripts
-from events_app.documents.rows import Delegate, DocumentEvent, DocumentReport
+from events_app.documents.records import Delegate, DocumentReport, EventInfo
 
 COLUMNS = (
     Column("number", "No.", 9, size=8),
@@ -36,7 +36,7 @@ def day_label(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def render_signin_sheet(event: DocumentEvent, day: date, delegates: Iterable[Delegate], out: BinaryIO, *,
+def render_signin_sheet(event: EventInfo, day: date, delegates: Iterable[Delegate], out: BinaryIO, *,
                         blank_rows: int = 5, font_dirs=(), system_fonts: bool = True) -> DocumentReport:
     """Render the sign-in sheet of one event day into out; a day outside the event is refused."""
     if day not in event.days:

@@ -1,6 +1,6 @@
 """Visa invitation letters: one letter (normally one A4 page) per delegate who asked for one.
 
-A pure function of plain data (`DocumentEvent`, `LetterRow`) to a PDF on a stream: the event's
+A pure function of plain data (`EventInfo`, `LetterRow`) to a PDF on a stream: the event's
 letterhead text, date and reference, the invitation with the event's dates and venue, the
 delegate's passport details (name as written and in Latin letters, nationality, passport number,
 date of birth, passport expiry), arrival and departure when given, and the signatory.
@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from events_app.documents.fonts import FontSet, font_set
 from events_app.documents.paragraphs import Block, cell_block, draw_block, missing_scripts, paragraph, plain
-from events_app.documents.rows import DocumentEvent, DocumentReport, LetterRow
+from events_app.documents.records import DocumentReport, EventInfo, LetterRow
 
 NAVY = (0.12, 0.25, 0.45)
 INK = (0.1, 0.1, 0.1)
@@ -61,7 +61,7 @@ def details(row: LetterRow) -> list[tuple[str, str]]:
 class _Flow:
     """A top-down cursor on the canvas that starts a new page when the next block would not fit."""
 
-    def __init__(self, canv, fonts: FontSet, event: DocumentEvent, row: LetterRow):
+    def __init__(self, canv, fonts: FontSet, event: EventInfo, row: LetterRow):
         self.canv, self.fonts, self.event, self.row = canv, fonts, event, row
         self.width = A4[0] - LEFT - RIGHT
         self.page = 0
@@ -116,7 +116,7 @@ class _Flow:
         self.block(paragraph(self.fonts, text, self.width, size, bold=bold), gap=gap, colour=colour)
 
 
-def draw_letter(canv, fonts: FontSet, event: DocumentEvent, row: LetterRow, *, issued_on: date) -> int:
+def draw_letter(canv, fonts: FontSet, event: EventInfo, row: LetterRow, *, issued_on: date) -> int:
     """Draw one letter from a fresh page; returns the number of pages it took."""
     flow = _Flow(canv, fonts, event, row)
     where = f"{event.city}, " if event.city else ""
@@ -175,7 +175,7 @@ def draw_letter(canv, fonts: FontSet, event: DocumentEvent, row: LetterRow, *, i
     return flow.page
 
 
-def render_letters(event: DocumentEvent, rows: Iterable[LetterRow], out: BinaryIO, *, issued_on: date,
+def render_letters(event: EventInfo, rows: Iterable[LetterRow], out: BinaryIO, *, issued_on: date,
                    font_dirs=(), system_fonts: bool = True) -> DocumentReport:
     """Render one letter per row into out, dated the row's issued_on or else issued_on (one page if none)."""
     fonts = font_set(font_dirs, system=system_fonts)

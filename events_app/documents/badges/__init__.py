@@ -1,0 +1,1 @@
+"""Name badges and tickets: layouts, QR codes, the renderers, the badges page and `flask documents badges`."""

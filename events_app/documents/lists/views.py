@@ -1,0 +1,194 @@
+"""The event's documents page, and downloads of attendee lists, sign-in sheets, certificates and visa letters.
+
+Routes on the documents blueprint (under /manage). Downloads are GET forms (nothing changes, so no
+CSRF); releasing visa letters is a POST with CSRF. Staff may print public lists, sign-in sheets and
+certificates; internal lists (contact details) and visa letters (passport details) are for
+organisers. Every download calls the same service function as the CLI.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import Form, IntegerField, RadioField, SelectField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from events_app.auth.decorators import role_required
+from events_app.choices import UserRole
+from events_app.documents.lists import queries
+from events_app.documents.lists import services as list_services
+from events_app.documents.lists.attendees import COLUMNS, DEFAULT_COLUMNS
+from events_app.documents.lists.services import DocumentError
+from events_app.documents.lists.signin import day_label
+from events_app.documents.views import bp, pdf_buffer, refuse_arguments, send_pdf
+from events_app.events.services import event_or_404
+from events_app.extensions import db
+from events_app.forms import MultiCheckboxField
+from events_app.registration.models import Registration
+
+COLUMN_LABELS = {
+    "name": _l("Name (as written and in Latin letters)"),
+    "honorific": _l("Title"),
+    "organisation": _l("Organisation"),
+    "position": _l("Position"),
+    "country": _l("Country"),
+    "stakeholder_group": _l("Stakeholder group"),
+    "participant_role": _l("Role"),
+    "email": _l("Email"),
+    "phone": _l("Phone"),
+}
+
+
+class AttendeeListForm(Form):
+    """Query arguments of an attendee list download."""
+
+    version = RadioField(_l("Version"), choices=[("public", _l("Public: only delegates who agreed to be listed; "
+                                                               "name, organisation and country")),
+                                                 ("internal", _l("Internal: the columns ticked below"))],
+                         default="public", validators=[DataRequired()])
+    group_by = SelectField(_l("Group by"), choices=[("country", _l("Country")),
+                                                    ("stakeholder_group", _l("Stakeholder group"))],
+                           default="country", validators=[DataRequired()])
+    columns = MultiCheckboxField(_l("Columns of the internal list"), choices=[(k, COLUMN_LABELS[k]) for k in COLUMNS],
+                                 default=list(DEFAULT_COLUMNS))
+
+
+class SigninForm(Form):
+    """Query arguments of a sign-in sheet download; the day's choices are the event's days."""
+
+    day = SelectField(_l("Day"), validators=[DataRequired()])
+    blank_rows = IntegerField(_l("Empty rows for walk-ins"), validators=[Optional(), NumberRange(0, 200)],
+                              default=5)
+
+    @classmethod
+    def for_event(cls, event, formdata=None):
+        """The form with the event's days to choose from."""
+        form = cls(formdata)
+        form.day.choices = [(d.isoformat(), day_label(d)) for d in event.days]
+        if formdata is None and event.today() in event.days:
+            form.day.data = event.today().isoformat()  # during the event, today's sheet is the likely one
+        return form
+
+
+class LetterDownloadForm(Form):
+    """Query arguments of the visa letters download: none for every letter, or one delegate's."""
+
+    registration_id = IntegerField(validators=[Optional()])
+
+
+class ReleaseForm(FlaskForm):
+    """Release one delegate's visa letter (registration_id) or every unreleased one (no id)."""
+
+    registration_id = IntegerField(validators=[Optional()])
+
+
+def _is_organiser() -> bool:
+    return current_user.has_role(UserRole.ORGANISER)
+
+
+def _back(event, message: str):
+    flash(message, "error")
+    return redirect(url_for("documents.documents_page", slug=event.slug), code=303)
+
+
+def _pdf(render, filename: str):
+    """Render into a buffer and send it as a download."""
+    out = pdf_buffer()
+    render(out)
+    return send_pdf(out, filename)
+
+
+@bp.route("/events/<slug>/documents")
+@role_required(UserRole.ORGANISER, UserRole.STAFF)
+def documents_page(slug: str):
+    """Every document of the event with its options."""
+    event = event_or_404(slug)
+    return render_template(
+        "documents/index.html", event=event, overview=queries.overview(event),
+        list_form=AttendeeListForm(), signin_form=SigninForm.for_event(event),
+        release_form=ReleaseForm(), is_organiser=_is_organiser(), threshold=max(event.attendance_threshold_days, 1),
+    )
+
+
+@bp.route("/events/<slug>/attendees.pdf")
+@role_required(UserRole.ORGANISER, UserRole.STAFF)
+def attendees_pdf(slug: str):
+    """Download the attendee list (the internal version only for organisers)."""
+    event = event_or_404(slug)
+    form = AttendeeListForm(request.args)
+    if not form.validate():
+        return _back(event, _("Choose a version and a grouping for the attendee list."))
+    public = form.version.data != "internal"
+    if not public and not _is_organiser():
+        abort(403)
+    columns = [] if public else form.columns.data
+    try:
+        return _pdf(lambda out: list_services.attendee_list(event, out, public=public, group_by=form.group_by.data,
+                                                            columns=columns),
+                    f"{'participants' if public else 'attendees-internal'}-{event.slug}.pdf")
+    except DocumentError as error:
+        return _back(event, str(error))
+
+
+@bp.route("/events/<slug>/signin.pdf")
+@role_required(UserRole.ORGANISER, UserRole.STAFF)
+def signin_pdf(slug: str):
+    """Download the sign-in sheet of one event day."""
+    event = event_or_404(slug)
+    form = SigninForm.for_event(event, request.args)
+    if not form.validate():
+        return _back(event, _("Choose one of the event's days for the sign-in sheet."))
+    blank = form.blank_rows.data if form.blank_rows.data is not None else 5
+    return _pdf(lambda out: list_services.signin_sheet(event, form.day.data, out, blank_rows=blank),
+                f"signin-{event.slug}-{form.day.data}.pdf")
+
+
+@bp.route("/events/<slug>/certificates.pdf")
+@role_required(UserRole.ORGANISER, UserRole.STAFF)
+def certificates_pdf(slug: str):
+    """Download the certificates of attendance."""
+    event = event_or_404(slug)
+    return _pdf(lambda out: list_services.certificates(event, out), f"certificates-{event.slug}.pdf")
+
+
+@bp.route("/events/<slug>/visa-letters.pdf")
+@role_required(UserRole.ORGANISER)
+def visa_letters_pdf(slug: str):
+    """Download every visa letter, or one delegate's (?registration_id=N)."""
+    event = event_or_404(slug)
+    form = LetterDownloadForm(request.args)
+    if not form.validate():
+        refuse_arguments(form)
+    one = form.registration_id.data
+    ids = [one] if one is not None else None
+    name = f"visa-letter-{event.slug}-{one}.pdf" if one is not None else f"visa-letters-{event.slug}.pdf"
+    return _pdf(lambda out: list_services.visa_letters(event, out, registration_ids=ids), name)
+
+
+@bp.route("/events/<slug>/visa-letters/release", methods=["POST"])
+@role_required(UserRole.ORGANISER)
+def release_visa_letters(slug: str):
+    """Release one delegate's visa letter, or all unreleased ones; each delegate is emailed."""
+    event = event_or_404(slug)
+    form = ReleaseForm()
+    if not form.validate_on_submit():
+        return _back(event, _("This form has expired. Please try again."))
+    try:
+        if form.registration_id.data is not None:
+            registration = db.session.get(Registration, form.registration_id.data)
+            if registration is None or registration.event_id != event.id:
+                abort(404)
+            count = int(list_services.release_visa_letter(registration, by_user=current_user))
+        else:
+            count = list_services.release_visa_letters(event, by_user=current_user)
+    except DocumentError as error:
+        db.session.rollback()
+        return _back(event, str(error))
+    db.session.commit()
+    if count:
+        flash(_("%(count)s visa letter(s) released; the delegates were emailed a link to download them.",
+                count=count), "success")
+    else:
+        flash(_("No letter was waiting to be released."), "info")
+    return redirect(url_for("documents.documents_page", slug=event.slug, _anchor="letters"), code=303)
