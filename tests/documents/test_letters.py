@@ -184,3 +184,12 @@ def test_renderer_prints_markup_characters_and_skips_missing_details(tmp_path):
     assert "Ann & <Bob>" in text and "AA<1>&" in text and 'Network "Q" & <Co>' in text
     assert "Forum <A&B>" in text and "31/02/1980" in text  # printed as entered when not a date
     assert "Passport expiry" not in text and "Intended arrival" not in text
+
+
+@pytest.mark.parametrize("argument", ["registration_id=abc", "registration_id=1.5", "registration_id=%20x"])
+def test_a_malformed_registration_id_is_refused_not_every_letter(client, auth, symposium, argument):
+    auth.login("organiser")
+    response = client.get(f"/manage/events/mekong-2026/visa-letters.pdf?{argument}")
+    assert response.status_code == 400
+    assert "could not be understood" in response.get_data(as_text=True)
+    assert response.mimetype != "application/pdf"
