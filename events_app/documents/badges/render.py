@@ -191,29 +191,41 @@ def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
                x: float, y: float, w: float, h: float, *, logo: Logo | None = None) -> None:
     """Draw one badge with its bottom-left corner at (x, y); logo is the run's registered event logo."""
     g = geometry(round(w, 3), round(h, 3))
-    s = g.scale
-    centre = "centre"
-    align = centre if g.portrait else "left"
     canv.saveState()
     canv.translate(x, y)
     canv.setFillColorRGB(*INK)
+    _draw_title(canv, fonts, g, event.title, logo)
+    _draw_names(canv, fonts, g, badge)
+    _draw_affiliation(canv, fonts, g, badge)
+    # Exactly one QR code: the check-in code.
+    draw_qr(canv, badge.checkin_code, g.qr.x, g.qr.y, g.qr.w)
+    _draw_band(canv, fonts, g, *_band_label(event, badge))
+    canv.restoreState()
 
-    # Event title: small, bold, at most two lines; the logo (if any) takes the left of the title box,
-    # so it can never reach the name below.
+
+def _draw_title(canv, fonts: FontSet, g: Geometry, title: str, logo: Logo | None) -> None:
+    """The event title: small, bold, at most two lines (three on portrait badges).
+
+    The logo (if any) takes the left of the title box, so it can never reach the name below.
+    """
+    s = g.scale
     t = g.title
-    title_x, title_align = t.x + t.w / 2, centre
+    title_x, title_align = t.x + t.w / 2, "centre"
     if logo is not None:
         t, logo_box = title_beside_logo(t, logo.aspect, s, g.portrait)
         draw_logo(canv, logo, logo_box)
         title_x, title_align = t.x, "left"
     title_size = (11 if g.portrait else 8) * s
     # Beside a logo the title is narrower: wrap it rather than let it shrink to a whisper.
-    fitted = fit_text(fonts, event.title, t.w, t.h, max_size=title_size,
+    fitted = fit_text(fonts, title, t.w, t.h, max_size=title_size,
                       min_size=title_size * 0.8 if logo else 5.5 * s, max_lines=3 if g.portrait else 2, bold=True)
     canv.setFillColorRGB(*GREY)
     draw_fitted(canv, fitted, title_x, t.top, align=title_align, box_height=t.h)
 
-    # Name zone: honorific (small), badge name (large), Latin name beneath when it differs.
+
+def _draw_names(canv, fonts: FontSet, g: Geometry, badge: BadgeData) -> None:
+    """The name zone: honorific (small), badge name (large), Latin name beneath when it differs."""
+    s = g.scale
     z = g.name_zone
     hon_h = (5 if g.portrait else 3.8) * mm * s if badge.honorific else 0
     latin_h = (8 if g.portrait else 5.5) * mm * s if badge.name_latin else 0
@@ -231,16 +243,20 @@ def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
     cx = z.x + z.w / 2
     if hon:
         canv.setFillColorRGB(*GREY)
-        top = draw_fitted(canv, hon, cx, top, align=centre) - gap
+        top = draw_fitted(canv, hon, cx, top, align="centre") - gap
     canv.setFillColorRGB(*INK)
-    top = draw_fitted(canv, name, cx, top, align=centre)
+    top = draw_fitted(canv, name, cx, top, align="centre")
     if latin:
         canv.setFillColorRGB(*GREY)
-        draw_fitted(canv, latin, cx, top - gap, align=centre)
+        draw_fitted(canv, latin, cx, top - gap, align="centre")
 
-    # Organisation above country, centred as one block in the info box.
+
+def _draw_affiliation(canv, fonts: FontSet, g: Geometry, badge: BadgeData) -> None:
+    """Organisation above country, centred as one block in the info box."""
+    s = g.scale
     i = g.info
     ix = i.x + i.w / 2 if g.portrait else i.x
+    align = "centre" if g.portrait else "left"
     country_h = (5.5 if g.portrait else 4) * mm * s if badge.country else 0
     gap = 1 * mm * s if badge.country else 0
     org = fit_text(fonts, badge.organisation, i.w, i.h - country_h - gap,
@@ -255,11 +271,10 @@ def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
         canv.setFillColorRGB(*GREY)
         draw_fitted(canv, country, ix, top - gap, align=align)
 
-    # Exactly one QR code: the check-in code.
-    draw_qr(canv, badge.checkin_code, g.qr.x, g.qr.y, g.qr.w)
 
-    # Colour band with its label.
-    label, hex_colour = _band_label(event, badge)
+def _draw_band(canv, fonts: FontSet, g: Geometry, label: str, hex_colour: str) -> None:
+    """The colour band at the foot of the badge, with its label."""
+    s = g.scale
     colour = _colour(hex_colour)
     b = g.band
     canv.setFillColor(colour)
@@ -270,8 +285,7 @@ def draw_badge(canv, fonts: FontSet, event: EventInfo, badge: BadgeData,
     # Centred on cap height, not ink, so every band's label sits on the same baseline.
     for line in band_text.lines[:1]:
         baseline = b.y + (b.h - CAP_HEIGHT * band_text.size) / 2
-        draw_line(canv, line, b.x + b.w / 2, baseline, band_text.size, align=centre)
-    canv.restoreState()
+        draw_line(canv, line, b.x + b.w / 2, baseline, band_text.size, align="centre")
 
 
 def render_badges(event: EventInfo, badges: Iterable[BadgeData], out: BinaryIO, *, layout: str = "a4-8up",
