@@ -1,9 +1,22 @@
 """Forms of the check-in desk."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, StringField
+from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from events_app.forms import CleanForm
+
+SEARCH_LENGTH = 200  # longer text is cut, not refused: a scanner or a paste may run on
+
+
+class DeskForm(CleanForm):
+    """The desk page's query arguments (a GET form: no CSRF): the day, and a name to find."""
+
+    class Meta:
+        csrf = False
+
+    day = DateField(validators=[Optional()])
+    q = StringField(_l("Or find a name"), filters=[lambda text: text[:SEARCH_LENGTH] if text else ""])
 
 
 class ScanForm(CleanForm):
@@ -16,5 +29,5 @@ class ScanForm(CleanForm):
 class SearchCheckInForm(CleanForm):
     """Check in a delegate found by name."""
 
-    registration_id = HiddenField(validators=[DataRequired()])
+    registration_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
     day = DateField(validators=[Optional()])

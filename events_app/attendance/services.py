@@ -36,12 +36,10 @@ def find_by_code(event_id: int, code: str) -> Registration | None:
     )
 
 
-def delegate_of_event(event_id: int, registration_id: str) -> Registration | None:
-    """The registration with this id (as a form sends it) if it belongs to the event."""
-    if not (registration_id or "").isdigit():
-        return None
+def delegate_of_event(event_id: int, registration_id: int) -> Registration | None:
+    """The registration with this id if it belongs to the event."""
     return db.session.scalar(
-        select(Registration).where(Registration.id == int(registration_id), Registration.event_id == event_id)
+        select(Registration).where(Registration.id == registration_id, Registration.event_id == event_id)
     )
 
 

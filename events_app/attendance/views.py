@@ -1,16 +1,15 @@
 """The check-in desk: scan a badge or find a name, and the delegate is in for the day."""
-from datetime import date, datetime
+from datetime import datetime
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from events_app.attendance import services
-from events_app.attendance.forms import ScanForm, SearchCheckInForm
+from events_app.attendance.forms import DeskForm, ScanForm, SearchCheckInForm
 from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
 from events_app.events.services import event_or_404
 from events_app.extensions import db
-from events_app.forms import clean_text
 from events_app.registration.capacity import approved_count
 from events_app.registration.models import Registration
 
@@ -31,8 +30,11 @@ def _desk_day(event, requested):
 def desk(slug: str):
     """The desk page: scan box, name search, the last result and today's count."""
     event = event_or_404(slug)
-    day = _desk_day(event, _parse_day(request.args.get("day")))
-    query = clean_text(request.args.get("q", ""))[:200]
+    form = DeskForm(request.args)
+    if not form.validate():
+        abort(400)  # a day that is not a date: only a hand-edited link sends one
+    day = _desk_day(event, form.day.data)
+    query = form.q.data
     results = services.search(event.id, query) if query else []
     return render_template(
         "attendance/desk.html",
@@ -115,9 +117,3 @@ def _last_result(event) -> dict | None:
     at = datetime.fromisoformat(last["at"]) if last.get("at") else None
     return {"result": last.get("result"), "registration": registration, "at": at}
 
-
-def _parse_day(value):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

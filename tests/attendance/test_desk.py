@@ -84,3 +84,30 @@ def test_a_wrong_scan_can_be_undone(client, db, auth, make_event, make_registrat
     assert "Check-in undone" in response.get_data(as_text=True)
     assert db.session.scalars(select(CheckIn)).all() == []
     assert "Checked in" in _scan(client, event, registration.checkin_code, event.starts_on)  # and again later
+
+
+def test_a_day_that_is_not_a_date_is_refused(client, db, auth, make_event):
+    event = make_event()
+    auth.login("staff")
+    assert client.get(f"/checkin/{event.slug}?day=tomorrow").status_code == 400
+    assert client.get(f"/checkin/{event.slug}?day=2026-13-45").status_code == 400
+    page = client.get(f"/checkin/{event.slug}?day={event.starts_on.isoformat()}")
+    assert page.status_code == 200
+
+
+def test_a_long_search_is_cut_not_refused(client, db, auth, make_event, make_registration):
+    event = make_event()
+    make_registration(event, full_name="Arunee Srisawat")
+    auth.login("staff")
+    response = client.get(f"/checkin/{event.slug}?q=Arunee{'x' * 300}")
+    assert response.status_code == 200 and "x" * 201 not in response.get_data(as_text=True)
+
+
+def test_a_malformed_delegate_id_checks_no_one_in(client, db, auth, make_event, make_registration):
+    event = make_event()
+    make_registration(event, full_name="Arunee Srisawat")
+    auth.login("staff")
+    response = submit(client, f"/checkin/{event.slug}/checkin", {"registration_id": "1 OR 1=1"},
+                      page=f"/checkin/{event.slug}?q=arunee", follow_redirects=True)
+    assert response.status_code == 200
+    assert db.session.scalars(select(CheckIn)).all() == []
