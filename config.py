@@ -59,7 +59,9 @@ class Config:
     MAIL_REMINDER_DAYS = int(os.environ["MAIL_REMINDER_DAYS"]) if os.environ.get("MAIL_REMINDER_DAYS") else None
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # redis://host:6379 shares the limits between app processes (needs the `redis` package).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "events_app")  # several apps on one Redis
     RATELIMIT_HEADERS_ENABLED = True
 
     FONT_DIRS = [p for p in os.environ.get("FONT_DIRS", "").split(os.pathsep) if p]

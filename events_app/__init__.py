@@ -155,4 +155,4 @@ def register_commands(app: Flask) -> None:
     """flask commands, see INTERFACES.md."""
     from events_app import cli
 
-    cli.register(app)
+    cli.add_commands(app)

@@ -76,6 +76,13 @@ class Dietary(Choice):
     OTHER = "other"
 
 
+class QuotaKind(Choice):
+    """What a quota caps: the places of one stakeholder group or of one country."""
+
+    STAKEHOLDER_GROUP = "stakeholder_group"
+    COUNTRY = "country"
+
+
 # The data dictionary's fields that a registrant (or an import row) may set, in form order.
 DELEGATE_FIELDS = (
     "full_name", "name_latin", "badge_name", "honorific", "email", "phone", "organisation", "position",
@@ -147,6 +154,8 @@ LABELS = {
     Dietary.NO_PORK: _l("No pork"),
     Dietary.NO_BEEF: _l("No beef"),
     Dietary.OTHER: _l("Other"),
+    QuotaKind.STAKEHOLDER_GROUP: _l("Stakeholder group"),
+    QuotaKind.COUNTRY: _l("Country"),
 }
 
 LANGUAGE_LABELS = {

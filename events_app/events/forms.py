@@ -16,41 +16,29 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from events_app.choices import DELEGATE_FIELDS, LABELS, ParticipantRole, StakeholderGroup
+from events_app.choices import DELEGATE_FIELDS, FIELD_LABELS, LABELS, ParticipantRole, StakeholderGroup
 from events_app.countries import country_choices, country_name
-from events_app.events import settings
+from events_app.events import services, settings
 from events_app.events.colours import default_colour
-from events_app.events.services import SLUG_RE, find_event
+from events_app.events.timezones import DEFAULT_TIMEZONE, canonical_timezone, local_time_exists, to_local, to_utc
 from events_app.forms import CleanForm, MultiCheckboxField
 
-# Readable names of the data-dictionary fields, for choosing which edits need approval again.
-DELEGATE_FIELD_LABELS = {
-    "full_name": _l("Full name"), "name_latin": _l("Name in Latin letters"), "badge_name": _l("Name on badge"),
-    "honorific": _l("Title (honorific)"), "email": _l("Email"), "phone": _l("Phone"),
-    "organisation": _l("Organisation"), "position": _l("Position"), "stakeholder_group": _l("Stakeholder group"),
-    "country": _l("Country"), "region": _l("Region or province"), "gender": _l("Gender"),
-    "languages": _l("Interpretation languages"), "dietary": _l("Diet"), "dietary_notes": _l("Diet notes"),
-    "accessibility_needs": _l("Accessibility needs"), "needs_visa_letter": _l("Visa letter requested"),
-    "nationality": _l("Nationality"), "passport_number": _l("Passport number"),
-    "date_of_birth": _l("Date of birth"), "passport_expiry": _l("Passport expiry"),
-    "travel_support_requested": _l("Travel support requested"), "accommodation_needed": _l("Accommodation"),
-    "arrival_date": _l("Arrival date"), "departure_date": _l("Departure date"),
-    "list_publicly": _l("Public listing consent"), "photo_consent": _l("Photo consent"),
-}
 # Always true (data_consent) or only the site's language (locale): editing them needs no review.
 NOT_REAPPROVABLE = {"data_consent", "locale"}
-# Offered as suggestions; any IANA name is accepted.
-SUGGESTED_TIMEZONES = ["Asia/Bangkok", "Asia/Phnom_Penh", "Asia/Vientiane", "Asia/Yangon", "Asia/Ho_Chi_Minh",
-                       "Asia/Shanghai", "Asia/Kuala_Lumpur", "Asia/Singapore", "Asia/Jakarta", "Asia/Manila",
-                       "Asia/Dhaka", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "Europe/Geneva",
-                       "Europe/London", "America/New_York", "UTC"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
 def reapproval_choices() -> list[tuple[str, str]]:
     """(field, label) for every data-dictionary field whose change may need approval again."""
-    return [(name, DELEGATE_FIELD_LABELS.get(name, name.replace("_", " ").capitalize()))
-            for name in DELEGATE_FIELDS if name not in NOT_REAPPROVABLE]
+    return [(name, FIELD_LABELS[name]) for name in DELEGATE_FIELDS if name not in NOT_REAPPROVABLE]
+
+
+def _keep_rule(check, *args, **kwargs):
+    """Run one of the events service's rules as a form validator: its refusal shows beside the field."""
+    try:
+        return check(*args, **kwargs)
+    except services.EventError as error:
+        raise ValidationError(str(error)) from None
 
 
 class SettingsForm(CleanForm):
@@ -67,7 +55,7 @@ RANGE_MESSAGE = _l("Enter a whole number from %(min)s to %(max)s.")
 
 def _places(label, validators, description=None):
     return IntegerField(label, description=description,
-                        validators=[*validators, NumberRange(0, settings.MAX_PLACES, RANGE_MESSAGE)],
+                        validators=[*validators, NumberRange(0, services.MAX_PLACES, RANGE_MESSAGE)],
                         invalid_value_message=_l("Enter a whole number."))
 
 
@@ -87,7 +75,7 @@ class EventForm(SettingsForm):
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     country = SelectField(_l("Country"), validators=[InputRequired(_l("Please choose the country."))])
-    timezone = StringField(_l("Time zone"), default=settings.DEFAULT_TIMEZONE,
+    timezone = StringField(_l("Time zone"), default=DEFAULT_TIMEZONE,
                            description=_l("An IANA name such as Asia/Bangkok. Times below are in this zone."),
                            validators=[DataRequired(_l("Please give the time zone.")), Length(max=64)],
                            render_kw={"list": "timezones", "autocapitalize": "none", "spellcheck": "false",
@@ -96,7 +84,8 @@ class EventForm(SettingsForm):
                           invalid_value_message=_l("Enter a date, e.g. 2027-03-01."))
     ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Please give the last day."))],
                         invalid_value_message=_l("Enter a date, e.g. 2027-03-03."))
-    capacity = _places(_l("Capacity"), [Optional()], _l("Places for approved delegates. Empty means no limit."))
+    capacity = IntegerField(_l("Capacity"), description=_l("Places for approved delegates. Empty means no limit."),
+                            validators=[Optional()], invalid_value_message=_l("Enter a whole number."))
     registration_opens_at = _local_time(_l("Registration opens"), _l("Empty: open now."))
     registration_closes_at = _local_time(_l("Registration closes"), _l("Empty: open until you close it."))
     approval_required = BooleanField(_l("Organisers approve each registration"))
@@ -111,12 +100,13 @@ class EventForm(SettingsForm):
                        "pending."))
     attendance_threshold_days = IntegerField(
         _l("Days of attendance for a certificate"), default=1,
-        validators=[InputRequired(_l("Please give a number of days.")), NumberRange(1, 366, RANGE_MESSAGE)],
+        validators=[InputRequired(_l("Please give a number of days.")),
+                    NumberRange(1, services.MAX_EVENT_DAYS, RANGE_MESSAGE)],
         invalid_value_message=_l("Enter a whole number."))
     badge_colour_by = SelectField(
         _l("Badge colour band shows"),
         choices=[("participant_role", _l("Participant role")), ("stakeholder_group", _l("Stakeholder group"))],
-        validators=[InputRequired(), AnyOf(settings.BADGE_COLOUR_BY)])
+        validators=[InputRequired(), AnyOf(services.BADGE_COLOUR_BY)])
     logo = FileField(_l("Logo"), description=_l("A PNG or JPEG image of up to 1 MB, printed beside the title on "
                                                 "badges and at the top of tickets."),
                      render_kw={"accept": "image/png,image/jpeg"})
@@ -135,10 +125,10 @@ class EventForm(SettingsForm):
     @classmethod
     def for_event(cls, event):
         """The edit form filled from an event, its UTC times shown in the event's time zone."""
-        data = {name: getattr(event, name) for name in settings.EVENT_FIELDS}
-        for name in ("registration_opens_at", "registration_closes_at", "edit_deadline"):
-            data[name] = settings.to_local(data[name], event.timezone)
-        for key in settings.COLOUR_KEYS:
+        data = {name: getattr(event, name) for name in services.EVENT_FIELDS}
+        for name in services.EVENT_TIMES:
+            data[name] = to_local(data[name], event.timezone)
+        for key in services.COLOUR_KEYS:
             data[f"colour_{key}"] = (event.badge_colours or {}).get(key) or default_colour(key)
         return cls(data=data)
 
@@ -152,52 +142,38 @@ class EventForm(SettingsForm):
         upload = field.data
         if upload is None or not getattr(upload, "filename", ""):
             return
-        data = upload.read(settings.LOGO_MAX_BYTES + 1)  # never more than the limit into memory
-        try:
-            settings.check_logo(data)
-        except settings.SettingsError as error:
-            raise ValidationError(str(error)) from None
+        data = upload.read(services.LOGO_MAX_BYTES + 1)  # never more than the limit into memory
+        _keep_rule(services.check_logo, data)
         self.logo_bytes = data
 
     def validate_slug(self, field):
-        if not SLUG_RE.match(field.data):
-            raise ValidationError(_("Use 3–64 lower-case letters, digits and hyphens; start and end with a "
-                                    "letter or digit."))
-        if find_event(field.data) is not None:
+        _keep_rule(services.check_slug, field.data)
+        if services.find_event(field.data) is not None:
             raise ValidationError(_("An event with this short name exists already."))
 
     def validate_timezone(self, field):
-        canonical = settings.canonical_timezone(field.data)
-        if canonical is None:
-            raise ValidationError(_("Unknown time zone. Use an IANA name such as Asia/Bangkok."))
-        field.data = canonical
+        field.data = _keep_rule(services.check_timezone, field.data)
 
     def validate_starts_on(self, field):
-        self._check_year(field)
+        _keep_rule(services.check_year, field.data, field="starts_on")
 
     def validate_ends_on(self, field):
-        self._check_year(field)
-        starts = self.starts_on.data
-        if starts and field.data and field.data < starts:
-            raise ValidationError(_("The last day cannot be before the first day."))
-        if starts and field.data and (field.data - starts).days >= settings.MAX_EVENT_DAYS:
-            raise ValidationError(_("An event can last at most %(n)s days.", n=settings.MAX_EVENT_DAYS))
+        _keep_rule(services.check_year, field.data, field="ends_on")
+        if self.starts_on.data and not self.starts_on.errors:
+            _keep_rule(services.check_days, self.starts_on.data, field.data)
 
-    @staticmethod
-    def _check_year(field):
-        if field.data and not settings.EARLIEST_YEAR <= field.data.year <= settings.LATEST_YEAR:
-            raise ValidationError(_("Enter a date between %(first)s and %(last)s.",
-                                    first=settings.EARLIEST_YEAR, last=settings.LATEST_YEAR))
+    def validate_capacity(self, field):
+        _keep_rule(services.check_capacity, field.data)
 
     def validate_attendance_threshold_days(self, field):
         starts, ends = self.starts_on.data, self.ends_on.data
-        if starts and ends and ends >= starts and field.data and field.data > (ends - starts).days + 1:
-            raise ValidationError(_("The event has only %(n)s days.", n=(ends - starts).days + 1))
+        if starts and ends and ends >= starts and field.data:
+            _keep_rule(services.check_attendance_threshold, field.data, starts, ends)
 
     def _check_local_time(self, field):
-        self._check_year(field)
-        zone = settings.canonical_timezone(self.timezone.data)
-        if field.data and zone and not settings.local_time_exists(field.data, zone):
+        _keep_rule(services.check_year, field.data, field=field.name)
+        zone = canonical_timezone(self.timezone.data)
+        if field.data and zone and not local_time_exists(field.data, zone):
             raise ValidationError(_("This time does not exist in %(zone)s (the clocks change).", zone=zone))
 
     validate_registration_opens_at = _check_local_time
@@ -211,12 +187,12 @@ class EventForm(SettingsForm):
 
     def event_values(self) -> dict:
         """The validated settings as plain values for the services; local times become UTC."""
-        values = {name: self[name].data for name in settings.EVENT_FIELDS if name in self}
-        for name in ("registration_opens_at", "registration_closes_at", "edit_deadline"):
-            values[name] = settings.to_utc(values[name], values["timezone"])
+        values = {name: self[name].data for name in services.EVENT_FIELDS if name in self}
+        for name in services.EVENT_TIMES:
+            values[name] = to_utc(values[name], values["timezone"])
         values["reapproval_fields"] = list(values["reapproval_fields"] or [])
         # Only colours that differ from the defaults are stored, so new defaults reach other keys.
-        values["badge_colours"] = {key: colour for key in settings.COLOUR_KEYS
+        values["badge_colours"] = {key: colour for key in services.COLOUR_KEYS
                                    if (colour := (self[f"colour_{key}"].data or "").lower())
                                    and colour != default_colour(key)}
         if getattr(self, "logo_bytes", None):

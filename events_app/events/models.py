@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from events_app.choices import QuotaKind
 from events_app.extensions import db
-from events_app.models import TimestampMixin, UTCDateTime, utcnow
+from events_app.models import TimestampMixin, UTCDateTime, enum_column, utcnow
 
 
 class Event(TimestampMixin, db.Model):
@@ -88,7 +89,7 @@ class Quota(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False)
-    kind: Mapped[str] = mapped_column(String(32), nullable=False)  # stakeholder_group | country
+    kind: Mapped[QuotaKind] = mapped_column(enum_column(QuotaKind), nullable=False)
     value: Mapped[str] = mapped_column(String(32), nullable=False)
     places: Mapped[int] = mapped_column(Integer, nullable=False)
 

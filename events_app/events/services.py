@@ -1,56 +1,245 @@
-"""Use cases for events: create one, find one, list what is open."""
+"""Use cases for events: create and change one under one set of rules, find one, list what is open.
+
+The web form, `flask events create`, the demo and the API all go through create_event and
+update_event, so an event that one of them refuses is refused by all, with the same message.
+Like every service here these functions flush and never commit; the caller commits once.
+"""
+import io
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from flask_babel import gettext as _
+from PIL import Image
+from reportlab.lib.utils import ImageReader
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from events_app.choices import DELEGATE_FIELDS, ParticipantRole, StakeholderGroup
+from events_app.countries import is_country
+from events_app.events.colours import HEX_COLOUR
+from events_app.events.locking import lock_event
 from events_app.events.models import Event
+from events_app.events.timezones import DEFAULT_TIMEZONE, canonical_timezone
 from events_app.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+# A symposium or consultation lasts days, a long training course a few weeks. Every day gets an
+# attendance column, a sign-in sheet and a check-in day, so a typo in a year (2072 for 2027) must
+# be caught here rather than produce a four-year event with 1,460 columns.
+MAX_EVENT_DAYS = 60
+# Dates outside this window are typos (0202 for 2026); year 0002 also overflows time-zone arithmetic.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+# Far above any meeting of this network, and far inside the 32-bit INTEGER column (PostgreSQL
+# refuses 5,000,000,000 with a DataError; here it is one plain message).
+MAX_PLACES = 100_000
+BADGE_COLOUR_BY = ("participant_role", "stakeholder_group")
+# Badge colours may be set for every role and every stakeholder group (their values never clash).
+COLOUR_KEYS = tuple(m.value for m in ParticipantRole) + tuple(m.value for m in StakeholderGroup)
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_PIXELS = 4000  # a side; more is no sharper on a badge and costs memory to decode
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+_KEEP = object()  # update_event: leave the logo as it is
+
+# What create_event and update_event may set besides the slug (which names the event in links and is fixed).
+EVENT_FIELDS = frozenset({
+    "title", "description", "venue", "city", "country", "timezone", "starts_on", "ends_on", "capacity",
+    "registration_opens_at", "registration_closes_at", "approval_required", "waitlist_when_full",
+    "invitation_only", "edit_deadline", "reapproval_fields", "attendance_threshold_days", "letterhead_text",
+    "signatory_name", "signatory_title", "contact_email", "badge_colour_by", "badge_colours",
+})
+EVENT_TIMES = ("registration_opens_at", "registration_closes_at", "edit_deadline")
 
 
 class EventError(ValueError):
-    """An event could not be created or changed; the message says why."""
+    """An event (or one of its settings) was refused; `field` names the form field the message belongs beside."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class EventNotFound(EventError):
     """No event has this slug."""
 
 
-def create_event(
-    slug: str,
-    *,
-    title: str,
-    starts_on: date,
-    ends_on: date,
-    capacity: int | None = None,
-    approval_required: bool = False,
-    invitation_only: bool = False,
-    **details,
-) -> Event:
-    """Create an event, open for registration now; slug rules and date order are checked."""
-    if not SLUG_RE.match(slug):
-        raise EventError(f"the slug {slug!r} must be 3-64 lower-case letters, digits or hyphens")
+@dataclass(frozen=True)
+class EventUpdate:
+    """What update_event did: the (locked) event and its capacity before the change."""
+
+    event: Event
+    capacity_before: int | None
+
+    @property
+    def more_room(self) -> bool:
+        """The capacity rose or was lifted: waitlisted delegates may now fit."""
+        new, old = self.event.capacity, self.capacity_before
+        return old is not None and (new is None or new > old)
+
+
+# --- the rules of an event, one function per rule (the form shows each beside its field) --------
+
+def check_slug(slug: str) -> None:
+    """The short name in links: 3-64 lower-case letters, digits and hyphens."""
+    if not SLUG_RE.match(slug or ""):
+        raise EventError(_("The short name (slug) must be 3–64 lower-case letters, digits and hyphens, starting "
+                           "and ending with a letter or digit."), field="slug")
+
+
+def check_year(day: date | datetime | None, *, field: str) -> None:
+    """A date or time within the sane window of years."""
+    if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise EventError(_("Use a date between the years %(first)s and %(last)s.",
+                           first=EARLIEST_YEAR, last=LATEST_YEAR), field=field)
+
+
+def check_days(starts_on: date, ends_on: date) -> None:
+    """The first and last day: sane years, in order, at most MAX_EVENT_DAYS apart."""
+    check_year(starts_on, field="starts_on")
+    check_year(ends_on, field="ends_on")
     if ends_on < starts_on:
-        raise EventError("the event ends before it starts")
-    if capacity is not None and capacity < 0:
-        raise EventError("the capacity cannot be negative")
+        raise EventError(_("The last day cannot be before the first day."), field="ends_on")
+    if (ends_on - starts_on).days >= MAX_EVENT_DAYS:
+        raise EventError(_("An event can last at most %(n)s days.", n=MAX_EVENT_DAYS), field="ends_on")
+
+
+def check_capacity(capacity: int | None) -> None:
+    """No limit (None), or a number of places from 0 to MAX_PLACES."""
+    if capacity is not None and not 0 <= capacity <= MAX_PLACES:
+        raise EventError(_("The capacity must be a whole number from 0 to %(max)s.", max=MAX_PLACES),
+                         field="capacity")
+
+
+def check_timezone(name: str | None) -> str:
+    """The IANA time zone as the tz database spells it; EventError when there is none such."""
+    canonical = canonical_timezone(name)
+    if canonical is None:
+        raise EventError(_("Unknown time zone. Use an IANA name such as Asia/Bangkok."), field="timezone")
+    return canonical
+
+
+def check_attendance_threshold(days: int, starts_on: date, ends_on: date) -> None:
+    """Days of attendance for a certificate: at least one, at most the event's days."""
+    length = (ends_on - starts_on).days + 1
+    if not 1 <= days <= length:
+        raise EventError(_("Enter a number of days from 1 to %(n)s (the days of the event).", n=length),
+                         field="attendance_threshold_days")
+
+
+def _checked(values: dict) -> dict:
+    """The values with every rule checked, title stripped and the time zone spelled as the tz database does."""
+    if not (values.get("title") or "").strip():
+        raise EventError(_("Please give the event a title."), field="title")
+    values["title"] = values["title"].strip()
+    values["timezone"] = check_timezone(values.get("timezone"))
+    check_days(values["starts_on"], values["ends_on"])
+    check_capacity(values.get("capacity"))
+    if values.get("country") and not is_country(values["country"]):
+        raise EventError(_("Not a valid choice."), field="country")
+    check_attendance_threshold(values.get("attendance_threshold_days") or 1, values["starts_on"], values["ends_on"])
+    for name in EVENT_TIMES:
+        check_year(values.get(name), field=name)
+        if values.get(name) is not None and values[name].tzinfo is None:
+            raise EventError(_("A time without a time zone was given."), field=name)
+    opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        raise EventError(_("Registration must close after it opens."), field="registration_closes_at")
+    if values.get("badge_colour_by", BADGE_COLOUR_BY[0]) not in BADGE_COLOUR_BY:
+        raise EventError(_("Not a valid choice."), field="badge_colour_by")
+    if set(values.get("reapproval_fields") or ()) - set(DELEGATE_FIELDS):
+        raise EventError(_("Not a field of the data dictionary."), field="reapproval_fields")
+    _check_colours(values.get("badge_colours") or {})
+    return values
+
+
+def _check_colours(colours: dict) -> None:
+    if not isinstance(colours, dict):
+        raise EventError(_("Badge colours must map roles or groups to colours."), field="badge_colour_by")
+    for key, colour in colours.items():
+        if key not in COLOUR_KEYS:
+            raise EventError(_("%(key)s is neither a participant role nor a stakeholder group.", key=key),
+                             field="badge_colour_by")
+        if not isinstance(colour, str) or not HEX_COLOUR.fullmatch(colour):
+            raise EventError(_("Enter a colour as #rrggbb, e.g. #1f5fa8."), field=f"colour_{key}")
+
+
+def check_logo(data: bytes) -> str:
+    """The content type of a logo that badges can print (PNG or JPEG up to 1 MB); EventError otherwise.
+
+    Judged by the file's first bytes and by decoding it as the renderers will (reportlab's
+    ImageReader), never by its name: a text file called logo.png is refused.
+    """
+    if len(data) > LOGO_MAX_BYTES:
+        raise EventError(_("The logo is larger than 1 MB. Save it smaller (a few hundred pixels wide is "
+                           "plenty for a badge) and try again."), field="logo")
+    content_type = next((kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic)), None)
+    if content_type is None:
+        raise EventError(_("This file is not a PNG or JPEG image. Choose a PNG or JPEG file."), field="logo")
+    try:
+        reader = ImageReader(io.BytesIO(data))
+        width, height = reader.getSize()
+        if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
+            raise EventError(_("The logo is %(w)s × %(h)s pixels; at most %(max)s pixels a side, please.",
+                               w=width, h=height, max=LOGO_MAX_PIXELS), field="logo")
+        reader.getRGBData()  # decodes every pixel: a truncated or damaged file fails here
+    except EventError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise EventError(_("This image could not be read; it may be damaged. Export it again as PNG or "
+                           "JPEG."), field="logo") from None
+    return content_type
+
+
+def _refuse_unknown(values: dict) -> None:
+    unknown = set(values) - EVENT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown event settings: {sorted(unknown)}")
+
+
+# --- use cases ----------------------------------------------------------------------------------
+
+def create_event(slug: str, *, title: str, starts_on: date, ends_on: date, logo: bytes | None = None,
+                 **values) -> Event:
+    """Create an event with any of its settings (EVENT_FIELDS) and a logo, after checking every rule."""
+    _refuse_unknown(values)
+    check_slug(slug)
+    values = _checked({"timezone": DEFAULT_TIMEZONE, **values, "title": title, "starts_on": starts_on,
+                       "ends_on": ends_on})
+    content_type = check_logo(logo) if logo else ""
+    taken = EventError(_("An event with this short name exists already."), field="slug")
     if find_event(slug) is not None:
-        raise EventError(f"an event with the slug {slug!r} exists already")
-    event = Event(
-        slug=slug,
-        title=title.strip(),
-        starts_on=starts_on,
-        ends_on=ends_on,
-        capacity=capacity,
-        approval_required=approval_required,
-        invitation_only=invitation_only,
-        **details,
-    )
-    db.session.add(event)
-    db.session.flush()
+        raise taken
+    event = Event(slug=slug, **values)
+    if logo:
+        event.logo, event.logo_content_type = logo, content_type
+    try:
+        with db.session.begin_nested():
+            db.session.add(event)
+            db.session.flush()
+    except IntegrityError:  # another organiser took the slug a moment ago
+        raise taken from None
     return event
+
+
+def update_event(event: Event, *, logo=_KEEP, **changes) -> EventUpdate:
+    """Change an event's settings under its lock, after checking every rule on the result.
+
+    logo: new PNG or JPEG bytes, None to remove it, or left out to keep it. The event stays
+    locked until the caller commits, so a caller may move the waiting list up in the same
+    transaction when the update says there is more room.
+    """
+    _refuse_unknown(changes)
+    current = {name: getattr(event, name) for name in EVENT_FIELDS}
+    checked = _checked({**current, **changes})
+    content_type = check_logo(logo) if logo is not _KEEP and logo else ""
+    event = lock_event(event.id)
+    capacity_before = event.capacity
+    for name in changes:
+        setattr(event, name, checked[name])
+    if logo is not _KEEP:
+        event.logo, event.logo_content_type = logo or None, content_type
+    db.session.flush()
+    return EventUpdate(event, capacity_before)
 
 
 def find_event(slug: str) -> Event | None:

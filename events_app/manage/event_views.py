@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
-from events_app.events import settings
+from events_app.events import services, settings
 from events_app.events.forms import (
-    SUGGESTED_TIMEZONES,
     ConfirmForm,
     EventForm,
     MoveForm,
@@ -21,7 +20,9 @@ from events_app.events.forms import (
 )
 from events_app.events.models import Question, Quota
 from events_app.events.services import EventError, event_or_404
+from events_app.events.timezones import SUGGESTED_TIMEZONES
 from events_app.extensions import db
+from events_app.manage import places
 from events_app.manage.views import bp
 from events_app.registration.capacity import approved_count
 
@@ -31,17 +32,11 @@ from events_app.registration.capacity import approved_count
 def new_event():
     """Create an event with all its settings."""
     form = EventForm(creating=True)
-    if form.validate_on_submit():
-        try:
-            event = settings.create_event(form.slug.data, **form.event_values())
-            db.session.commit()
-        except EventError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            flash(_("The event “%(title)s” was created. Add quotas and questions if it needs them.",
-                    title=event.title), "success")
-            return redirect(url_for(".event_settings", slug=event.slug))
+    if form.validate_on_submit() and (event := _save(form, services.create_event, form.slug.data,
+                                                     **form.event_values())):
+        flash(_("The event “%(title)s” was created. Add quotas and questions if it needs them.",
+                title=event.title), "success")
+        return redirect(url_for(".event_settings", slug=event.slug))
     return render_template("manage/event_form.html", form=form, event=None, suggested_timezones=SUGGESTED_TIMEZONES)
 
 
@@ -51,17 +46,11 @@ def event_settings(slug: str):
     """Edit an event's settings; capacity below those approved is allowed, with a warning."""
     event = event_or_404(slug)
     form = EventForm.for_event(event)
-    if form.validate_on_submit():
-        try:
-            report = settings.update_event(event, **form.event_values())
-            db.session.commit()
-        except EventError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            flash(_("The settings were saved."), "success")
-            _flash_places(report)
-            return redirect(url_for(".event_settings", slug=slug))
+    if form.validate_on_submit() and (report := _save(form, places.save_event_settings, event,
+                                                      **form.event_values())):
+        flash(_("The settings were saved."), "success")
+        _flash_places(report)
+        return redirect(url_for(".event_settings", slug=slug))
     return render_template("manage/event_form.html", form=form, event=event, suggested_timezones=SUGGESTED_TIMEZONES)
 
 
@@ -83,17 +72,11 @@ def quotas(slug: str):
     form = QuotaForm(event=event)
     if form.validate_on_submit():
         kind, value = form.kind_and_value()
-        try:
-            quota = settings.add_quota(event, kind=kind, value=value, places=form.places.data)
-            db.session.commit()
-        except EventError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            flash(_("Quota added: %(places)s places for %(name)s.", places=quota.places,
-                    name=quota_target_label(kind, value)), "success")
-            _flash_places(settings.PlacesReport(settings.quota_approved(quota), quota.places),
-                          quota_name=quota_target_label(kind, value))
+        quota = _save(form, settings.add_quota, event, kind=kind, value=value, places=form.places.data)
+        if quota:
+            name = quota_target_label(kind, value)
+            flash(_("Quota added: %(places)s places for %(name)s.", places=quota.places, name=name), "success")
+            _flash_places(places.PlacesReport(places.quota_approved(quota), quota.places), quota_name=name)
             return redirect(url_for(".quotas", slug=slug))
     return _quotas_page(event, form)
 
@@ -104,17 +87,11 @@ def update_quota(slug: str, quota_id: int):
     """Change the places of one quota."""
     event, quota = _load(slug, Quota, quota_id)
     form = QuotaPlacesForm(prefix=f"quota-{quota.id}")
-    if form.validate_on_submit():
-        try:
-            report = settings.update_quota(quota, places=form.places.data)
-            db.session.commit()
-        except EventError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            name = quota_target_label(quota.kind, quota.value)
-            flash(_("%(name)s now has %(places)s places.", name=name, places=quota.places), "success")
-            _flash_places(report, quota_name=name)
+    if form.validate_on_submit() and (report := _save(form, places.change_quota_places, quota,
+                                                      places=form.places.data)):
+        name = quota_target_label(quota.kind, quota.value)
+        flash(_("%(name)s now has %(places)s places.", name=name, places=quota.places), "success")
+        _flash_places(report, quota_name=name)
         return redirect(url_for(".quotas", slug=slug))
     return _quotas_page(event, QuotaForm(formdata=None, event=event), bound={quota.id: form})
 
@@ -124,14 +101,11 @@ def update_quota(slug: str, quota_id: int):
 def delete_quota(slug: str, quota_id: int):
     """Remove one quota."""
     _event, quota = _load(slug, Quota, quota_id)
-    if ConfirmForm().validate_on_submit():
-        name = quota_target_label(quota.kind, quota.value)
-        report = settings.delete_quota(quota)
-        db.session.commit()
+    name = quota_target_label(quota.kind, quota.value)
+    form = ConfirmForm()
+    if _confirmed(form) and (report := _save(form, places.remove_quota, quota)):
         flash(_("The quota for %(name)s was removed.", name=name), "success")
-        _flash_places(settings.PlacesReport(report.approved, None, report.promoted))
-    else:
-        flash(_("That could not be done. Please try again."), "error")
+        _flash_places(report)
     return redirect(url_for(".quotas", slug=slug))
 
 
@@ -141,16 +115,10 @@ def questions(slug: str):
     """An event's extra questions in form order, and a form to add one."""
     event = event_or_404(slug)
     form = QuestionForm(event=event, creating=True)
-    if form.validate_on_submit():
-        try:
-            question = settings.add_question(event, key=form.key.data, **form.question_values())
-            db.session.commit()
-        except EventError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            flash(_("Question “%(label)s” added.", label=question.label), "success")
-            return redirect(url_for(".questions", slug=slug))
+    if form.validate_on_submit() and (question := _save(form, settings.add_question, event, key=form.key.data,
+                                                        **form.question_values())):
+        flash(_("Question “%(label)s” added.", label=question.label), "success")
+        return redirect(url_for(".questions", slug=slug))
     return _questions_page(event, form)
 
 
@@ -160,16 +128,9 @@ def edit_question(slug: str, question_id: int):
     """Edit one extra question (its key stays)."""
     event, question = _load(slug, Question, question_id)
     form = QuestionForm.for_question(question)
-    if form.validate_on_submit():
-        try:
-            settings.update_question(question, **form.question_values())
-            db.session.commit()
-        except EventError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            flash(_("Question “%(label)s” saved.", label=question.label), "success")
-            return redirect(url_for(".questions", slug=slug))
+    if form.validate_on_submit() and _save(form, settings.update_question, question, **form.question_values()):
+        flash(_("Question “%(label)s” saved.", label=question.label), "success")
+        return redirect(url_for(".questions", slug=slug))
     return _questions_page(event, form, editing=question)
 
 
@@ -178,13 +139,10 @@ def edit_question(slug: str, question_id: int):
 def delete_question(slug: str, question_id: int):
     """Remove one extra question from the form."""
     _event, question = _load(slug, Question, question_id)
-    if ConfirmForm().validate_on_submit():
-        label = question.label
-        settings.delete_question(question)
-        db.session.commit()
+    label = question.label
+    form = ConfirmForm()
+    if _confirmed(form) and _save(form, settings.delete_question, question):
         flash(_("Question “%(label)s” removed.", label=label), "success")
-    else:
-        flash(_("That could not be done. Please try again."), "error")
     return redirect(url_for(".questions", slug=slug))
 
 
@@ -194,11 +152,8 @@ def move_question(slug: str, question_id: int):
     """Move one extra question up or down."""
     _event, question = _load(slug, Question, question_id)
     form = MoveForm()
-    if form.validate_on_submit():
-        settings.move_question(question, by=-1 if form.direction.data == "up" else 1)
-        db.session.commit()
-    else:
-        flash(_("That could not be done. Please try again."), "error")
+    if _confirmed(form):
+        _save(form, settings.move_question, question, by=-1 if form.direction.data == "up" else 1)
     return redirect(url_for(".questions", slug=slug, _anchor=f"question-{question_id}"))
 
 
@@ -210,6 +165,29 @@ def _load(slug: str, model, item_id: int):
     return event, item
 
 
+def _save(form, service, *args, **kwargs):
+    """Call one service for a validated form and commit; on an EventError roll back and show it.
+
+    Returns what the service returned (truthy), or None when the service refused.
+    """
+    try:
+        result = service(*args, **kwargs)
+        db.session.commit()
+    except EventError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return None
+    return True if result is None else result
+
+
+def _confirmed(form) -> bool:
+    """A button form (CSRF and perhaps a direction) was submitted correctly; otherwise say so."""
+    if form.validate_on_submit():
+        return True
+    flash(_("That could not be done. Please try again."), "error")
+    return False
+
+
 def _show_error(form, error: EventError) -> None:
     """Put a service's refusal beside its field, or at the top when it belongs to none."""
     field = getattr(error, "field", None)
@@ -219,7 +197,7 @@ def _show_error(form, error: EventError) -> None:
         flash(str(error), "error")
 
 
-def _flash_places(report: settings.PlacesReport, *, quota_name: str | None = None) -> None:
+def _flash_places(report: places.PlacesReport, *, quota_name: str | None = None) -> None:
     """Warn when more are approved than the limit now allows; report promotions from the waiting list."""
     if report.over_by and quota_name:
         flash(_("%(approved)s delegates of %(name)s are approved already, %(over)s more than the quota of "
@@ -243,7 +221,7 @@ def _quotas_page(event, form, bound=None):
         name = quota_target_label(quota.kind, quota.value)
         edit.places.label.text = _("Places for %(name)s", name=name)
         rows.append({"quota": quota, "name": name,
-                     "approved": settings.quota_approved(quota), "form": edit})
+                     "approved": places.quota_approved(quota), "form": edit})
     return render_template("manage/quotas.html", event=event, form=form, rows=rows,
                            approved=approved_count(event.id), confirm_form=ConfirmForm(formdata=None))
 

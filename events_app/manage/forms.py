@@ -1,7 +1,7 @@
 """Forms of the organisers' workspace."""
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from events_app.choices import Status
 from events_app.forms import CleanForm
@@ -15,6 +15,12 @@ class StatusActionForm(CleanForm):
 
     action = StringField(validators=[DataRequired(), AnyOf(list(ACTIONS))])
     reason = TextAreaField(_l("Reason (sent to the delegate)"), validators=[Optional(), Length(max=2000)])
+    # Where the organiser came from; only a workspace path, so the form cannot redirect off the site.
+    back = HiddenField(validators=[Optional(), Length(max=500)])
+
+    def validate_back(self, field):
+        if not field.data.startswith("/manage/") or "//" in field.data or "\\" in field.data:
+            raise ValidationError("not a workspace path")
 
 
 class DelegateFilterForm(CleanForm):

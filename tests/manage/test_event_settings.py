@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from events_app.choices import Status
 from events_app.events import services as event_services
-from events_app.events import settings
 from events_app.events.models import Event, Question, Quota
 from events_app.events.services import find_event
 from tests.conftest import submit
@@ -131,20 +130,25 @@ CREATE_ERRORS = [
     ("timezone", {"timezone": "../../etc/passwd"}, "Unknown time zone."),
     ("starts_on", {"starts_on": "10/03/2027"}, "Enter a date"),
     ("ends_on", {"ends_on": "2027-03-09"}, "The last day cannot be before the first day."),
-    ("ends_on", {"ends_on": "2029-03-09"}, "An event can last at most 366 days."),
-    ("starts_on", {"starts_on": "0001-01-01"}, "Enter a date between 2000 and 2200."),
-    ("registration_opens_at", {"registration_opens_at": "0001-01-01T00:00"}, "Enter a date between 2000 and 2200."),
-    ("edit_deadline", {"edit_deadline": "9999-12-31T23:59"}, "Enter a date between 2000 and 2200."),
-    ("capacity", {"capacity": "-1"}, "Enter a whole number from 0 to 1000000."),
+    # The same rules and messages as `flask events create` (tests/test_cli.py): one service decides.
+    ("ends_on", {"ends_on": "2031-03-09"}, "An event can last at most 60 days."),
+    ("ends_on", {"ends_on": "2027-05-09"}, "An event can last at most 60 days."),
+    ("starts_on", {"starts_on": "0002-03-10"}, "Use a date between the years 2000 and 2100."),
+    ("starts_on", {"starts_on": "0001-01-01"}, "Use a date between the years 2000 and 2100."),
+    ("registration_opens_at", {"registration_opens_at": "0001-01-01T00:00"},
+     "Use a date between the years 2000 and 2100."),
+    ("edit_deadline", {"edit_deadline": "9999-12-31T23:59"}, "Use a date between the years 2000 and 2100."),
+    ("capacity", {"capacity": "-1"}, "The capacity must be a whole number from 0 to 100000."),
     ("capacity", {"capacity": "lots"}, "Enter a whole number."),
-    ("capacity", {"capacity": "99999999999999999999"}, "Enter a whole number from 0 to 1000000."),
+    ("capacity", {"capacity": "5000000000"}, "The capacity must be a whole number from 0 to 100000."),
+    ("capacity", {"capacity": "99999999999999999999"}, "The capacity must be a whole number from 0 to 100000."),
     ("registration_opens_at", {"registration_opens_at": "tomorrow"}, "Enter a date and time"),
     ("registration_closes_at", {"registration_closes_at": "2027-01-10T09:00"}, "must close after it opens"),
     ("registration_closes_at", {"registration_closes_at": "2027-01-01T09:00"}, "must close after it opens"),
     ("edit_deadline", {"timezone": "America/New_York", "edit_deadline": "2027-03-14T02:30"}, "does not exist"),
     ("contact_email", {"contact_email": "not-an-address"}, "Enter a valid email address."),
-    ("attendance_threshold_days", {"attendance_threshold_days": "4"}, "The event has only 3 days."),
-    ("attendance_threshold_days", {"attendance_threshold_days": "0"}, "Enter a whole number from 1 to 366."),
+    ("attendance_threshold_days", {"attendance_threshold_days": "4"}, "from 1 to 3 (the days of the event)"),
+    ("attendance_threshold_days", {"attendance_threshold_days": "0"}, "Enter a whole number from 1 to 60."),
     ("badge_colour_by", {"badge_colour_by": "gender"}, "Not a valid choice"),
     ("reapproval_fields", {"reapproval_fields": ["data_consent"]}, "not a valid choice"),
 ]
@@ -176,8 +180,8 @@ def test_a_taken_slug_is_a_friendly_error(client, db, auth, make_event):
 def test_a_slug_taken_at_the_same_moment_is_refused_without_a_500(db, make_event, monkeypatch):
     make_event(slug="mekong-2027")
     monkeypatch.setattr(event_services, "find_event", lambda slug: None)  # both checks pass: the insert races
-    with pytest.raises(settings.SettingsError) as refused:
-        settings.create_event("mekong-2027", **_service_values())
+    with pytest.raises(event_services.EventError) as refused:
+        event_services.create_event("mekong-2027", **_service_values())
     assert refused.value.field == "slug"
     db.session.commit()  # the transaction is still usable
     assert len(db.session.scalars(select(Event)).all()) == 1
@@ -531,8 +535,8 @@ def test_a_file_that_is_not_a_usable_image_is_refused_beside_the_field(client, d
 
 def test_the_service_refuses_a_renamed_text_file_too(db, make_event):
     event = make_event()
-    with pytest.raises(settings.SettingsError) as refused:
-        settings.update_event(event, logo=b"just text, named logo.png")
+    with pytest.raises(event_services.EventError) as refused:
+        event_services.update_event(event, logo=b"just text, named logo.png")
     assert refused.value.field == "logo"
 
 
@@ -565,5 +569,5 @@ def test_a_badge_colour_that_is_not_rrggbb_is_refused_beside_it(client, db, auth
     html = response.get_data(as_text=True)
     assert error_beside(html, "colour_press") == "Enter a colour as #rrggbb, e.g. #1f5fa8."
     assert "<details class=\"more\" open>" in html  # the editor opens to show the mistake
-    with pytest.raises(settings.SettingsError):
-        settings.update_event(event, badge_colours={"press": value})
+    with pytest.raises(event_services.EventError):
+        event_services.update_event(event, badge_colours={"press": value})

@@ -71,3 +71,19 @@ def test_the_list_searches_names_in_any_script(client, db, auth, make_event, mak
     assert "ခင်မာဦး" in html and "Maria Santos" not in html
     html = client.get(f"/manage/events/{event.slug}/?q=ခင်မာ").get_data(as_text=True)
     assert "ခင်မာဦး" in html
+
+
+def test_the_return_path_stays_in_the_workspace(client, db, auth, make_event, make_registration):
+    event = make_event(approval_required=True)
+    auth.login("organiser")
+    listing, back = f"/manage/events/{event.slug}/", f"/manage/events/{event.slug}/duplicates"
+    # A return path off the workspace is a tampered form: nothing is changed and the list is shown.
+    for target, expected, status in [(back, back, Status.APPROVED),
+                                     ("https://evil.example/manage/", listing, Status.PENDING),
+                                     ("/manage//evil.example", listing, Status.PENDING)]:
+        registration = make_registration(event)
+        response = submit(client, f"{listing}delegates/{registration.id}/status",
+                          {"action": "approve", "back": target}, page=listing)
+        assert (response.status_code, response.headers["Location"]) == (302, expected), target
+        db.session.refresh(registration)
+        assert registration.status == status, target
