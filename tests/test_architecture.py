@@ -24,14 +24,12 @@ KNOWN_UPWARD: set[tuple[str, str]] = {
     ("events", "registration"),
     ("registration", "attendance"),
     ("registration", "documents"),
-    ("registration", "mail"),
 }
 KNOWN_MUTUAL: set[tuple[str, str]] = {
     ("attendance", "registration"),
     ("documents", "mail"),
     ("documents", "registration"),
     ("events", "registration"),
-    ("mail", "registration"),
 }
 
 

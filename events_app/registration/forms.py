@@ -176,6 +176,14 @@ class RegistrationForm(CleanForm):
                     valid = False
         return valid
 
+    def start(self, *, locale: str, code: str, invitation=None) -> None:
+        """Fill a form not yet submitted: its language, the invitation code and what the invitation knows."""
+        self.locale.data = locale
+        self.code.data = code
+        if invitation is not None and invitation.email:
+            self.email.data = invitation.email
+            self.full_name.data = self.full_name.data or invitation.full_name
+
     def delegate_data(self) -> dict:
         """The validated values in data-dictionary form, ready for the registration service."""
         data = {name: getattr(self, name).data for name in DELEGATE_FIELDS}
