@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+import events_app.registration.event_pages  # noqa: F401 - adds / and /events/<slug> to the events blueprint
 from events_app.choices import Status
 from events_app.documents.services import ticket_pdf
 from events_app.events.services import event_or_404
