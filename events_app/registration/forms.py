@@ -188,6 +188,7 @@ class RegistrationForm(CleanForm):
         """The validated values in data-dictionary form, ready for the registration service."""
         data = {name: getattr(self, name).data for name in DELEGATE_FIELDS}
         data["gender"] = data["gender"] or None
+        data["dietary"] = Dietary(data["dietary"]) if data["dietary"] else None
         for name in ("date_of_birth", "passport_expiry"):
             data[name] = data[name].isoformat() if data[name] else None
         data["locale"] = (data["locale"] or "en")[:8]
@@ -204,7 +205,7 @@ def registration_form_for(event, *args, **kwargs) -> RegistrationForm:
 def form_data_from(registration) -> dict:
     """The registration's values in the shape the form expects (for editing)."""
     data = {name: getattr(registration, name) for name in DELEGATE_FIELDS}
-    for name in ("stakeholder_group", "gender"):
+    for name in ("stakeholder_group", "gender", "dietary"):
         data[name] = data[name].value if data[name] else ""
     for name in ("date_of_birth", "passport_expiry"):
         data[name] = date.fromisoformat(data[name]) if data[name] else None
