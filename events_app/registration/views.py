@@ -122,18 +122,6 @@ def edit(token: str):
                            editing=registration)
 
 
-def _saved_message(registration, changed: list[str], before: Status) -> tuple[str, str]:
-    """What the delegate reads after saving their details: (message, flash category)."""
-    if not changed:
-        return _("Nothing was changed."), "info"
-    if registration.status == Status.WAITLISTED and before != Status.WAITLISTED:
-        return _("Your details are saved. %(reason)s You are now on the waiting list.",
-                 reason=registration.history[-1].reason), "warning"
-    if registration.status == Status.PENDING and registration.history[-1].actor == "registrant":
-        return _("Your details are saved. The organisers will review the changes."), "success"
-    return _("Your details are saved."), "success"
-
-
 @bp.route("/r/<token>/ticket.pdf")
 def ticket(token: str):
     """The approved delegate's ticket with the check-in QR code, to print or show on a phone."""
@@ -168,3 +156,15 @@ def _no_referrer(response):
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _saved_message(registration, changed: list[str], before: Status) -> tuple[str, str]:
+    """What the delegate reads after saving their details: (message, flash category)."""
+    if not changed:
+        return _("Nothing was changed."), "info"
+    if registration.status == Status.WAITLISTED and before != Status.WAITLISTED:
+        return _("Your details are saved. %(reason)s You are now on the waiting list.",
+                 reason=registration.history[-1].reason), "warning"
+    if registration.status == Status.PENDING and registration.history[-1].actor == "registrant":
+        return _("Your details are saved. The organisers will review the changes."), "success"
+    return _("Your details are saved."), "success"
