@@ -87,10 +87,8 @@ def _supported_locales() -> list[str]:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain, URL prefixes given here."""
     # Route modules that add to another module's blueprint must be imported before registration.
-    import events_app.documents.list_views  # noqa: F401
     import events_app.manage.event_views  # noqa: F401
     import events_app.manage.invitation_views  # noqa: F401
-    import events_app.registration.letter_views  # noqa: F401
     from events_app.attendance.views import bp as attendance_bp
     from events_app.auth.views import bp as auth_bp
     from events_app.documents.views import bp as documents_bp

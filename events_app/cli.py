@@ -18,10 +18,9 @@ events_cli = AppGroup("events", help="Create and list events.")
 
 def add_commands(app) -> None:
     """Attach every command group to the app; a refusal by any of our commands is one line."""
-    import events_app.documents.list_cli  # noqa: F401 - adds attendees, signin, certificates, letters
+    from events_app.delegate_files.cli import delegates_cli
     from events_app.documents.cli import documents_cli
     from events_app.mail.cli import mail_cli
-    from events_app.registration.cli import delegates_cli
 
     app.cli.add_command(demo_command)
     for group in (users_cli, events_cli, delegates_cli, documents_cli, mail_cli, privacy_cli):

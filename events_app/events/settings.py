@@ -15,13 +15,7 @@ from events_app.choices import DELEGATE_FIELDS, QuotaKind, StakeholderGroup
 from events_app.countries import is_country
 from events_app.events.locking import lock_event
 from events_app.events.models import Event, Question, Quota
-from events_app.events.services import (
-    MAX_PLACES,
-    EventError,
-    # tests/documents/test_badge_page.py (not this branch's file) still calls settings.update_event:
-    # the lead points it at services.update_event when merging, then this name goes.
-    update_event,  # noqa: F401
-)
+from events_app.events.services import MAX_PLACES, EventError
 from events_app.extensions import db
 
 QUESTION_KINDS = ("text", "choice", "yes_no")

@@ -1,27 +1,10 @@
-"""Public pages: the list of events, an event's page, and the health check."""
-from datetime import date
-
-from flask import Blueprint, render_template
+"""The events blueprint: the health check (registration.event_pages adds the public event pages to it)."""
+from flask import Blueprint
 from sqlalchemy import text
 
-from events_app.events.services import event_or_404, upcoming_events
 from events_app.extensions import db
-from events_app.registration.capacity import places_left
 
 bp = Blueprint("events", __name__)
-
-
-@bp.route("/")
-def index():
-    """Open and upcoming events."""
-    return render_template("events/index.html", events=upcoming_events(date.today()))
-
-
-@bp.route("/events/<slug>")
-def detail(slug: str):
-    """One event's public page, with a link to register while registration is open."""
-    event = event_or_404(slug)
-    return render_template("events/detail.html", event=event, places_left=places_left(event))
 
 
 @bp.route("/healthz")

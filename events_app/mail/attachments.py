@@ -70,7 +70,7 @@ def _build_ics(spec: dict) -> BuiltAttachment:
 
 
 def _build_ticket(spec: dict) -> BuiltAttachment | None:
-    from events_app.documents.services import ticket_pdf
+    from events_app.documents.badges.services import ticket_pdf
 
     registration = _load(Registration, "registration", spec.get("registration_id"))
     try:

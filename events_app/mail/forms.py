@@ -8,9 +8,10 @@ from events_app.choices import ParticipantRole, StakeholderGroup, Status
 from events_app.forms import CleanForm, MultiCheckboxField
 from events_app.mail.bulk import PLACEHOLDERS, Audience, unknown_placeholders
 from events_app.mail.headers import has_line_break
-from events_app.mail.models import STATUSES
+from events_app.mail.models import OutboxStatus
 
-STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
+STATUS_LABELS = {OutboxStatus.QUEUED: _l("Queued"), OutboxStatus.SENDING: _l("Sending"),
+                 OutboxStatus.SENT: _l("Sent"), OutboxStatus.FAILED: _l("Failed")}
 
 
 class OutboxFilterForm(CleanForm):
@@ -19,7 +20,7 @@ class OutboxFilterForm(CleanForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"), choices=[("", _l("All"))] + [(s, STATUS_LABELS[s]) for s in STATUSES],
+    status = SelectField(_l("Status"), choices=[("", _l("All"))] + [(s, STATUS_LABELS[s]) for s in OutboxStatus],
                          validators=[Optional()])
     event = StringField(_l("Event"), validators=[Optional(), Length(max=64)])
 

@@ -154,9 +154,6 @@ def lost_link(registration):
     return _queue_for(registration, "lost_link", N_("Your private link for %(event)s"))
 
 
-link_resent = lost_link  # the name the registration services already call
-
-
 def reminder(registration, *, days: int, starts_in: int | None = None):
     """The `days`-before reminder (the event starts in `starts_in` days); once per registration and `days`."""
     return _queue_for(registration, REMINDER_KIND, N_("Reminder: %(event)s is coming soon"),

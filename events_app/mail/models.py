@@ -1,17 +1,21 @@
 """The outbox: every email is a row written in the transaction that causes it."""
+import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from events_app.extensions import db
 from events_app.models import TimestampMixin, UTCDateTime, utcnow
 
-QUEUED = "queued"
-SENDING = "sending"
-SENT = "sent"
-FAILED = "failed"
-STATUSES = (QUEUED, SENDING, SENT, FAILED)
+
+class OutboxStatus(enum.StrEnum):
+    """Where a message is: waiting to go, leased by a worker, delivered, or given up on."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class OutboxMessage(TimestampMixin, db.Model):
@@ -22,7 +26,11 @@ class OutboxMessage(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), nullable=False)  # registration_received, approved, ...
-    status: Mapped[str] = mapped_column(String(16), default=QUEUED, nullable=False)  # one of STATUSES
+    status: Mapped[OutboxStatus] = mapped_column(
+        Enum(OutboxStatus, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members],
+             validate_strings=True),
+        default=OutboxStatus.QUEUED, nullable=False,
+    )
     recipient: Mapped[str] = mapped_column(String(254), nullable=False)
     subject: Mapped[str] = mapped_column(String(300), nullable=False)
     body_text: Mapped[str] = mapped_column(Text, nullable=False)

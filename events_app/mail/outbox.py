@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from events_app.extensions import db
 from events_app.mail.headers import safe_header, safe_recipient
-from events_app.mail.models import FAILED, QUEUED, SENT, STATUSES, OutboxMessage
+from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def queue(
         registration_id=registration_id,
         attachments=list(attachments or []),
         dedupe_key=dedupe_key,
-        status=QUEUED,
+        status=OutboxStatus.QUEUED,
         attempts=0,
         next_attempt_at=utcnow(),
         last_error="",
@@ -61,9 +61,9 @@ def queue(
 
 def requeue(message: OutboxMessage, *, now: datetime | None = None) -> bool:
     """Put one failed message back in the queue with a fresh set of attempts; False if not failed."""
-    if message.status != FAILED:
+    if message.status != OutboxStatus.FAILED:
         return False
-    message.status = QUEUED
+    message.status = OutboxStatus.QUEUED
     message.attempts = 0
     message.next_attempt_at = now or utcnow()
     message.locked_until = None
@@ -75,8 +75,8 @@ def requeue_failed(*, event_id: int | None = None, now: datetime | None = None) 
     """Put every failed message (of one event, or all) back in the queue; returns how many."""
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.status == FAILED)
-        .values(status=QUEUED, attempts=0, next_attempt_at=now or utcnow(), locked_until=None)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .values(status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=now or utcnow(), locked_until=None)
         .execution_options(synchronize_session=False)
     )
     if event_id is not None:
@@ -87,7 +87,7 @@ def requeue_failed(*, event_id: int | None = None, now: datetime | None = None) 
 def outbox_query(*, status: str | None = None, kind: str | None = None, event_id: int | None = None):
     """The outbox, newest first, optionally filtered (for the organisers' list)."""
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in STATUSES:
+    if status in tuple(OutboxStatus):
         query = query.where(OutboxMessage.status == status)
     if kind:
         query = query.where(OutboxMessage.kind == kind)
@@ -96,12 +96,12 @@ def outbox_query(*, status: str | None = None, kind: str | None = None, event_id
     return query
 
 
-def status_counts(*, event_id: int | None = None) -> dict[str, int]:
+def outbox_counts(*, event_id: int | None = None) -> dict[OutboxStatus, int]:
     """How many messages are in each status."""
     query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     if event_id is not None:
         query = query.where(OutboxMessage.event_id == event_id)
-    counts = dict.fromkeys(STATUSES, 0)
+    counts = dict.fromkeys(OutboxStatus, 0)
     counts.update({status: count for status, count in db.session.execute(query)})
     return counts
 
@@ -114,7 +114,7 @@ def purge_sent(*, older_than: timedelta, now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - older_than
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.status == SENT, OutboxMessage.sent_at < cutoff, OutboxMessage.body_text != "")
+        .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < cutoff, OutboxMessage.body_text != "")
         .values(body_text="", body_html="", attachments=[], recipient="erased@invalid")
         .execution_options(synchronize_session=False)
     )

@@ -17,37 +17,21 @@ from sqlalchemy import and_, or_, select, update
 
 from events_app.extensions import db
 from events_app.mail.attachments import AttachmentError, build_attachments
-from events_app.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
+from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.mail.transport import Envelope, Failure, TimeoutConnection, build_message, classify
 from events_app.models import utcnow
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "MAIL_BATCH_SIZE": 50,
-    "MAIL_MAX_ATTEMPTS": 8,
-    "MAIL_RETRY_BASE_SECONDS": 60.0,
-    "MAIL_RETRY_MAX_SECONDS": 6 * 3600.0,
-    "MAIL_POLL_SECONDS": 5.0,
-}
-
-
-def setting(name: str):
-    """A sender setting from app.config, with the default above when the config does not set it."""
-    return current_app.config.get(name, DEFAULTS.get(name))
-
-
 def lease_length() -> timedelta:
     """How long a claim lasts: far longer than one SMTP conversation may take."""
-    configured = current_app.config.get("MAIL_LEASE_SECONDS")
-    timeout = float(current_app.config.get("MAIL_TIMEOUT") or 10)
-    return timedelta(seconds=float(configured) if configured else max(300.0, 12 * timeout))
+    return timedelta(seconds=float(current_app.config["MAIL_LEASE_SECONDS"]))
 
 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff with jitter, capped: base * 2^(attempts-1), plus up to 25%."""
-    base = float(setting("MAIL_RETRY_BASE_SECONDS"))
-    cap = float(setting("MAIL_RETRY_MAX_SECONDS"))
+    base = float(current_app.config["MAIL_RETRY_BASE_SECONDS"])
+    cap = float(current_app.config["MAIL_RETRY_MAX_SECONDS"])
     delay = min(cap, base * 2 ** max(attempts - 1, 0))
     return timedelta(seconds=min(cap, delay * (1 + random.uniform(0, 0.25))))
 
@@ -71,8 +55,8 @@ class Report:
 
 def _due(now: datetime):
     return or_(
-        and_(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == SENDING, OutboxMessage.locked_until < now),
+        and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < now),
     )
 
 
@@ -93,7 +77,7 @@ def claim(*, limit: int, now: datetime, only_ids: list[int] | None = None,
         candidates = candidates.where(OutboxMessage.id.not_in(skip_ids))
     take = (
         update(OutboxMessage)
-        .values(status=SENDING, locked_until=lease_until, attempts=OutboxMessage.attempts + 1)
+        .values(status=OutboxStatus.SENDING, locked_until=lease_until, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     try:
@@ -118,7 +102,7 @@ def deliver_due(*, limit: int | None = None, now: datetime | None = None,
                 only_ids: list[int] | None = None) -> Report:
     """Deliver every message due now, batch after batch, each at most once per call (`flask mail send`)."""
     report = Report()
-    limit = limit or int(setting("MAIL_BATCH_SIZE"))
+    limit = limit or int(current_app.config["MAIL_BATCH_SIZE"])
     while True:
         batch = deliver_batch(limit=limit, now=now, only_ids=only_ids, skip_ids=frozenset(report.claimed))
         for name in ("claimed", "sent", "retrying", "failed", "lost", "released"):
@@ -140,7 +124,7 @@ def deliver_batch(*, limit: int, now: datetime | None = None, only_ids: list[int
     for message_id, failure in broken.items():
         _record_failure(message_id, failure, lease_until, now, report)
 
-    timeout = float(current_app.config.get("MAIL_TIMEOUT") or 10)
+    timeout = float(current_app.config["MAIL_TIMEOUT"])
     connection = TimeoutConnection(current_app.config)
     unreachable: Failure | None = None
     # One SMTP conversation is a handful of operations, each bounded by the timeout. Stop
@@ -195,7 +179,7 @@ def _finish(message_id: int, lease_until: datetime, **values) -> bool:
     """Write an outcome if this worker still holds the lease; False when the lease was lost."""
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == SENDING,
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING,
                OutboxMessage.locked_until == lease_until)
         .values(locked_until=None, **values)
         .execution_options(synchronize_session=False)
@@ -205,7 +189,7 @@ def _finish(message_id: int, lease_until: datetime, **values) -> bool:
 
 
 def _record_sent(message_id: int, lease_until: datetime, report: Report) -> None:
-    if _finish(message_id, lease_until, status=SENT, sent_at=utcnow(), last_error=""):
+    if _finish(message_id, lease_until, status=OutboxStatus.SENT, sent_at=utcnow(), last_error=""):
         report.sent.append(message_id)
         log.info("outbox %s sent", message_id)
     else:
@@ -215,7 +199,7 @@ def _record_sent(message_id: int, lease_until: datetime, report: Report) -> None
 
 def _release(message_id: int, lease_until: datetime, report: Report) -> None:
     """Give an untried message back to the queue (its lease is running out), not counting the attempt."""
-    if _finish(message_id, lease_until, status=QUEUED, attempts=OutboxMessage.attempts - 1,
+    if _finish(message_id, lease_until, status=OutboxStatus.QUEUED, attempts=OutboxMessage.attempts - 1,
                next_attempt_at=utcnow()):
         report.released.append(message_id)
         log.info("outbox %s released untried: the batch's lease is running out", message_id)
@@ -226,14 +210,14 @@ def _release(message_id: int, lease_until: datetime, report: Report) -> None:
 def _record_failure(message_id: int, failure: Failure, lease_until: datetime, now: datetime,
                     report: Report) -> None:
     attempts = db.session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)) or 0
-    max_attempts = int(setting("MAIL_MAX_ATTEMPTS"))
+    max_attempts = int(current_app.config["MAIL_MAX_ATTEMPTS"])
     if failure.retry and attempts < max_attempts:
-        done = _finish(message_id, lease_until, status=QUEUED, last_error=failure.reason,
+        done = _finish(message_id, lease_until, status=OutboxStatus.QUEUED, last_error=failure.reason,
                        next_attempt_at=now + retry_delay(attempts))
         bucket, outcome = report.retrying, "will be retried"
     else:
         reason = f"gave up after {attempts} attempts: {failure.reason}" if failure.retry else failure.reason
-        done = _finish(message_id, lease_until, status=FAILED, last_error=reason)
+        done = _finish(message_id, lease_until, status=OutboxStatus.FAILED, last_error=reason)
         bucket, outcome = report.failed, "failed"
     if done:
         bucket.append(message_id)
@@ -245,8 +229,8 @@ def _record_failure(message_id: int, failure: Failure, lease_until: datetime, no
 def run_worker(stop: threading.Event, *, poll_seconds: float | None = None,
                on_pass=None) -> None:
     """Deliver due mail until `stop` is set (`flask mail send --loop`); survives database hiccups."""
-    poll = float(poll_seconds if poll_seconds is not None else setting("MAIL_POLL_SECONDS"))
-    limit = int(setting("MAIL_BATCH_SIZE"))
+    poll = float(poll_seconds if poll_seconds is not None else current_app.config["MAIL_POLL_SECONDS"])
+    limit = int(current_app.config["MAIL_BATCH_SIZE"])
     log.info("mail worker started (poll every %ss)", poll)
     while not stop.is_set():
         busy = False

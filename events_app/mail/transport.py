@@ -49,16 +49,16 @@ class TimeoutConnection(Connection):
         settings = SimpleNamespace(
             server=config["MAIL_SERVER"],
             port=int(config["MAIL_PORT"]),
-            use_tls=bool(config.get("MAIL_USE_TLS")),
-            use_ssl=bool(config.get("MAIL_USE_SSL")),
-            username=config.get("MAIL_USERNAME"),
-            password=config.get("MAIL_PASSWORD"),
+            use_tls=bool(config["MAIL_USE_TLS"]),
+            use_ssl=bool(config["MAIL_USE_SSL"]),
+            username=config["MAIL_USERNAME"],
+            password=config["MAIL_PASSWORD"],
             debug=0,
             max_emails=None,
-            suppress=bool(config.get("MAIL_SUPPRESS_SEND", False)),
+            suppress=bool(config["MAIL_SUPPRESS_SEND"]),
         )
         super().__init__(settings)
-        self.timeout = float(config.get("MAIL_TIMEOUT") or 10)
+        self.timeout = float(config["MAIL_TIMEOUT"])
 
     def configure_host(self) -> smtplib.SMTP:
         """Connect, say hello, STARTTLS and log in, each step bounded by the timeout."""
@@ -93,7 +93,7 @@ def build_message(envelope: Envelope) -> Message:
     """A Flask-Mail Message for one outbox row; sender and reply-to come from configuration only."""
     config = current_app.config
     sender = safe_header(config["MAIL_DEFAULT_SENDER"], name="MAIL_DEFAULT_SENDER")
-    reply_to = config.get("MAIL_REPLY_TO") or None
+    reply_to = config["MAIL_REPLY_TO"] or None
     if reply_to:
         safe_header(reply_to, name="MAIL_REPLY_TO")
     message = Message(

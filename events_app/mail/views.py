@@ -29,7 +29,7 @@ def outbox_list():
                        per_page=PER_PAGE, error_out=False)
     return render_template(
         "mail/manage/outbox.html", page=page, filters=filters, event=event, events=all_events(),
-        counts=outbox.status_counts(event_id=event_id), status_labels=STATUS_LABELS, resend_form=ResendForm(),
+        counts=outbox.outbox_counts(event_id=event_id), status_labels=STATUS_LABELS, resend_form=ResendForm(),
     )
 
 

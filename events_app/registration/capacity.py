@@ -1,45 +1,82 @@
 """Counting places: capacity and per-group / per-country quotas, read under the event lock."""
+import enum
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import func, select, true
 
 from events_app.choices import Status
 from events_app.extensions import db
 from events_app.registration.models import Registration
 
 
+class Limit(enum.StrEnum):
+    """What can be full: the event's capacity, or a quota by stakeholder group or by country."""
+
+    CAPACITY = "capacity"
+    STAKEHOLDER_GROUP = "stakeholder_group"
+    COUNTRY = "country"
+
+
 @dataclass(frozen=True)
 class PlaceCheck:
-    """Whether a registration would fit, and if not, which limit is full."""
+    """Whether a registration would fit, and if not, which limit is full (and for which value)."""
 
     fits: bool
-    full: str = ""  # "capacity", "quota:stakeholder_group:ngo", "quota:country:KH"
+    full: Limit | None = None
+    value: str = ""  # the quota's stakeholder group or country code
+
+    @property
+    def reason(self) -> str:
+        """Why there is no place, in words for the delegate and the organiser ("" when it fits)."""
+        if self.fits:
+            return ""
+        if self.full == Limit.CAPACITY:
+            return _("The event is full.")
+        if self.full == Limit.STAKEHOLDER_GROUP:
+            return _("The quota for the stakeholder group %(value)s is full.", value=self.value)
+        return _("The quota for the country %(value)s is full.", value=self.value)
+
+
+FITS = PlaceCheck(True)
+QUOTA_KINDS = (Limit.STAKEHOLDER_GROUP, Limit.COUNTRY)  # the registration fields a quota can count
 
 
 def approved_count(event_id: int, **filters) -> int:
     """Approved registrations of the event, optionally for one stakeholder group or country."""
+    return _count(_approved_query(event_id, filters))
+
+
+def _approved_query(event_id: int, filters: dict):
     query = select(func.count(Registration.id)).where(
         Registration.event_id == event_id, Registration.status == Status.APPROVED
     )
     for column, value in filters.items():
         query = query.where(getattr(Registration, column) == value)
-    return db.session.scalar(query) or 0
+    return query
 
 
 def check_place(event, registration: Registration) -> PlaceCheck:
-    """Would approving this registration stay within capacity and every quota?
+    """Would this registration hold an approved place within capacity and every quota?
 
-    Call only while holding the event lock (events.locking.lock_event), or the answer can be stale.
+    The registration itself is not counted, so the answer is the same whether it is approved
+    already (its details changed) or asking for a place. Call only while holding the event lock
+    (events.locking.lock_event), or the answer can be stale.
     """
-    if event.capacity is not None and approved_count(event.id) >= event.capacity:
-        return PlaceCheck(False, "capacity")
+    others = Registration.id != registration.id if registration.id is not None else true()
+    if event.capacity is not None and _count(_approved_query(event.id, {}).where(others)) >= event.capacity:
+        return PlaceCheck(False, Limit.CAPACITY)
     for quota in event.quotas:
         mine = getattr(registration, quota.kind)
         if getattr(mine, "value", mine) != quota.value:
             continue
-        if approved_count(event.id, **{quota.kind: mine}) >= quota.places:
-            return PlaceCheck(False, f"quota:{quota.kind}:{quota.value}")
-    return PlaceCheck(True)
+        if _count(_approved_query(event.id, {quota.kind: mine}).where(others)) >= quota.places:
+            return PlaceCheck(False, Limit(quota.kind), str(quota.value))
+    return FITS
+
+
+def _count(query) -> int:
+    return db.session.scalar(query) or 0
 
 
 def places_left(event) -> int | None:

@@ -176,10 +176,19 @@ class RegistrationForm(CleanForm):
                     valid = False
         return valid
 
+    def start(self, *, locale: str, code: str, invitation=None) -> None:
+        """Fill a form not yet submitted: its language, the invitation code and what the invitation knows."""
+        self.locale.data = locale
+        self.code.data = code
+        if invitation is not None and invitation.email:
+            self.email.data = invitation.email
+            self.full_name.data = self.full_name.data or invitation.full_name
+
     def delegate_data(self) -> dict:
         """The validated values in data-dictionary form, ready for the registration service."""
         data = {name: getattr(self, name).data for name in DELEGATE_FIELDS}
         data["gender"] = data["gender"] or None
+        data["dietary"] = Dietary(data["dietary"]) if data["dietary"] else None
         for name in ("date_of_birth", "passport_expiry"):
             data[name] = data[name].isoformat() if data[name] else None
         data["locale"] = (data["locale"] or "en")[:8]
@@ -196,7 +205,7 @@ def registration_form_for(event, *args, **kwargs) -> RegistrationForm:
 def form_data_from(registration) -> dict:
     """The registration's values in the shape the form expects (for editing)."""
     data = {name: getattr(registration, name) for name in DELEGATE_FIELDS}
-    for name in ("stakeholder_group", "gender"):
+    for name in ("stakeholder_group", "gender", "dietary"):
         data[name] = data[name].value if data[name] else ""
     for name in ("date_of_birth", "passport_expiry"):
         data[name] = date.fromisoformat(data[name]) if data[name] else None

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from events_app import signals
 from events_app.extensions import db
-from events_app.mail import messages
 from events_app.models import utcnow
 from events_app.registration.models import Invitation
 from events_app.registration.validation import FieldError, normalise_email
@@ -65,7 +65,7 @@ def invite(event, rows: list[InviteeRow], *, by_user=None, send: bool = True) ->
     db.session.flush()
     if send:
         for invitation in created:
-            messages.invitation(invitation)
+            signals.invitation_created.send(invitation)
     return created, skipped
 
 
@@ -96,6 +96,23 @@ def check(invitation: Invitation | None, email: str | None = None) -> Invitation
         raise InvitationError(_("This invitation is for another email address. Please register with the "
                                 "address the invitation was sent to."))
     return invitation
+
+
+def admit(event, code: str | None) -> Invitation | None:
+    """The invitation that opens the registration form: None when the event is open to everyone.
+
+    For an invitation-only event, InvitationError when the code is missing, unknown or used.
+    """
+    if not event.invitation_only:
+        return None
+    return check(find(event, code))
+
+
+def bound_email(registration) -> str | None:
+    """The email that the invitation this registration used was sent to, if any."""
+    return db.session.scalar(select(Invitation.email).where(
+        Invitation.registration_id == registration.id, Invitation.email.is_not(None)
+    ))
 
 
 def consume(invitation: Invitation, registration) -> None:

@@ -1,15 +1,20 @@
-"""Status changes: approve, decline, waitlist, cancel, and promotion from the waiting list."""
+"""Status changes: approve, decline, waitlist, cancel, and promotion from the waiting list.
+
+`decide` is the one place that says whether a registration gets a place (capacity, quotas); every
+path that may approve someone (registering, an organiser's change, promotion, a delegate's edit)
+asks it. Changes announce themselves through events_app.signals (mail tells the delegate).
+"""
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from events_app import signals
 from events_app.choices import Status
 from events_app.events.locking import lock_event
 from events_app.extensions import db
-from events_app.mail import messages
 from events_app.models import utcnow
-from events_app.registration.capacity import check_place
+from events_app.registration.capacity import FITS, Limit, PlaceCheck, check_place
 from events_app.registration.models import Registration, StatusChange
 
 # Which moves an organiser may make from each status.
@@ -24,6 +29,30 @@ ALLOWED = {
 
 class TransitionError(ValueError):
     """A status change that the rules refuse; the message is meant for the organiser."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The status a registration is to take, and the place check behind it."""
+
+    status: Status
+    place: PlaceCheck = FITS
+
+
+def decide(event, registration: Registration, wanted: Status, *, when_full: Status | None) -> Decision:
+    """The status `registration` may take when `wanted` is asked for (call under the event lock).
+
+    Only approval needs a place (capacity and every quota). Without one the registration gets
+    `when_full` (waitlisted, or left where it is), or TransitionError when `when_full` is None.
+    """
+    if wanted != Status.APPROVED:
+        return Decision(wanted)
+    place = check_place(event, registration)
+    if place.fits:
+        return Decision(Status.APPROVED, place)
+    if when_full is None:
+        raise TransitionError(place.reason)
+    return Decision(when_full, place)
 
 
 def record(registration: Registration, to: Status, *, by_user=None, actor: str = "system", reason: str = "") -> None:
@@ -51,6 +80,19 @@ def _next_waitlist_position(event_id: int) -> int:
     return (highest or 0) + 1
 
 
+def move(event, registration: Registration, to: Status, *, by_user=None, actor: str = "system",
+         reason: str = "", notify: bool = True) -> None:
+    """Record a decided move (caller holds the event lock), tell the delegate, pass on a freed place."""
+    previous = registration.status
+    record(registration, to, by_user=by_user, actor=actor, reason=reason)
+    db.session.flush()
+    if notify:
+        signals.status_changed.send(registration, reason=reason, previous=previous)
+    if previous == Status.APPROVED:
+        # The place this delegate frees goes to those already waiting, not straight back to them.
+        promote_waitlisted(event, skip=registration if to == Status.WAITLISTED else None)
+
+
 def change_status(
     registration: Registration,
     to: Status,
@@ -74,21 +116,11 @@ def change_status(
         raise TransitionError(
             _("A registration that is %(current)s cannot be made %(new)s.", current=current.label, new=to.label)
         )
-    if to == Status.APPROVED:
-        place = check_place(event, registration)
-        if not place.fits:
-            if not event.waitlist_when_full or current == Status.WAITLISTED:
-                raise TransitionError(_full_message(place.full))
-            to = Status.WAITLISTED
-            reason = reason or _full_message(place.full)
-    record(registration, to, by_user=by_user, actor=actor, reason=reason)
-    db.session.flush()
-    if notify:
-        messages.status_changed(registration, reason=reason)
-    if current == Status.APPROVED:
-        # The place this delegate frees goes to those already waiting, not straight back to them.
-        promote_waitlisted(event, skip=registration if to == Status.WAITLISTED else None)
-    return to
+    may_wait = event.waitlist_when_full and current != Status.WAITLISTED
+    decision = decide(event, registration, to, when_full=Status.WAITLISTED if may_wait else None)
+    move(event, registration, decision.status, by_user=by_user, actor=actor,
+         reason=reason or decision.place.reason, notify=notify)
+    return decision.status
 
 
 @dataclass
@@ -125,22 +157,13 @@ def promote_waitlisted(event, *, skip: Registration | None = None) -> list[Regis
         query = query.where(Registration.id != skip.id)
     waiting = db.session.scalars(query.order_by(Registration.waitlist_position, Registration.id)).all()
     for registration in waiting:
-        place = check_place(event, registration)
-        if place.full == "capacity":
+        decision = decide(event, registration, Status.APPROVED, when_full=Status.WAITLISTED)
+        if decision.place.full == Limit.CAPACITY:
             break
-        if not place.fits:
+        if decision.status != Status.APPROVED:
             continue
         record(registration, Status.APPROVED, actor="system", reason=_("A place became free."))
         db.session.flush()
-        messages.status_changed(registration, reason="")
+        signals.status_changed.send(registration, reason="", previous=Status.WAITLISTED)
         promoted.append(registration)
     return promoted
-
-
-def _full_message(full: str) -> str:
-    if full == "capacity":
-        return _("The event is full.")
-    _prefix, kind, value = full.split(":", 2)
-    if kind == "stakeholder_group":
-        return _("The quota for the stakeholder group %(value)s is full.", value=value)
-    return _("The quota for the country %(value)s is full.", value=value)

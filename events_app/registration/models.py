@@ -15,8 +15,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
-from events_app.choices import Gender, ParticipantRole, StakeholderGroup, Status
+from events_app.choices import Dietary, Gender, ParticipantRole, StakeholderGroup, Status
 from events_app.extensions import db
 from events_app.models import EncryptedString, TimestampMixin, UTCDateTime, enum_column, utcnow
 
@@ -37,6 +38,23 @@ def has_non_latin_letters(text: str) -> bool:
         if char.isalpha() and "LATIN" not in unicodedata.name(char, ""):
             return True
     return False
+
+
+class OptionalChoice(TypeDecorator):
+    """An optional Choice kept as its value in a NOT NULL string column, "" when not given."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_cls, length: int):
+        super().__init__(length)
+        self.enum_cls = enum_cls
+
+    def process_bind_param(self, value, dialect):
+        return self.enum_cls(value).value if value else ""
+
+    def process_result_value(self, value, dialect):
+        return self.enum_cls(value) if value else None
 
 
 class Registration(TimestampMixin, db.Model):
@@ -75,7 +93,7 @@ class Registration(TimestampMixin, db.Model):
     region: Mapped[str] = mapped_column(String(100), default="", nullable=False)
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     languages: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
-    dietary: Mapped[str] = mapped_column(String(32), default="", nullable=False)
+    dietary: Mapped[Dietary | None] = mapped_column(OptionalChoice(Dietary, 32), default=lambda: None, nullable=False)
     dietary_notes: Mapped[str] = mapped_column(String(500), default="", nullable=False)
     accessibility_needs: Mapped[str] = mapped_column(String(1000), default="", nullable=False)
     needs_visa_letter: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)

@@ -6,13 +6,13 @@ from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from events_app import signals
 from events_app.choices import DELEGATE_FIELDS, FIELD_LABELS, VISA_FIELDS, Status
 from events_app.events.locking import lock_event
 from events_app.extensions import db
-from events_app.mail import messages
 from events_app.models import utcnow
 from events_app.registration import invitations, lifecycle
-from events_app.registration.capacity import check_place
+from events_app.registration.capacity import QUOTA_KINDS
 from events_app.registration.models import Registration, new_token
 
 
@@ -72,11 +72,9 @@ def register(
     if registration.data_consent:
         registration.data_consent_at = utcnow()
         registration.privacy_notice_version = current_app.config["PRIVACY_NOTICE_VERSION"]
-    if event.approval_required:
-        status = Status.PENDING
-    else:
-        status = Status.APPROVED if check_place(event, registration).fits else Status.WAITLISTED
-    lifecycle.record(registration, status, by_user=by_user, actor=actor)
+    wanted = Status.PENDING if event.approval_required else Status.APPROVED
+    decision = lifecycle.decide(event, registration, wanted, when_full=Status.WAITLISTED)
+    lifecycle.record(registration, decision.status, by_user=by_user, actor=actor)
     try:
         with db.session.begin_nested():
             db.session.add(registration)
@@ -91,7 +89,7 @@ def register(
     if invitation is not None:
         invitations.consume(invitation, registration)
     if notify:
-        messages.registration_received(registration)
+        signals.registration_received.send(registration)
     return RegisterOutcome(registration, created=True)
 
 
@@ -114,7 +112,7 @@ def _outcome_for_existing(existing: Registration, submission_key: str | None, no
     if submission_key and existing.submission_key == submission_key:
         return RegisterOutcome(existing, created=False, why_existing="resubmitted")
     if notify:
-        messages.link_resent(existing)
+        signals.link_requested.send(existing)
     return RegisterOutcome(existing, created=False, why_existing="email")
 
 
@@ -134,6 +132,10 @@ class EmailTaken(ValueError):
     """Another registration of the event already uses this email."""
 
 
+class EmailBound(ValueError):
+    """The delegate registered through an invitation sent to their email, so only organisers change it."""
+
+
 def can_edit(registration: Registration, now=None) -> bool:
     """The registrant may still change their details (before the edit deadline and the event's end)."""
     event = registration.event
@@ -149,13 +151,16 @@ def update_details(registration: Registration, data: dict[str, Any], *, actor: s
                    by_user=None, notify: bool = True) -> list[str]:
     """Change a registration's details; returns the names of the fields that changed.
 
-    An approved registration whose change touches one of the event's reapproval fields goes
-    back to pending (its place is freed for the waiting list).
+    The place is decided again (see _settle_place). A registrant cannot change an email their
+    invitation was bound to (EmailBound); an organiser can.
     """
     event = lock_event(registration.event_id)
     email = data.get("email", registration.email).strip().lower()
-    if email != registration.email and _existing(event.id, email, None) is not None:
-        raise EmailTaken(email)
+    if email != registration.email:
+        if actor == "registrant" and invitations.bound_email(registration):
+            raise EmailBound(email)
+        if _existing(event.id, email, None) is not None:
+            raise EmailTaken(email)
     before = {field: getattr(registration, field) for field in DELEGATE_FIELDS}
     before_answers = dict(registration.answers or {})
     apply_fields(registration, data)
@@ -164,16 +169,36 @@ def update_details(registration: Registration, data: dict[str, Any], *, actor: s
         changed.append("answers")
     if not changed:
         return []
-    needs_review = set(changed) & set(event.reapproval_fields or ())
-    if registration.status == Status.APPROVED and event.approval_required and needs_review:
-        lifecycle.record(registration, Status.PENDING, by_user=by_user, actor=actor,
-                         reason="Changed: " + ", ".join(sorted(needs_review)))
-        db.session.flush()
-        lifecycle.promote_waitlisted(event)
+    _settle_place(event, registration, changed, actor=actor, by_user=by_user, notify=notify)
     db.session.flush()
     if notify:
-        messages.details_changed(registration, changes=[_field_label(field) for field in changed])
+        signals.details_changed.send(registration, changes=[_field_label(field) for field in changed])
     return changed
+
+
+def _settle_place(event, registration: Registration, changed: list[str], *, actor: str, by_user,
+                  notify: bool) -> None:
+    """Decide an approved registration's place again after its details changed.
+
+    A change to one of the event's reapproval fields sends it back to pending. A change into a
+    full quota waitlists it (with the reason in its history, and the delegate told): refusing the
+    edit would push people to keep wrong details to keep their place, and the quotas that keep a
+    consultation balanced only hold when the stakeholder group and country are true. A change
+    out of a quota frees a place there for the first waitlisted delegate who fits.
+    """
+    if registration.status != Status.APPROVED:
+        return
+    needs_review = set(changed) & set(event.reapproval_fields or ())
+    if event.approval_required and needs_review:
+        lifecycle.move(event, registration, Status.PENDING, by_user=by_user, actor=actor,
+                       reason="Changed: " + ", ".join(sorted(needs_review)), notify=False)
+        return
+    decision = lifecycle.decide(event, registration, Status.APPROVED, when_full=Status.WAITLISTED)
+    if decision.status != Status.APPROVED:
+        lifecycle.move(event, registration, decision.status, by_user=by_user, actor=actor,
+                       reason=decision.place.reason, notify=notify)
+    elif set(changed) & set(QUOTA_KINDS):
+        lifecycle.promote_waitlisted(event)
 
 
 def _field_label(field: str):
@@ -185,7 +210,7 @@ def resend_link(event, email: str) -> bool:
     registration = _existing(event.id, email.strip().lower(), None)
     if registration is None:
         return False
-    messages.lost_link(registration)
+    signals.link_requested.send(registration)
     return True
 
 
@@ -194,4 +219,4 @@ def regenerate_token(registration: Registration, *, notify: bool = True) -> None
     registration.token = new_token()
     db.session.flush()
     if notify:
-        messages.lost_link(registration)
+        signals.link_requested.send(registration)

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+import events_app.registration.event_pages  # noqa: F401 - adds / and /events/<slug> to the events blueprint
 from events_app.choices import Status
 from events_app.events.services import event_or_404
 from events_app.extensions import db, limiter
@@ -26,19 +27,13 @@ def register(slug: str):
         return render_template("registration/closed.html", event=event, state=state)
     locale = str(get_locale() or "en")
     form = registration_form_for(event, locale=locale)
+    code = form.code.data if form.is_submitted() else request.args.get("code", "")
+    try:
+        invitation = invitations.admit(event, code)
+    except invitations.InvitationError as error:
+        return render_template("registration/invitation_needed.html", event=event, message=str(error)), 403
     if not form.is_submitted():
-        form.locale.data = locale
-        form.code.data = request.args.get("code", "")
-    invitation = None
-    if event.invitation_only:
-        invitation = invitations.find(event, form.code.data)
-        try:
-            invitations.check(invitation)
-        except invitations.InvitationError as error:
-            return render_template("registration/invitation_needed.html", event=event, message=str(error)), 403
-        if not form.is_submitted() and invitation.email:
-            form.email.data = invitation.email
-            form.full_name.data = form.full_name.data or invitation.full_name
+        form.start(locale=locale, code=code, invitation=invitation)
     if form.validate_on_submit():
         try:
             outcome = services.register(event, form.delegate_data(), submission_key=form.submission_key.data,
@@ -107,19 +102,19 @@ def edit(token: str):
         return redirect(url_for(".private_page", token=token))
     form = registration_form_for(event, data=form_data_from(registration), locale=str(get_locale() or "en"))
     if form.validate_on_submit():
+        before = registration.status
         try:
             changed = services.update_details(registration, form.delegate_data())
         except services.EmailTaken:
             db.session.rollback()
             form.email.errors.append(_("Another registration for this event uses this email address."))
+        except services.EmailBound:
+            db.session.rollback()
+            form.email.errors.append(_("Your invitation was sent to this address, so it cannot be changed here. "
+                                       "Please write to the organisers."))
         else:
             db.session.commit()
-            if not changed:
-                flash(_("Nothing was changed."), "info")
-            elif registration.status == Status.PENDING and registration.history[-1].actor == "registrant":
-                flash(_("Your details are saved. The organisers will review the changes."), "success")
-            else:
-                flash(_("Your details are saved."), "success")
+            flash(*_saved_message(registration, changed, before))
             return redirect(url_for(".private_page", token=token))
     return render_template("registration/form.html", event=event, form=form, questions=question_fields(form),
                            editing=registration)
@@ -148,3 +143,15 @@ def _no_referrer(response):
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _saved_message(registration, changed: list[str], before: Status) -> tuple[str, str]:
+    """What the delegate reads after saving their details: (message, flash category)."""
+    if not changed:
+        return _("Nothing was changed."), "info"
+    if registration.status == Status.WAITLISTED and before != Status.WAITLISTED:
+        return _("Your details are saved. %(reason)s You are now on the waiting list.",
+                 reason=registration.history[-1].reason), "warning"
+    if registration.status == Status.PENDING and registration.history[-1].actor == "registrant":
+        return _("Your details are saved. The organisers will review the changes."), "success"
+    return _("Your details are saved."), "success"

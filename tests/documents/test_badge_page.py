@@ -14,7 +14,7 @@ from PIL import Image
 from events_app.choices import ParticipantRole, Status
 from events_app.documents.badges.layouts import LAYOUTS
 from events_app.documents.badges.render import geometry, render_badges, title_beside_logo
-from events_app.events import settings
+from events_app.events import services as event_services
 from events_app.extensions import db as _db
 from events_app.models import utcnow
 
@@ -253,7 +253,7 @@ def images_in(pdf_bytes: bytes, tmp_path) -> list[str]:
 def test_the_logo_is_printed_on_every_badge_and_gone_when_removed(client, auth, summit, tmp_path):
     need("pdfimages", "pdftotext", "qpdf")
     event, regs = summit
-    settings.update_event(event, logo=logo_png())
+    event_services.update_event(event, logo=logo_png())
     _db.session.commit()
     auth.login("staff")
     response = client.get(f"{PDF}?record=0&cut_marks=y")
@@ -265,7 +265,7 @@ def test_the_logo_is_printed_on_every_badge_and_gone_when_removed(client, auth, 
     response = client.get(f"{PDF}?record=0&layout=a6&registration={regs['Anong'].id}")
     assert len(images_in(response.get_data(), tmp_path)) == 1
 
-    settings.update_event(event, logo=None)
+    event_services.update_event(event, logo=None)
     _db.session.commit()
     assert images_in(client.get(f"{PDF}?record=0").get_data(), tmp_path) == []
 
@@ -276,7 +276,7 @@ def test_the_ticket_shows_the_logo(client, summit, tmp_path):
 
     event, regs = summit
     assert images_in(ticket_pdf(regs["Anong"]), tmp_path) == []
-    settings.update_event(event, logo=logo_png())
+    event_services.update_event(event, logo=logo_png())
     _db.session.commit()
     assert len(images_in(ticket_pdf(regs["Anong"]), tmp_path)) == 1
 

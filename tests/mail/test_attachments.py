@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from events_app.choices import Status
 from events_app.mail import attachments
-from events_app.mail.models import QUEUED, SENT, OutboxMessage
+from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.mail.sender import deliver_due
 from events_app.models import utcnow
 from events_app.registration import lifecycle
@@ -62,7 +62,7 @@ def test_an_attachment_that_cannot_be_built_keeps_the_email_for_a_retry(db, smtp
     monkeypatch.setitem(attachments._BUILDERS, "ticket", broken)
     deliver_due()
     row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "approved"))
-    assert row.status == QUEUED and row.last_error == "attachment: ticket could not be rendered (OSError)"
+    assert row.status == OutboxStatus.QUEUED and row.last_error == "attachment: ticket could not be rendered (OSError)"
     assert [r.message["Subject"] for r in smtp_server.received] == [
         f"Your registration for {event.title}"], "other mail is not held up"
     db.session.rollback()
@@ -70,7 +70,7 @@ def test_an_attachment_that_cannot_be_built_keeps_the_email_for_a_retry(db, smtp
     monkeypatch.undo()
     deliver_due(now=utcnow() + timedelta(hours=1))
     db.session.rollback()
-    assert db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == "approved")) == SENT
+    assert db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == "approved")) == OutboxStatus.SENT
 
 
 def test_the_sender_logs_ids_and_kinds_but_no_addresses_tokens_or_bodies(db, smtp_server, symposium, register,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from events_app.mail.models import SENT, OutboxMessage
+from events_app.mail.models import OutboxMessage, OutboxStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,4 +51,4 @@ def test_worker_process_delivers_then_stops_on_sigterm(app, db, smtp_server, sym
     assert "worker@example.org" not in output, "no addresses in the worker's log"
     assert len(smtp_server.to("worker@example.org")) == 1
     db.session.rollback()
-    assert db.session.scalar(select(OutboxMessage.status)) == SENT
+    assert db.session.scalar(select(OutboxMessage.status)) == OutboxStatus.SENT

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from events_app.mail import messages
-from events_app.mail.models import SENT, OutboxMessage
+from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.mail.sender import claim, deliver_due, run_worker
 from events_app.models import utcnow
 
@@ -52,7 +52,7 @@ def test_concurrent_workers_deliver_every_message_exactly_once(app, db, smtp_ser
     assert len(claimed) == len(set(claimed)) == 30
     assert sum(1 for report in reports if report.claimed) >= 2, "the workers really ran side by side"
     db.session.rollback()
-    assert set(db.session.scalars(select(OutboxMessage.status))) == {SENT}
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {OutboxStatus.SENT}
 
 
 def test_a_claimed_message_is_invisible_to_another_worker(app, db, symposium, register, mail_settings):
@@ -96,7 +96,7 @@ def test_sending_right_after_commit_does_not_duplicate_the_workers_delivery(app,
         db.session.rollback()
         status = db.session.scalar(select(OutboxMessage.status))
         db.session.rollback()
-        return status == SENT
+        return status == OutboxStatus.SENT
 
     assert wait_until(recorded_as_sent, timeout=5)
     assert len(smtp_server.to("eager@example.org")) == 1

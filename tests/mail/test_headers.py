@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from events_app.mail import outbox
 from events_app.mail.headers import UnsafeHeaderError, safe_headers
-from events_app.mail.models import FAILED, OutboxMessage
+from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.mail.sender import deliver_due
 from events_app.mail.transport import Envelope, build_message
 
@@ -50,7 +50,7 @@ def test_a_row_tampered_in_the_database_fails_and_is_never_sent(db, smtp_server)
     assert smtp_server.received == []
     db.session.rollback()
     row = db.session.scalar(select(OutboxMessage))
-    assert row.status == FAILED and row.last_error.startswith("refused:")
+    assert row.status == OutboxStatus.FAILED and row.last_error.startswith("refused:")
 
 
 def test_names_with_line_breaks_stay_in_the_body_and_headers_come_from_configuration(app, db, smtp_server,

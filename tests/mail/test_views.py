@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from events_app.mail import outbox
-from events_app.mail.models import FAILED, QUEUED, SENT, OutboxMessage
+from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.mail.sender import deliver_due
 
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -20,7 +20,7 @@ def token(html: str) -> str:
 def failed_message(db, recipient: str, error: str) -> OutboxMessage:
     message = outbox.queue("lost_link", recipient=recipient, subject="Your private link", body_text="link")
     db.session.flush()
-    message.status, message.attempts, message.last_error = FAILED, 1, error
+    message.status, message.attempts, message.last_error = OutboxStatus.FAILED, 1, error
     db.session.commit()
     return message
 
@@ -56,7 +56,7 @@ def test_resend_one_failed_message_and_it_arrives(db, client, auth, smtp_server)
     assert response.status_code == 302
     db.session.rollback()
     row = db.session.get(OutboxMessage, message.id)
-    assert row.status == QUEUED and row.attempts == 0
+    assert row.status == OutboxStatus.QUEUED and row.attempts == 0
     db.session.rollback()
     deliver_due()
     assert [r.rcpt_tos for r in smtp_server.received] == [["retry@example.org"]]
@@ -72,7 +72,7 @@ def test_resend_all_failed_messages(db, client, auth):
     client.post("/manage/mail/resend-failed", data={"csrf_token": token(page)})
 
     db.session.rollback()
-    assert set(db.session.scalars(select(OutboxMessage.status))) == {QUEUED}
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {OutboxStatus.QUEUED}
 
 
 def test_resend_without_csrf_token_changes_nothing(db, client, auth):
@@ -81,7 +81,7 @@ def test_resend_without_csrf_token_changes_nothing(db, client, auth):
     assert client.post(f"/manage/mail/{message.id}/resend").status_code == 400
     assert client.post("/manage/mail/resend-failed").status_code == 400
     db.session.rollback()
-    assert db.session.get(OutboxMessage, message.id).status == FAILED
+    assert db.session.get(OutboxMessage, message.id).status == OutboxStatus.FAILED
 
 
 def compose(client, slug: str, **fields):
@@ -143,7 +143,7 @@ def test_bulk_form_refuses_header_injection_and_unknown_placeholders(db, client,
     else:
         assert response.status_code == 302
         assert [m.body_text.splitlines()[0] for m in queued] == ["Hi {event.__class__}"]
-        assert queued[0].status in (QUEUED, SENT)
+        assert queued[0].status in (OutboxStatus.QUEUED, OutboxStatus.SENT)
 
 
 def test_the_outbox_of_one_event_shows_only_its_mail_and_links_to_the_bulk_form(db, client, auth, make_event,

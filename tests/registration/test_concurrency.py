@@ -168,7 +168,7 @@ def test_control_the_same_rush_without_the_lock_is_caught(app, db, make_event, m
     event_id = event.id
     dialect = db.engine.dialect.name
     monkeypatch.setattr(services, "lock_event", _unlocked_event)
-    monkeypatch.setattr(services, "check_place", _slow_check_place)
+    monkeypatch.setattr(lifecycle, "check_place", _slow_check_place)
     jobs = [register_job(event_id, delegate_data(n)) for n in range(CROWD)]
 
     results = run_together(app, jobs, context=sqlite_read_transactions if dialect == "sqlite" else nullcontext)
@@ -350,7 +350,7 @@ def test_without_the_lock_the_unique_constraint_still_makes_one_registration(app
     event = make_event(capacity=PLACES)
     event_id = event.id
     monkeypatch.setattr(services, "lock_event", _unlocked_event)
-    monkeypatch.setattr(services, "check_place", _slow_check_place)
+    monkeypatch.setattr(lifecycle, "check_place", _slow_check_place)
     jobs = [register_job(event_id, delegate_data(1), notify=False) for _ in range(10)]
 
     results = run_together(app, jobs)

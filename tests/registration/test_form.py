@@ -3,9 +3,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from events_app.choices import Status
+from events_app.choices import Dietary, Status
 from events_app.registration.models import Registration
 from tests.conftest import submit
 
@@ -148,3 +148,14 @@ def test_nul_characters_are_removed_not_a_database_error(client, db, make_event)
     assert response.status_code == 302
     registration = db.session.scalar(select(Registration))
     assert (registration.full_name, registration.organisation) == ("សុខ ចាន់ធី", "CMWA")
+
+
+def test_diet_is_kept_as_a_choice_and_not_given_stays_empty(client, db, make_event):
+    event = make_event()
+    _post(client, event, dietary="halal")
+    _post(client, event, email="no.diet@example.org", full_name="Somchai Jaidee")
+    by_email = {r.email: r for r in db.session.scalars(select(Registration))}
+    assert by_email["sok.chanthy@example.org"].dietary == Dietary.HALAL
+    assert by_email["no.diet@example.org"].dietary is None
+    stored = db.session.execute(text("SELECT email, dietary FROM registrations ORDER BY email")).all()
+    assert [tuple(row) for row in stored] == [("no.diet@example.org", ""), ("sok.chanthy@example.org", "halal")]

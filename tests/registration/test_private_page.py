@@ -49,7 +49,7 @@ def test_no_ticket_before_approval(client, db, make_event, make_registration):
 
 
 def test_private_page_offers_the_visa_letter_once_released(client, db, make_event, make_registration):
-    from events_app.documents.list_services import release_visa_letter
+    from events_app.documents.lists.services import release_visa_letter
 
     event = make_event()
     registration = make_registration(event, needs_visa_letter=True, nationality="Lao", passport_number="P0012345",

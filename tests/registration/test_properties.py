@@ -1,4 +1,4 @@
-"""Random sequences of register / approve / decline / waitlist / cancel / promote keep the event's promises.
+"""Random sequences of register / approve / decline / waitlist / cancel / promote / edit keep the event's promises.
 
 A hypothesis state machine opens an event with drawn capacity, quotas and approval
 settings, drives the real services and, after every step, compares the database with a
@@ -38,6 +38,7 @@ from tests.conftest import delegate_data
 GROUPS = ("ngo", "government")
 COUNTRIES = ("TH", "KH")
 REFUSED = "refused"
+EDITABLE = (Status.APPROVED, Status.WAITLISTED, Status.PENDING)  # a cancelled or declined delegate cannot edit
 _numbers = itertools.count(1)
 
 
@@ -119,6 +120,21 @@ class Rules:
             if demoted is not None and not self.full(person):
                 undecided = demoted
         return to, undecided
+
+    def edit(self, registration_id: int, stakeholder_group: str, country: str) -> None:
+        """The delegate changes their group or country: an approved one keeps the place only if it fits."""
+        person = self.people[registration_id]
+        if (person.stakeholder_group, person.country) == (stakeholder_group, country):
+            return
+        person.stakeholder_group, person.country = stakeholder_group, country
+        if person.status != Status.APPROVED:
+            return
+        person.status = None  # not counted while their own place is decided
+        full = self.full(person)
+        person.status = Status.APPROVED
+        if full:
+            self.set(registration_id, Status.WAITLISTED)
+        self.promote(skip=registration_id if full else None)
 
     def promote(self, *, skip: int | None = None) -> list[int]:
         promoted = []
@@ -243,6 +259,16 @@ class RegistrationLifecycle(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 50))
     def delegate_cancels(self, pick):
         self._change(self._someone(pick), Status.CANCELLED, by_registrant=True)
+
+    @precondition(lambda self: any(p.status in EDITABLE for p in self.rules.people.values()))
+    @rule(pick=st.integers(0, 50), stakeholder_group=st.sampled_from(GROUPS), country=st.sampled_from(COUNTRIES))
+    def a_delegate_edits_their_group_or_country(self, pick, stakeholder_group, country):
+        registration_id = self._someone(pick, *EDITABLE)
+        registration = db.session.get(Registration, registration_id)
+        services.update_details(registration, {"stakeholder_group": stakeholder_group, "country": country},
+                                notify=False)
+        db.session.commit()
+        self.rules.edit(registration_id, stakeholder_group, country)
 
     @precondition(lambda self: self.rules.waiting)
     @rule()

@@ -1,4 +1,4 @@
-"""`flask delegates import|export`: thin commands over importing.py and exporting.py; one commit each."""
+"""`flask delegates import|export`: thin commands over tables.py, importing.py and exporting.py; one commit each."""
 import sys
 from pathlib import Path
 
@@ -7,11 +7,12 @@ from flask.cli import AppGroup
 
 from events_app.choices import Status
 from events_app.database import sqlite_read_transactions
+from events_app.delegate_files.exporting import FORMATS, export_delegates
+from events_app.delegate_files.importing import import_delegates
+from events_app.delegate_files.tables import TableError, read_table
 from events_app.events.services import event_by_slug
 from events_app.extensions import db
 from events_app.files import write_atomically
-from events_app.registration.exporting import FORMATS, export_delegates
-from events_app.registration.importing import TableError, import_delegates, read_table
 
 delegates_cli = AppGroup("delegates", help="Import and export an event's delegates (CSV or XLSX).")
 

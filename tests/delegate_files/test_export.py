@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from events_app.attendance.services import check_in
 from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS, ParticipantRole, Status
+from events_app.delegate_files.exporting import export_columns, export_rows
 from events_app.registration import lifecycle
-from events_app.registration.exporting import export_columns, export_rows
 from events_app.registration.models import Registration
 
 SAMPLE = Path(__file__).parent / "data" / "delegates_sample.csv"

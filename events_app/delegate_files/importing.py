@@ -1,0 +1,264 @@
+"""Import delegates from a CSV or XLSX table: every row through the web form's rules, all rows or none."""
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import force_locale
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, SelectMultipleField
+
+from events_app.choices import DELEGATE_FIELDS, LANGUAGE_CODES, VISA_FIELDS, ParticipantRole, parse_boolean
+from events_app.delegate_files.tables import IMPORT_COLUMNS, ORGANISER_COLUMNS, check_columns
+from events_app.extensions import db
+from events_app.registration import services
+from events_app.registration.forms import RegistrationForm
+from events_app.registration.models import Registration
+from events_app.registration.questions import PREFIX, add_question_fields
+
+
+def _fields_of_kind(kind) -> frozenset[str]:
+    # Read from the form itself, so a field the form adds is parsed the right way here too.
+    return frozenset(n for n in DELEGATE_FIELDS if issubclass(getattr(RegistrationForm, n).field_class, kind))
+
+
+ROLES = tuple(role.value for role in ParticipantRole)
+BOOLEAN_FIELDS = _fields_of_kind(BooleanField)
+LIST_FIELDS = _fields_of_kind(SelectMultipleField)
+UPPER_CASE_FIELDS = frozenset({"country"})
+LOWER_CASE_FIELDS = frozenset({"stakeholder_group", "gender", "dietary", "languages", "locale", "participant_role"})
+# An apostrophe our export put before = + - @ (formula-injection guard) is taken off again.
+ESCAPED_FORMULA = re.compile(r"\A'(?=[=+\-@\t\r])")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one row: the spreadsheet's row number (header is row 1) and the column."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, {self.column}" if self.column else f"row {self.row}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or would do with dry_run: counts, skipped rows, notices and row errors."""
+
+    dry_run: bool
+    rows: int = 0
+    created: list[Registration] = field(default_factory=list)
+    would_create: int = 0
+    already_registered: list[str] = field(default_factory=list)  # one notice line per skipped row
+    notices: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def new(self) -> int:
+        return self.would_create if self.dry_run else len(self.created)
+
+    def summary(self, event_slug: str) -> str:
+        """One line for the organiser."""
+        skipped = len(self.already_registered)
+        if self.dry_run:
+            return (f"Dry run for {event_slug}: {self.rows} rows valid; would register {self.new} new, "
+                    f"{skipped} already registered; nothing written.")
+        return f"Imported into {event_slug}: {self.new} new delegates, {skipped} already registered (skipped)."
+
+
+def validate_row(row: dict[str, str], number: int, *, consent_column: bool,
+                 questions=()) -> tuple[dict | None, list[RowError]]:
+    """Validate one row with the registration form's own rules: (delegate data, []) or (None, errors).
+
+    `questions` are the event's questions whose q_<key> column the file has.
+    """
+    formdata = MultiDict()
+    errors = [*_add_answers(formdata, row, number, questions), *_add_delegate_cells(formdata, row, number)]
+    if not consent_column:
+        formdata.add("data_consent", "y")  # the organiser collected consent (see import_delegates)
+    form = add_question_fields(RegistrationForm, questions)(formdata=formdata, meta={"csrf": False}, locale="en")
+    valid = form.validate()
+    errors += _form_errors(form, row, number)
+    role = (row.get("participant_role") or "").strip().lower()
+    if role and role not in ROLES:
+        errors.append(RowError(number, "participant_role", f"{role!r} is not one of {', '.join(ROLES)}"))
+    locale = (row.get("locale") or "").strip().lower()
+    if locale and locale not in LANGUAGE_CODES:
+        errors.append(RowError(number, "locale", f"{locale!r} is not one of {' '.join(LANGUAGE_CODES)}"))
+    if errors or not valid:
+        return None, errors
+    data = form.delegate_data()
+    data["locale"] = locale or "en"
+    if role:
+        data["participant_role"] = ParticipantRole(role)
+    return data, []
+
+
+def _cell(raw: str | None) -> str:
+    """A cell's text as typed, without the apostrophe our export's formula guard added."""
+    return ESCAPED_FORMULA.sub("", (raw or "").strip())
+
+
+def _add_yes_no(formdata: MultiDict, column: str, value: str, number: int) -> list[RowError]:
+    """A yes/no cell as a checkbox would send it (ticked or absent); an error for anything else."""
+    try:
+        if parse_boolean(value):
+            formdata.add(column, "y")
+    except ValueError as error:
+        return [RowError(number, column, str(error))]
+    return []
+
+
+def _add_answers(formdata: MultiDict, row: dict[str, str], number: int, questions) -> list[RowError]:
+    """The q_<key> cells, as the form's question fields expect them."""
+    errors = []
+    for question in questions:
+        column = PREFIX + question.key
+        value = _cell(row.get(column))
+        if question.kind == "yes_no":
+            errors += _add_yes_no(formdata, column, value, number)
+        else:
+            formdata.add(column, value)
+    return errors
+
+
+def _add_delegate_cells(formdata: MultiDict, row: dict[str, str], number: int) -> list[RowError]:
+    """The data-dictionary cells, as the registration form's fields expect them."""
+    errors = []
+    for column, raw in row.items():
+        if column not in IMPORT_COLUMNS or column in ORGANISER_COLUMNS:
+            continue
+        value = _cell(raw)
+        value = value.upper() if column in UPPER_CASE_FIELDS else value
+        value = value.lower() if column in LOWER_CASE_FIELDS else value
+        if column in BOOLEAN_FIELDS:
+            errors += _add_yes_no(formdata, column, value, number)
+        elif column in LIST_FIELDS:
+            for code in re.split(r"[\s,;]+", value):
+                if code:
+                    formdata.add(column, code)
+        else:
+            formdata.add(column, value)
+    return errors
+
+
+def _form_errors(form, row: dict[str, str], number: int) -> list[RowError]:
+    """One error per cell the form refused, however many of its rules the cell broke."""
+    errors = []
+    for name, messages in form.errors.items():
+        text = " ".join(dict.fromkeys(str(message) for message in messages))
+        errors.append(RowError(number, name or "", text + _shown_value(name, row.get(name, ""))))
+    return errors
+
+
+def _shown_value(column: str, raw: str) -> str:
+    # Quote what was written, so the organiser can find it; never echo passport details.
+    raw = (raw or "").strip()
+    if not raw or column in VISA_FIELDS or column in BOOLEAN_FIELDS:
+        return ""
+    return f" (found {raw[:60]!r})"
+
+
+def import_delegates(event, rows: list[dict[str, str]], *, dry_run: bool = False, notify: bool = False,
+                     by_user=None) -> ImportReport:
+    """Register every row for the event through services.register, or none when any row is wrong.
+
+    Every row is validated first; with errors (or dry_run) nothing is written. An email that is
+    already registered for the event is skipped with a notice, so an updated spreadsheet can be
+    imported again. Without a data_consent column the import records that the organiser collected
+    each delegate's consent. Flushes, never commits: the caller commits once (or rolls back).
+    """
+    report = ImportReport(dry_run=dry_run)
+    rows = [{(name or "").strip().lower(): value for name, value in row.items()} for row in rows]
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    _check_header(event, rows, columns, report)
+    # The form's rules need no database: validate everything before the first query, so that on
+    # SQLite (where a command's transaction holds the write lock) nobody waits during validation.
+    questions = [q for q in event.questions if PREFIX + q.key in columns]
+    checked = _validate_rows(rows, report, consent_column="data_consent" in columns, questions=questions)
+    new = _not_yet_registered(event, checked, report)
+    absent = [f for f in VISA_FIELDS if f not in columns]
+    if absent and any(error.column in absent for error in report.errors):
+        report.notices.append(f"the file has no {', '.join(absent)} column: export with --include-sensitive "
+                              "to carry visa details over, or set needs_visa_letter to no")
+    if report.errors or dry_run:
+        report.would_create = len(new) if not report.errors else 0
+        return report
+    _register_rows(event, new, report, notify=notify, by_user=by_user)
+    return report
+
+
+def _check_header(event, rows: list[dict], columns: list[str], report: ImportReport) -> None:
+    """Refuse a wrong header (TableError); note the columns read past and a missing consent column."""
+    if not rows:
+        return
+    ignored = check_columns(columns, [q.key for q in event.questions])
+    if ignored:
+        report.notices.append(f"columns of another event's export read past: {', '.join(ignored)}")
+    if "data_consent" not in columns:
+        report.notices.append("no data_consent column: consent is recorded as collected by the organiser")
+
+
+def _validate_rows(rows: list[dict], report: ImportReport, *, consent_column: bool,
+                   questions) -> list[tuple[int, dict]]:
+    """(row number, delegate data) of every valid row; errors (and emails listed twice) go to the report."""
+    seen: dict[str, int] = {}
+    checked: list[tuple[int, dict]] = []
+    with force_locale("en"):
+        for number, row in enumerate(rows, start=2):
+            if not any((value or "").strip() for value in row.values()):
+                continue
+            report.rows += 1
+            data, errors = validate_row(row, number, consent_column=consent_column, questions=questions)
+            report.errors.extend(errors)
+            if data is None:
+                seen.setdefault((row.get("email") or "").strip().lower(), number)  # later copies still reported
+            elif data["email"] in seen:
+                report.errors.append(RowError(number, "email", f"{data['email']} is also on row {seen[data['email']]}"))
+            else:
+                seen[data["email"]] = number
+                checked.append((number, data))
+    return checked
+
+
+def _not_yet_registered(event, checked: list[tuple[int, dict]], report: ImportReport) -> list[tuple[int, dict]]:
+    """The valid rows whose email the event does not have yet; the others are noted as skipped."""
+    registered = _registered_statuses(event.id) if checked and not report.errors else {}
+    new = []
+    for number, data in checked:
+        if data["email"] in registered:
+            report.already_registered.append(
+                f"row {number}: {data['email']} is already registered ({registered[data['email']]}), skipped")
+        else:
+            new.append((number, data))
+    return new
+
+
+def _register_rows(event, new: list[tuple[int, dict]], report: ImportReport, *, notify: bool, by_user) -> None:
+    """Register each row through services.register, inside a savepoint."""
+    # A savepoint: even a caller that forgets to roll back never keeps half an import.
+    with db.session.begin_nested():
+        for number, data in new:
+            role = data.pop("participant_role", None)
+            outcome = services.register(event, data, actor="import", by_user=by_user, notify=notify)
+            if not outcome.created:  # registered through the web since validation began
+                report.already_registered.append(f"row {number}: {data['email']} registered meanwhile, skipped")
+                continue
+            if role is not None:
+                outcome.registration.participant_role = role
+            report.created.append(outcome.registration)
+        db.session.flush()
+
+
+def _registered_statuses(event_id: int) -> dict[str, str]:
+    """{email: status} of the event's registrations, in one query."""
+    rows = db.session.execute(
+        select(Registration.email, Registration.status).where(Registration.event_id == event_id)
+    )
+    return {email: status.value for email, status in rows}
