@@ -43,6 +43,10 @@ class Event(TimestampMixin, db.Model):
     # Optional legend: {"speaker": "#c0392b", ...}; defaults come from the documents package.
     badge_colours: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     contact_email: Mapped[str] = mapped_column(String(254), default="", nullable=False)
+    # The event's privacy notice shown at /events/SLUG/privacy ("" = the default text); its version
+    # goes up with each change of the text and is what a registration's consent records.
+    privacy_notice: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    privacy_notice_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     # The event's logo for badges and documents (PNG or JPEG bytes, checked on upload).
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     logo_content_type: Mapped[str] = mapped_column(String(32), default="", nullable=False)
