@@ -59,7 +59,9 @@ def register_extensions(app: Flask) -> None:
 def _import_models() -> None:
     # Every table must be known to the metadata before Alembic compares it with the database.
     import events_app.attendance.models  # noqa: F401
+    import events_app.audit.models  # noqa: F401
     import events_app.events.models  # noqa: F401
+    import events_app.jobs.models  # noqa: F401
     import events_app.mail.models  # noqa: F401
     import events_app.registration.models  # noqa: F401
 

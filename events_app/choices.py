@@ -65,6 +65,21 @@ class UserRole(Choice):
     RAPPORTEUR = "rapporteur"
 
 
+class EventRole(Choice):
+    """What a user may do at one event (granted per event; admins may do everything everywhere)."""
+
+    ORGANISER = "organiser"
+    STAFF = "staff"
+    RAPPORTEUR = "rapporteur"
+
+
+class JobStatus(Choice):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class Dietary(Choice):
     NONE = "none"
     VEGETARIAN = "vegetarian"

@@ -1,12 +1,14 @@
-"""Users who sign in: organisers, staff, rapporteurs and administrators."""
+"""Users who sign in (organisers, staff, rapporteurs, administrators), their roles per event and their single-use links."""
+from datetime import datetime
+
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from events_app.choices import UserRole
+from events_app.choices import EventRole, UserRole
 from events_app.extensions import db
-from events_app.models import TimestampMixin, enum_column
+from events_app.models import TimestampMixin, UTCDateTime, enum_column, utcnow
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -20,6 +22,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256), nullable=False)
     role: Mapped[UserRole] = mapped_column(enum_column(UserRole), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    # Raised by sign-out everywhere, a password change or an admin's "sign this user out": a session
+    # that carries an older number is no longer valid.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+
+    event_roles: Mapped[list["EventRoleGrant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="EventRoleGrant.id"
+    )
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -37,3 +46,31 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
+
+
+class EventRoleGrant(TimestampMixin, db.Model):
+    """A user's role at one event: organiser, staff or rapporteur there and nowhere else."""
+
+    __tablename__ = "event_roles"
+    __table_args__ = (UniqueConstraint("user_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    role: Mapped[EventRole] = mapped_column(enum_column(EventRole), nullable=False)
+
+    user: Mapped[User] = relationship(back_populates="event_roles")
+
+
+class UserToken(db.Model):
+    """A single-use link for a user (set a password after an invitation, or reset it); only its hash is kept."""
+
+    __tablename__ = "user_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    purpose: Mapped[str] = mapped_column(String(32), nullable=False)  # "set_password"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)  # sha256 hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
