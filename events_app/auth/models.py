@@ -1,4 +1,4 @@
-"""Users who sign in (organisers, staff, rapporteurs, administrators), their roles per event and their single-use links."""
+"""Users who sign in (organisers, staff, rapporteurs, admins), their roles per event, their single-use links."""
 from datetime import datetime
 
 from flask_login import UserMixin
