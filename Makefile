@@ -21,7 +21,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 install: system $(VENV)/.installed
-install-dev: system-test $(VENV)/.installed-dev
+install-dev: system-test $(VENV)/.installed-dev node_modules/.installed
+
+# axe-core for the accessibility tests, again only when package.json or its lock changed. Without npm
+# the suite still runs, and those tests fail saying what to install.
+node_modules/.installed: package.json package-lock.json | system-test
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund && touch $@; \
+	else \
+		echo "note: npm is missing, so the accessibility tests will fail: install Debian's nodejs and npm" >&2; \
+	fi
 
 system:
 	@bash scripts/install-system-packages.sh

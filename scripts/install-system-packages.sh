@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Install the Debian packages the app and its tests use (fonts, poppler, zbar, qpdf, chromium),
-# when apt is there and something is missing. Elsewhere, say what to install and carry on.
+# Install the Debian packages the app and its tests use (fonts, poppler, zbar, qpdf, chromium, and
+# node with npm for axe-core), when apt is there and something is missing. Elsewhere, say what to install and carry on.
 set -u
 packages=(fonts-noto-core fonts-droid-fallback poppler-utils zbar-tools qpdf)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium chromium-driver)
+  # npm fetches axe-core for the accessibility tests; a node installed another way will do.
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 missing=()
 for p in "${packages[@]}"; do

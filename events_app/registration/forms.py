@@ -63,6 +63,7 @@ class RegistrationForm(CleanForm):
     name_latin = StringField(
         FIELD_LABELS["name_latin"],
         description=_l("Needed if your name is not written in Latin letters."),
+        render_kw={"needed_when": True},  # the label says no "(optional)": the description says when
         validators=[Length(max=200)],  # no Optional(): its emptiness is checked against full_name
     )
     badge_name = StringField(
@@ -118,8 +119,18 @@ class RegistrationForm(CleanForm):
     needs_visa_letter = BooleanField(FIELD_LABELS["needs_visa_letter"])
     nationality = StringField(FIELD_LABELS["nationality"], validators=[Optional(), Length(max=100)])
     passport_number = StringField(FIELD_LABELS["passport_number"], validators=[Optional(), Length(max=40)])
-    date_of_birth = DateField(FIELD_LABELS["date_of_birth"], validators=[Optional()])
-    passport_expiry = DateField(FIELD_LABELS["passport_expiry"], validators=[Optional()])
+    date_of_birth = DateField(
+        FIELD_LABELS["date_of_birth"],
+        description=_l("Needed for a visa letter."),
+        render_kw={"needed_when": True},
+        validators=[Optional()],
+    )
+    passport_expiry = DateField(
+        FIELD_LABELS["passport_expiry"],
+        description=_l("Needed for a visa letter."),
+        render_kw={"needed_when": True},
+        validators=[Optional()],
+    )
     travel_support_requested = BooleanField(FIELD_LABELS["travel_support_requested"])
     accommodation_needed = BooleanField(FIELD_LABELS["accommodation_needed"])
     arrival_date = DateField(FIELD_LABELS["arrival_date"], validators=[Optional()])

@@ -1,7 +1,8 @@
-"""A live server on 127.0.0.1 and Debian's headless Chromium driven by Playwright."""
+"""A live server on 127.0.0.1, Debian's headless Chromium driven by Playwright, and axe-core to audit pages."""
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -10,6 +11,8 @@ from events_app.database import sqlite_read_transactions
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")  # set it to keep screenshots for review
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture()
@@ -51,3 +54,22 @@ def shoot():
             page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
     return save
+
+
+@pytest.fixture()
+def axe_violations():
+    """Run axe-core (WCAG 2.1 A and AA rules) on a Playwright page; return its violations, briefly described."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is needed for the accessibility tests: run `make install-dev` "
+                    f"(npm ci; Debian's nodejs and npm) — {AXE} is missing")
+
+    def audit(page) -> list[str]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+        return [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+            + "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+            for violation in result["violations"]
+        ]
+
+    return audit
