@@ -20,6 +20,11 @@ class CleanForm(FlaskForm):
                 return unbound_field.bind(form=form, filters=filters, **options)
             return unbound_field.bind(form=form, **options)
 
+        def render_field(self, field, render_kw):
+            # WTForms writes a keyword given as None as the text "None" (aria-invalid="None" tells a
+            # screen reader the field is invalid): a None keyword is left out instead.
+            return super().render_field(field, {key: value for key, value in render_kw.items() if value is not None})
+
 
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (works without JavaScript)."""

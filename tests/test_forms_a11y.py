@@ -116,3 +116,16 @@ def test_fields_needed_in_some_cases_say_when_instead_of_optional(client, make_e
         assert page.field(field_id)["aria-describedby"] == f"{field_id}-hint"
         assert "needed_when" not in page.field(field_id)
     assert "(optional)" in page.labels["phone"]
+
+
+def test_no_form_writes_a_keyword_given_as_none(app):
+    from wtforms import StringField
+
+    from events_app.forms import CleanForm
+
+    class Probe(CleanForm):
+        name = StringField("Name")
+
+    with app.test_request_context():
+        html = str(Probe(meta={"csrf": False}).name(**{"aria-invalid": None, "aria-describedby": None}))
+    assert "None" not in html and "aria-invalid" not in html
