@@ -6,6 +6,7 @@ blueprint: their URLs and endpoint names (events.index, events.detail) do not ch
 from datetime import date
 
 from flask import current_app, render_template
+from flask_babel import format_date
 
 from events_app.events.services import contact_address, event_or_404, upcoming_events
 from events_app.events.views import bp
@@ -33,5 +34,7 @@ def privacy(slug: str):
     """The event's privacy notice (its own text, or the network's default), with its version."""
     event = event_or_404(slug)
     paragraphs = event.privacy_notice.replace("\r\n", "\n").split("\n\n")
+    changed = (event.privacy_notice_changed_at or event.created_at).astimezone(event.tz).date()
     return render_template("events/privacy.html", event=event, paragraphs=paragraphs,
-                           visa_days=current_app.config["PRIVACY_VISA_DAYS"])
+                           changed_on=format_date(changed, "long"), visa_days=current_app.config["PRIVACY_VISA_DAYS"],
+                           mail_days=current_app.config["PRIVACY_MAIL_DAYS"])
