@@ -4,7 +4,7 @@ Routes on the registration blueprint (so URLs /r/TOKEN/... and endpoint names su
 `registration.ticket` stay where delegates' links point), kept here because registration does not
 import documents.
 """
-from flask import abort, current_app
+from flask import abort, current_app, render_template
 
 from events_app.choices import Status
 from events_app.documents.badges.services import ticket_pdf
@@ -16,10 +16,13 @@ from events_app.registration.views import bp
 
 @bp.route("/r/<token>/ticket.pdf")
 def ticket(token: str):
-    """The approved delegate's ticket with the check-in QR code, to print or show on a phone."""
+    """The approved delegate's ticket with the check-in QR code, to print or show on a phone.
+
+    Before approval (or after a cancellation) a page says why there is no ticket yet, or none.
+    """
     registration = services.by_token(token) or abort(404)
     if registration.status != Status.APPROVED:
-        abort(404)
+        return render_template("registration/no_ticket.html", registration=registration, event=registration.event)
     out = pdf_buffer()
     out.write(ticket_pdf(registration, font_dirs=current_app.config["FONT_DIRS"]))
     return send_pdf(out, f"ticket-{registration.event.slug}.pdf", as_attachment=False)

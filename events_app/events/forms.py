@@ -70,8 +70,13 @@ class EventForm(SettingsForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the event a title.")),
                                                  Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 5})
-    contact_email = EmailField(_l("Contact email"), description=_l("Shown to delegates and used as reply address."),
+    contact_email = EmailField(_l("Contact email"),
+                               description=_l("Shown to delegates on the event's pages and in every email."),
                                validators=[Optional(), Length(max=254), Email(_l("Enter a valid email address."))])
+    privacy_notice = TextAreaField(
+        _l("Privacy notice"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 8},
+        description=_l("Linked from the consent box of the registration form. Leave empty to show the default "
+                       "notice. Each change gives the notice a new version, which new registrations record."))
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     country = SelectField(_l("Country"), validators=[InputRequired(_l("Please choose the country."))])

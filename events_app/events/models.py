@@ -1,5 +1,5 @@
 """Events, their quotas and their extra registration questions."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
@@ -47,6 +47,7 @@ class Event(TimestampMixin, db.Model):
     # goes up with each change of the text and is what a registration's consent records.
     privacy_notice: Mapped[str] = mapped_column(Text, default="", nullable=False)
     privacy_notice_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    privacy_notice_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: never edited
     # The event's logo for badges and documents (PNG or JPEG bytes, checked on upload).
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     logo_content_type: Mapped[str] = mapped_column(String(32), default="", nullable=False)
@@ -72,13 +73,22 @@ class Event(TimestampMixin, db.Model):
         """The current date in the event's own time zone."""
         return (now or utcnow()).astimezone(self.tz).date()
 
+    def ends_at(self) -> datetime:
+        """The end of the event's last day (midnight after it) in the event's own time zone."""
+        return datetime.combine(self.ends_on + timedelta(days=1), time(), tzinfo=self.tz)
+
     def registration_state(self, now: datetime | None = None) -> str:
-        """'not_yet_open', 'open' or 'closed' at the given moment."""
+        """'not_yet_open', 'open', 'closed' or 'ended' (the event is over) at the given moment.
+
+        A finished event takes no more registrations whatever its window says.
+        """
         now = now or utcnow()
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return "not_yet_open"
+        if now >= self.ends_at():
+            return "ended"
         if self.registration_closes_at and now >= self.registration_closes_at:
             return "closed"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet_open"
         return "open"
 
     def __repr__(self) -> str:

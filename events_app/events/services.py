@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image
 from reportlab.lib.utils import ImageReader
@@ -22,6 +23,7 @@ from events_app.events.locking import lock_event
 from events_app.events.models import Event
 from events_app.events.timezones import DEFAULT_TIMEZONE, canonical_timezone
 from events_app.extensions import db
+from events_app.models import utcnow
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 # A symposium or consultation lasts days, a long training course a few weeks. Every day gets an
@@ -46,7 +48,7 @@ EVENT_FIELDS = frozenset({
     "title", "description", "venue", "city", "country", "timezone", "starts_on", "ends_on", "capacity",
     "registration_opens_at", "registration_closes_at", "approval_required", "waitlist_when_full",
     "invitation_only", "edit_deadline", "reapproval_fields", "attendance_threshold_days", "letterhead_text",
-    "signatory_name", "signatory_title", "contact_email", "badge_colour_by", "badge_colours",
+    "signatory_name", "signatory_title", "contact_email", "badge_colour_by", "badge_colours", "privacy_notice",
 })
 EVENT_TIMES = ("registration_opens_at", "registration_closes_at", "edit_deadline")
 
@@ -131,6 +133,7 @@ def _checked(values: dict) -> dict:
     if not (values.get("title") or "").strip():
         raise EventError(_("Please give the event a title."), field="title")
     values["title"] = values["title"].strip()
+    values["privacy_notice"] = (values.get("privacy_notice") or "").strip()  # blank: the default notice
     values["timezone"] = check_timezone(values.get("timezone"))
     check_days(values["starts_on"], values["ends_on"])
     check_capacity(values.get("capacity"))
@@ -234,12 +237,22 @@ def update_event(event: Event, *, logo=_KEEP, **changes) -> EventUpdate:
     content_type = check_logo(logo) if logo is not _KEEP and logo else ""
     event = lock_event(event.id)
     capacity_before = event.capacity
+    if checked["privacy_notice"] != current["privacy_notice"]:
+        # Consent given from now on is to the new text: registrations record this version.
+        event.privacy_notice_version += 1
+        event.privacy_notice_changed_at = utcnow()
     for name in changes:
         setattr(event, name, checked[name])
     if logo is not _KEEP:
         event.logo, event.logo_content_type = logo or None, content_type
     db.session.flush()
     return EventUpdate(event, capacity_before)
+
+
+def contact_address(event: Event) -> str:
+    """Where delegates write with questions: the event's contact, else the site's reply or sender address."""
+    config = current_app.config
+    return event.contact_email or config.get("MAIL_REPLY_TO") or config.get("MAIL_DEFAULT_SENDER") or ""
 
 
 def find_event(slug: str) -> Event | None:

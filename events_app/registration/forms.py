@@ -2,8 +2,10 @@
 import secrets
 from datetime import date
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -209,8 +211,14 @@ class RegistrationForm(CleanForm):
 
 
 def registration_form_for(event, *args, **kwargs) -> RegistrationForm:
-    """The registration form of this event: the data dictionary plus the event's own questions."""
-    return add_question_fields(RegistrationForm, event.questions)(*args, **kwargs)
+    """The registration form of this event: the data dictionary plus the event's own questions.
+
+    The consent box's hint links to the event's privacy notice in a new tab, so nothing typed is lost.
+    """
+    form = add_question_fields(RegistrationForm, event.questions)(*args, **kwargs)
+    form.data_consent.description = Markup('<a href="{}" target="_blank" rel="noopener">{}</a>').format(
+        url_for("events.privacy", slug=event.slug), _("Read the privacy notice (opens in a new tab)"))
+    return form
 
 
 def form_data_from(registration) -> dict:

@@ -1,8 +1,8 @@
-"""Use cases of the registrant: register, find by private link, edit, cancel, resend the link."""
+"""Use cases of the registrant: register, find by private link, edit, cancel, register again, resend the link."""
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +22,20 @@ class RegisterOutcome:
 
     registration: Registration
     created: bool
-    why_existing: str = ""  # "resubmitted" (same form sent twice) or "email" (already registered)
+    # "resubmitted" (same form sent twice), "email" (already registered) or "again" (cancelled, now back)
+    why_existing: str = ""
+
+
+class RegistrationClosed(ValueError):
+    """Registration is not open (not yet, closed, or the event is over); `state` says which."""
+
+    def __init__(self, state: str):
+        super().__init__(state)
+        self.state = state
+
+
+class CannotRegisterAgain(ValueError):
+    """Only a cancelled registration comes back; a declined one stays declined (the organisers decided)."""
 
 
 def apply_fields(registration: Registration, data: dict[str, Any]) -> None:
@@ -69,11 +82,8 @@ def register(
         invitations.check(invitation, email)
     registration = Registration(event_id=event.id, event=event, submission_key=submission_key)
     apply_fields(registration, data)
-    if registration.data_consent:
-        registration.data_consent_at = utcnow()
-        registration.privacy_notice_version = current_app.config["PRIVACY_NOTICE_VERSION"]
-    wanted = Status.PENDING if event.approval_required else Status.APPROVED
-    decision = lifecycle.decide(event, registration, wanted, when_full=Status.WAITLISTED)
+    _record_consent(event, registration)
+    decision = _decide_arrival(event, registration)
     lifecycle.record(registration, decision.status, by_user=by_user, actor=actor)
     try:
         with db.session.begin_nested():
@@ -91,6 +101,74 @@ def register(
     if notify:
         signals.registration_received.send(registration)
     return RegisterOutcome(registration, created=True)
+
+
+def register_online(event, data: dict[str, Any], *, submission_key: str | None = None,
+                    invitation=None) -> RegisterOutcome:
+    """A delegate registers themselves through the form, only while registration is open.
+
+    Refused with RegistrationClosed otherwise (a finished event takes no one). A delegate who
+    cancelled and registers again with the same email comes back on the same registration
+    (register_again), with the details of this form.
+    """
+    check_open(event)
+    existing = _existing(event.id, data["email"].strip().lower(), submission_key)
+    if existing is not None and existing.status == Status.CANCELLED and existing.submission_key != submission_key:
+        register_again(existing, data=data)
+        return RegisterOutcome(existing, created=False, why_existing="again")
+    return register(event, data, submission_key=submission_key, invitation=invitation)
+
+
+def register_again(registration: Registration, *, data: dict[str, Any] | None = None) -> Status:
+    """A cancelled delegate comes back through the usual rules; returns the status they get.
+
+    Same registration and private link, history kept: approval means pending, else a place means
+    approved, else the waiting list. `data` (the form, when they registered again through it)
+    replaces their details. Refused while registration is not open (RegistrationClosed) and for
+    any registration that is not cancelled (CannotRegisterAgain).
+    """
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    check_open(event)
+    if registration.status != Status.CANCELLED:
+        raise CannotRegisterAgain(registration.status.value)
+    if data is not None:
+        apply_fields(registration, _blanks_as_empty(data))
+        _record_consent(event, registration)
+    decision = _decide_arrival(event, registration)
+    reason = " ".join(part for part in (_("Registered again."), decision.place.reason) if part)
+    lifecycle.record(registration, decision.status, actor="registrant", reason=reason)
+    db.session.flush()
+    signals.registration_received.send(registration)
+    return decision.status
+
+
+def _blanks_as_empty(data: dict[str, Any]) -> dict[str, Any]:
+    """Fields left out of a new form (None) as their columns' empty value, so the old details give way."""
+    columns = Registration.__table__.c
+    empty = {name: column.default.arg for name, column in columns.items()
+             if column.default is not None and column.default.is_scalar}
+    return {name: empty.get(name) if value is None else value for name, value in data.items()}
+
+
+def check_open(event) -> None:
+    """RegistrationClosed unless registration for the event is open now."""
+    state = event.registration_state()
+    if state != "open":
+        raise RegistrationClosed(state)
+
+
+def _decide_arrival(event, registration: Registration) -> lifecycle.Decision:
+    """The status of someone who (re)joins: pending with approval, else approved while places allow."""
+    wanted = Status.PENDING if event.approval_required else Status.APPROVED
+    return lifecycle.decide(event, registration, wanted, when_full=Status.WAITLISTED)
+
+
+def _record_consent(event, registration: Registration) -> None:
+    """Note when the delegate consented and to which version of the event's privacy notice."""
+    if registration.data_consent:
+        registration.data_consent_at = utcnow()
+        registration.privacy_notice_version = str(event.privacy_notice_version)
 
 
 def _decides_a_place(event) -> bool:

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 import events_app.registration.event_pages  # noqa: F401 - adds / and /events/<slug> to the events blueprint
@@ -36,16 +37,22 @@ def register(slug: str):
         form.start(locale=locale, code=code, invitation=invitation)
     if form.validate_on_submit():
         try:
-            outcome = services.register(event, form.delegate_data(), submission_key=form.submission_key.data,
-                                        invitation=invitation)
+            outcome = services.register_online(event, form.delegate_data(), submission_key=form.submission_key.data,
+                                               invitation=invitation)
         except invitations.InvitationError as error:
             db.session.rollback()
             form.email.errors.append(str(error))
+        except services.RegistrationClosed as closed:  # it closed while the form was being filled in
+            db.session.rollback()
+            return render_template("registration/closed.html", event=event, state=closed.state)
         else:
             db.session.commit()
             if outcome.created or outcome.why_existing == "resubmitted":
                 return redirect(url_for(".confirmation", token=outcome.registration.token))
-            # Already registered with this email: the link went to that address, not to this screen.
+            # Already registered with this email (or back after cancelling): the link went to that
+            # address, not to this screen.
+            if outcome.why_existing == "again":
+                return redirect(url_for(".link_sent", slug=event.slug, again=1))
             return redirect(url_for(".link_sent", slug=event.slug))
     return render_template("registration/form.html", event=event, form=form,
                            questions=question_fields(form))
@@ -86,9 +93,11 @@ def private_page(token: str):
         "registration/private.html",
         registration=registration,
         event=registration.event,
-        cancel_form=FlaskForm(),
-        can_cancel=registration.status not in (Status.CANCELLED, Status.DECLINED),
+        again_form=FlaskForm(),
+        can_cancel=_can_cancel(registration),
         can_edit=services.can_edit(registration),
+        can_register_again=(registration.status == Status.CANCELLED
+                            and registration.event.registration_state() == "open"),
     )
 
 
@@ -120,10 +129,12 @@ def edit(token: str):
                            editing=registration)
 
 
-@bp.route("/r/<token>/cancel", methods=["POST"])
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str):
-    """The registrant cancels their own registration."""
+    """The registrant cancels their own registration, after a page that says what that means."""
     registration = services.by_token(token) or abort(404)
+    if not _can_cancel(registration):
+        return redirect(url_for(".private_page", token=token))
     form = FlaskForm()
     if form.validate_on_submit():
         try:
@@ -133,7 +144,41 @@ def cancel(token: str):
         except TransitionError as error:
             db.session.rollback()
             flash(str(error), "error")
+        return redirect(url_for(".private_page", token=token))
+    return render_template("registration/cancel.html", registration=registration, event=registration.event,
+                           form=form)
+
+
+@bp.route("/r/<token>/register-again", methods=["POST"])
+def register_again(token: str):
+    """A cancelled delegate registers again from their private page, while registration is open."""
+    registration = services.by_token(token) or abort(404)
+    if FlaskForm().validate_on_submit():
+        try:
+            status = services.register_again(registration)
+        except services.RegistrationClosed:
+            db.session.rollback()
+            flash(_("Registration for this event is closed, so you cannot register again."), "error")
+        except services.CannotRegisterAgain:
+            db.session.rollback()
+            flash(_("Only a cancelled registration can be registered again. Please write to the organisers."),
+                  "error")
+        else:
+            db.session.commit()
+            flash(_AGAIN_MESSAGES[status], "success" if status == Status.APPROVED else "info")
     return redirect(url_for(".private_page", token=token))
+
+
+_AGAIN_MESSAGES = {
+    Status.APPROVED: _l("Welcome back: you are registered again and your place is confirmed."),
+    Status.PENDING: _l("Welcome back: you are registered again. The organisers will review your registration."),
+    Status.WAITLISTED: _l("Welcome back: you are registered again. The event is full, so you are on the "
+                          "waiting list."),
+}
+
+
+def _can_cancel(registration) -> bool:
+    return registration.status not in (Status.CANCELLED, Status.DECLINED)
 
 
 @bp.after_request

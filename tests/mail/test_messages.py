@@ -57,6 +57,17 @@ def test_each_email_names_the_event_dates_venue_and_private_link(db, symposium, 
     assert "\n\n\n" not in message.body_text
 
 
+def test_every_email_ends_with_the_organisers_contact(app, db, symposium, make_event, make_registration):
+    registration = make_registration(symposium)
+    for message in (messages.approved(registration), messages.lost_link(registration),
+                    messages.bulk(registration, subject="News", body="Hello")):
+        assert "Questions? Write to the organisers: info@mekong.test" in message.body_text
+        assert '<a href="mailto:info@mekong.test"' in message.body_html
+    no_contact = make_registration(make_event())
+    fallback = app.config["MAIL_REPLY_TO"] or app.config["MAIL_DEFAULT_SENDER"]
+    assert f"Questions? Write to the organisers: {fallback}" in messages.approved(no_contact).body_text
+
+
 def test_html_emails_escape_what_people_typed(db, symposium, make_registration):
     registration = make_registration(symposium, full_name="<script>alert(1)</script> Lan")
     message = messages.declined(registration, reason="<b>no</b>")
