@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 480  # drawn 400 to 560 px wide: text stays 12 to 16 px (dashboard.html scrolls it on a phone)
+WIDTH = 440  # drawn 400 to 520 px wide, so text stays 13 to 17 px (dashboard.html scrolls it on a phone)
 ROW = 24  # height of one bar
 GAP = 10  # space between categories
 FONT = 14
@@ -113,7 +113,7 @@ def stacked_bar_chart(uid: str, title: str, summary: str, categories: Sequence[s
                 continue
             width = scale(value)
             parts.append(_rect(x, y, width, ROW, f"url(#{uid}-p{s})", f"{category}, {one.name}", value))
-            if width >= 8 * len(str(value)) + 6:
+            if width >= 9 * len(str(value)) + 10:
                 parts.append(_value(x + width / 2, y + ROW / 2, _number(value), anchor="middle"))
             x += width
         parts.append(_value(x + 6, y + ROW / 2, _number(totals[c])))
@@ -139,7 +139,7 @@ def time_chart(uid: str, title: str, summary: str, days: Sequence[str], daily: S
     points = []
     for i, (day, count, total) in enumerate(zip(days, daily.values, cumulative.values, strict=True)):
         x = left + i * step
-        bar_width = max(step * 0.7, 1)
+        bar_width = min(max(step * 0.7, 1), 40)
         parts.append(_rect(x + (step - bar_width) / 2, y_of(count), bar_width, y_of(0) - y_of(count),
                            f"url(#{uid}-p0)", day, count))
         points.append((x + step / 2, y_of(total)))
@@ -162,7 +162,7 @@ def _svg(uid: str, title: str, summary: str, height: float, defs: str, body: str
     # Safe: every label, name and number reached this markup through escape().
     return Markup(  # noqa: S704
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height + 4:.0f}" '
-        f'width="100%" style="min-width:400px;max-width:560px" aria-labelledby="{uid}-title {uid}-desc">'
+        f'width="100%" style="min-width:400px;max-width:520px" aria-labelledby="{uid}-title {uid}-desc">'
         f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(summary)}</desc>'
         f"{STYLE}<defs>{defs}</defs>{body}</svg>"
     )
@@ -218,7 +218,7 @@ def _scale(label_width: float, top: int):
 
 
 def _label_width(labels) -> float:
-    return min(max([60.0, *(_text_width(label) + 12 for label in labels)]), 170.0)
+    return min(max([60.0, *(_text_width(label) + 12 for label in labels)]), 190.0)
 
 
 def _text_width(text: str) -> float:
@@ -227,7 +227,7 @@ def _text_width(text: str) -> float:
     for char in text:
         if unicodedata.combining(char) or unicodedata.category(char) == "Mn":
             continue
-        width += FONT if unicodedata.east_asian_width(char) in "WF" else FONT * 0.58
+        width += FONT if unicodedata.east_asian_width(char) in "WF" else FONT * 0.55
     return width
 
 

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -110,8 +110,9 @@ def _registrations(event, numbers: EventNumbers) -> Figure:
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     daily = [per_day.get(day, 0) for day in days]
     running = [sum(daily[:n + 1]) for n in range(len(daily))]
-    facts = [_("%(total)s registrations in %(days)s days, most on %(best)s (%(count)s).", total=running[-1],
-               days=len(days), best=day_label(days[daily.index(max(daily))]), count=max(daily))]
+    facts = [ngettext("%(total)s registrations in %(num)s day, most on %(best)s (%(count)s).",
+                      "%(total)s registrations in %(num)s days, most on %(best)s (%(count)s).", len(days),
+                      total=running[-1], best=day_label(days[daily.index(max(daily))]), count=max(daily))]
     chart = charts.time_chart("registrations", title, " ".join(facts), [day_label(day) for day in days],
                               Series(_("Received that day"), daily), Series(_("Running total"), running))
     return Figure("registrations", title, [_("Day"), _("Received"), _("Running total")],
