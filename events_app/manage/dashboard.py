@@ -56,41 +56,49 @@ def event_numbers(event) -> EventNumbers:
     """Count an event's registrations by status, balance, needs, day of registration and day of attendance."""
     return EventNumbers(
         statuses=status_counts(event.id),
-        balance=_splits(event.id, Registration.stakeholder_group, Registration.country),
-        genders=_splits(event.id, Registration.gender),
-        diets=_splits(event.id, Registration.dietary),
-        **_needs_and_languages(event.id),
+        **_profile_counts(event.id),
         registered_per_day=registered_per_day(event),
         checked_in_per_day=_checked_in_per_day(event.id),
     )
 
 
-def _splits(event_id: int, *columns) -> dict:
-    """{value (or tuple of values): Split} over the active registrations, grouped by the columns."""
-    rows = db.session.execute(
-        select(*columns, func.count(Registration.id).filter(APPROVED), func.count(Registration.id))
-        .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
-        .group_by(*columns)
-    ).all()
-    width = len(columns)
-    return {(row[0] if width == 1 else tuple(row[:width])): Split(row[width], row[width + 1]) for row in rows}
+def _profile_counts(event_id: int) -> dict:
+    """Balance, gender, diet, needs and languages of the active registrations, from one pass over them.
 
-
-def _needs_and_languages(event_id: int) -> dict:
-    """Each need and interpretation language, approved and active, in one row of conditional counts."""
+    The database groups by stakeholder group, country, gender and diet and counts each need and
+    language in every group; the groups (a few hundred at most, however many registrations) are
+    then added up here for each figure.
+    """
     # A registration's languages are a JSON list such as ["km", "en"]: its text holds "km" in quotes.
     language_text = cast(Registration.languages, String)
-    conditions = {**NEEDS, **{code: language_text.like(f'%"{code}"%') for code in LANGUAGE_CODES}}
+    conditions = {"": true(), **NEEDS, **{code: language_text.like(f'%"{code}"%') for code in LANGUAGE_CODES}}
     counts = []
     for condition in conditions.values():
         counts += [func.count(Registration.id).filter(and_(condition, APPROVED)),
                    func.count(Registration.id).filter(condition)]
-    row = db.session.execute(
-        select(*counts).where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
-    ).one()
-    splits = {name: Split(row[2 * i], row[2 * i + 1]) for i, name in enumerate(conditions)}
-    return {"needs": {name: splits[name] for name in NEEDS},
-            "languages": {code: splits[code] for code in LANGUAGE_CODES}}
+    keys = (Registration.stakeholder_group, Registration.country, Registration.gender, Registration.dietary)
+    rows = db.session.execute(
+        select(*keys, *counts).where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
+        .group_by(*keys)
+    ).all()
+    balance, genders, diets, needs = {}, {}, {}, {}  # each {key: [approved, active]}
+    for group, country, gender, diet, *numbers in rows:
+        for tally, key in ((balance, (group, country)), (genders, gender), (diets, diet)):
+            _add(tally.setdefault(key, [0, 0]), numbers[:2])
+        for i, name in enumerate(conditions):
+            _add(needs.setdefault(name, [0, 0]), numbers[2 * i:2 * i + 2])
+    return {"balance": _as_splits(balance), "genders": _as_splits(genders), "diets": _as_splits(diets),
+            "needs": {name: Split(*needs.get(name, (0, 0))) for name in NEEDS},
+            "languages": {code: Split(*needs.get(code, (0, 0))) for code in LANGUAGE_CODES}}
+
+
+def _add(total: list[int], counts) -> None:
+    total[0] += counts[0]
+    total[1] += counts[1]
+
+
+def _as_splits(tallies: dict) -> dict:
+    return {key: Split(*counts) for key, counts in tallies.items()}
 
 
 def registered_per_day(event) -> dict[date, int]:

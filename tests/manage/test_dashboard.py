@@ -136,7 +136,7 @@ def test_the_dashboard_takes_the_same_few_statements_for_5_or_200_delegates(clie
         return len(seen)
 
     small, large = statements(5), statements(200)
-    assert small == large and small <= 12  # the user, the event, its quotas and eight grouped counts
+    assert small == large and small <= 8  # the signed-in user, the event, its quotas, then the grouped counts
 
 
 def test_charts_are_named_images_with_every_text_escaped():
