@@ -144,3 +144,7 @@ def _load(slug: str, registration_id: int):
         abort(404)
     return event, registration
 
+
+
+# Route modules on this blueprint (imported last: they need `bp`).
+from events_app.manage import dashboard_views  # noqa: E402, F401

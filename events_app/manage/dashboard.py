@@ -1,0 +1,133 @@
+"""The dashboard's numbers for one event: a handful of grouped aggregate statements, whatever its size.
+
+Every count is made by the database (GROUP BY, COUNT … FILTER); Python only arranges the grouped
+rows, so the statements and the work per page stay the same at 10 or 10,000 registrations.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import String, and_, cast, func, select, true
+
+from events_app.attendance.models import CheckIn
+from events_app.choices import LANGUAGE_CODES, Dietary, Gender, StakeholderGroup, Status
+from events_app.extensions import db
+from events_app.registration.capacity import status_counts
+from events_app.registration.models import Registration
+
+# Registrations that hold or may still get a place.
+ACTIVE = (Status.PENDING, Status.APPROVED, Status.WAITLISTED)
+APPROVED = Registration.status == Status.APPROVED
+
+
+@dataclass(frozen=True)
+class Split:
+    """A count among approved delegates and among all active ones (pending, approved, waiting list)."""
+
+    approved: int = 0
+    active: int = 0
+
+
+@dataclass(frozen=True)
+class EventNumbers:
+    """Everything the dashboard shows, counted; keys are the grouped values (None where not given)."""
+
+    statuses: dict[Status, int]
+    balance: dict[tuple[StakeholderGroup, str], Split]
+    genders: dict[Gender | None, Split]
+    diets: dict[Dietary | None, Split]
+    needs: dict[str, Split]
+    languages: dict[str, Split]
+    registered_per_day: dict[date, int]
+    checked_in_per_day: dict[date, int]
+
+
+# Needs other than diet and language, each the condition a registration meets when it has it.
+NEEDS = {
+    "accessibility": Registration.accessibility_needs != "",
+    "visa_requested": Registration.needs_visa_letter.is_(true()),
+    "visa_released": Registration.visa_letter_released_at.is_not(None),
+    "visa_pending": and_(Registration.needs_visa_letter.is_(true()), Registration.visa_letter_released_at.is_(None)),
+    "travel_support": Registration.travel_support_requested.is_(true()),
+    "accommodation": Registration.accommodation_needed.is_(true()),
+}
+
+
+def event_numbers(event) -> EventNumbers:
+    """Count an event's registrations by status, balance, needs, day of registration and day of attendance."""
+    return EventNumbers(
+        statuses=status_counts(event.id),
+        **_profile_counts(event.id),
+        registered_per_day=registered_per_day(event),
+        checked_in_per_day=_checked_in_per_day(event.id),
+    )
+
+
+def _profile_counts(event_id: int) -> dict:
+    """Balance, gender, diet, needs and languages of the active registrations, from one pass over them.
+
+    The database groups by stakeholder group, country, gender and diet and counts each need and
+    language in every group; the groups (a few hundred at most, however many registrations) are
+    then added up here for each figure.
+    """
+    # A registration's languages are a JSON list such as ["km", "en"]: its text holds "km" in quotes.
+    language_text = cast(Registration.languages, String)
+    conditions = {"": true(), **NEEDS, **{code: language_text.like(f'%"{code}"%') for code in LANGUAGE_CODES}}
+    counts = []
+    for condition in conditions.values():
+        counts += [func.count(Registration.id).filter(and_(condition, APPROVED)),
+                   func.count(Registration.id).filter(condition)]
+    keys = (Registration.stakeholder_group, Registration.country, Registration.gender, Registration.dietary)
+    rows = db.session.execute(
+        select(*keys, *counts).where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
+        .group_by(*keys)
+    ).all()
+    balance, genders, diets, needs = {}, {}, {}, {}  # each {key: [approved, active]}
+    for group, country, gender, diet, *numbers in rows:
+        for tally, key in ((balance, (group, country)), (genders, gender), (diets, diet)):
+            _add(tally.setdefault(key, [0, 0]), numbers[:2])
+        for i, name in enumerate(conditions):
+            _add(needs.setdefault(name, [0, 0]), numbers[2 * i:2 * i + 2])
+    return {"balance": _as_splits(balance), "genders": _as_splits(genders), "diets": _as_splits(diets),
+            "needs": {name: Split(*needs.get(name, (0, 0))) for name in NEEDS},
+            "languages": {code: Split(*needs.get(code, (0, 0))) for code in LANGUAGE_CODES}}
+
+
+def _add(total: list[int], counts) -> None:
+    total[0] += counts[0]
+    total[1] += counts[1]
+
+
+def _as_splits(tallies: dict) -> dict:
+    return {key: Split(*counts) for key, counts in tallies.items()}
+
+
+def registered_per_day(event) -> dict[date, int]:
+    """{day in the event's time zone: registrations received that day}, whatever their status now."""
+    day = _local_day(event, Registration.registered_at)
+    rows = db.session.execute(
+        select(day, func.count(Registration.id)).where(Registration.event_id == event.id).group_by(day)
+    ).all()
+    return {_as_date(value): count for value, count in rows}
+
+
+def _local_day(event, column):
+    if db.engine.dialect.name == "postgresql":
+        return func.date(func.timezone(event.timezone, column))
+    # SQLite keeps naive UTC text and knows no time zones: shift by the zone's offset on the first
+    # day of the event (exact for the region's zones, which keep no summer time).
+    offset = event.tz.utcoffset(datetime.combine(event.starts_on, time(12)))
+    return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _checked_in_per_day(event_id: int) -> dict[date, int]:
+    rows = db.session.execute(
+        select(CheckIn.day, func.count(CheckIn.id))
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(Registration.event_id == event_id)
+        .group_by(CheckIn.day)
+    ).all()
+    return dict(rows)
