@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in email and invitations point at the server being run, unless the environment sets BASE_URL.
+BASE_URL ?= http://$(HOST):$(PORT)
+MAIL_SINK_PORT ?= 8025
 
 .PHONY: run test bench lint messages system system-test install install-dev clean
 
@@ -43,7 +46,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (workspace: http://$(HOST):$(PORT)/manage/)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	BASE_URL=$(BASE_URL) $(BIN)/python scripts/serve_dev.py --host $(HOST) --port $(PORT) --mail-port $(MAIL_SINK_PORT)
 
 # The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.
 test: install-dev

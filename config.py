@@ -35,6 +35,7 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    BASE_URL_FROM_REQUEST = False  # see DevelopmentConfig
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))  # uploads: logos, imports
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone all morning must still submit
 
@@ -76,10 +77,16 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """Local development: SQLite in instance/, mail tried right after the commit."""
+    """Local development: SQLite in instance/, mail tried right after the commit into the local sink."""
 
     DEBUG = True
     MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", True)
+    # `make run` starts an SMTP sink here that keeps every message in instance/mail/ (scripts/serve_dev.py).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
+    # Without BASE_URL, links made while answering a request use the address it was sent to
+    # (`flask run --port 5101` links to :5101); the mail worker has no request and uses BASE_URL.
+    BASE_URL_FROM_REQUEST = not os.environ.get("BASE_URL")
 
 
 class TestingConfig(Config):

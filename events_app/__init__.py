@@ -2,7 +2,7 @@
 import logging
 import os
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -22,6 +22,7 @@ def create_app(config_class=None) -> Flask:
     app.instance_path = str(INSTANCE_DIR)
     register_extensions(app)
     register_blueprints(app)
+    register_favicon(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -106,6 +107,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp, url_prefix="/manage")
     app.register_blueprint(mail_bp, url_prefix="/manage")
     app.register_blueprint(attendance_bp, url_prefix="/checkin")
+
+
+FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for it on every page otherwise
+
+
+def register_favicon(app: Flask) -> None:
+    """Answer /favicon.ico, which browsers request by that path whatever the page links."""
+
+    @app.route("/favicon.ico")
+    def favicon():
+        response = send_from_directory(app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                                       max_age=FAVICON_MAX_AGE)
+        response.cache_control.public = True
+        return response
 
 
 def register_errorhandlers(app: Flask) -> None:

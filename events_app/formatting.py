@@ -1,10 +1,19 @@
-"""Template filters and globals: dates in the event's zone, labels, country names."""
-from datetime import date, datetime
+"""Template filters and globals: times in the event's zone (labelled), dates in the reader's language.
+
+One spelling for every timestamp in the workspace and at the desk: "30 Nov 2026, 14:05 (Asia/Bangkok)",
+and for a day: "Mon 30 Nov 2026". Day before month, a four-digit year and a 24-hour clock read the
+same in every country of the region (the "en" locale's own short forms are US: "11/30/26, 2:05 PM");
+Babel still spells month and weekday names in the reader's language.
+"""
+from datetime import UTC, date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
 from events_app.countries import country_name
+
+DAY_PATTERN = "EEE d MMM y"
+TIME_PATTERN = "d MMM y, HH:mm"
 
 
 def event_dates(event) -> str:
@@ -14,18 +23,20 @@ def event_dates(event) -> str:
     return f"{format_date(event.starts_on, 'medium')} – {format_date(event.ends_on, 'medium')}"
 
 
-def local_time(value: datetime | None, event=None, fmt: str = "medium") -> str:
-    """A UTC timestamp shown in the event's time zone (or UTC)."""
+def local_time(value: datetime | None, event=None) -> str:
+    """A UTC timestamp in the event's time zone, or in UTC when there is no event, with the zone named."""
     if value is None:
         return ""
-    if event is not None:
-        value = value.astimezone(event.tz)
-        return format_datetime(value.replace(tzinfo=None), fmt, rebase=False) + f" ({event.timezone})"
-    return format_datetime(value, fmt)
+    if value.tzinfo is None:  # stored times are UTC
+        value = value.replace(tzinfo=UTC)
+    zone, label = (event.tz, event.timezone) if event is not None else (UTC, "UTC")
+    shown = format_datetime(value.astimezone(zone).replace(tzinfo=None), TIME_PATTERN, rebase=False)
+    return f"{shown} ({label})"
 
 
 def day_label(value: date) -> str:
-    return format_date(value, "EEE d MMM")
+    """One day of an event, e.g. 'Mon 30 Nov 2026', in the reader's language."""
+    return format_date(value, DAY_PATTERN)
 
 
 def register(app: Flask) -> None:

@@ -163,3 +163,19 @@ def test_a_command_on_a_database_without_tables_says_what_to_do(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "Error: the database has no tables yet (or is behind): run `flask --app wsgi db upgrade` first")
+
+
+@pytest.mark.parametrize(("environment", "expected"), [
+    ({}, "BASE_URL=http://127.0.0.1:5101 "),
+    ({"BASE_URL": "https://events.example.org"}, "BASE_URL=https://events.example.org "),
+])
+def test_make_run_links_to_the_port_it_serves_unless_base_url_is_set(environment, expected):
+    import os
+    import subprocess
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "BASE_URL"} | environment
+    dry_run = subprocess.run(["make", "-n", "run", "PORT=5101"], cwd=Path(__file__).resolve().parent.parent,
+                             env=env, capture_output=True, text=True, check=True).stdout
+    serve = next(line for line in dry_run.splitlines() if "serve_dev.py" in line)
+    assert serve.startswith(expected) and "--port 5101" in serve

@@ -23,3 +23,11 @@ def test_an_oversized_upload_is_a_friendly_413(client, make_event):
     response = client.post(f"/events/{event.slug}/register", data={"full_name": "x" * (9 * 1024 * 1024)})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+def test_favicon_is_a_cached_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # the ICO header: a real icon, not a page
+    assert response.cache_control.public and response.cache_control.max_age >= 24 * 3600

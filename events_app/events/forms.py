@@ -209,9 +209,11 @@ class EventForm(SettingsForm):
 
 COLOUR_MESSAGE = _l("Enter a colour as #rrggbb, e.g. #1f5fa8.")
 for _member in (*ParticipantRole, *StakeholderGroup):
-    # One colour input per role and per stakeholder group: colour_speaker, colour_ngo, ...
+    # One colour input per role and per stakeholder group: colour_speaker, colour_ngo, ...; a new event's
+    # editor starts from the default palette (an empty colour input would show black).
     setattr(EventForm, f"colour_{_member.value}", StringField(
-        LABELS[_member], validators=[Optional(), Regexp(r"^#[0-9a-fA-F]{6}\Z", message=COLOUR_MESSAGE)],
+        LABELS[_member], default=default_colour(_member.value),
+        validators=[Optional(), Regexp(r"^#[0-9a-fA-F]{6}\Z", message=COLOUR_MESSAGE)],
         render_kw={"type": "color"}))
 del _member
 

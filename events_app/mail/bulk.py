@@ -62,10 +62,22 @@ def fill(template: str, registration, *, single_line: bool = False) -> str:
     if single_line:
         values = {key: " ".join(str(value).split()) for key, value in values.items()}
 
-    def replace(match: re.Match) -> str:
-        return str(values.get(match.group(1), match.group(0)))
-
-    return PLACEHOLDER_RE.sub(replace, template)
+    # An empty value takes one space beside it along: "Dear {honorific} {full_name}," for a delegate
+    # without a title reads "Dear Sok Dara,", not "Dear  Sok Dara,".
+    pieces, position = [], 0
+    for match in PLACEHOLDER_RE.finditer(template):
+        text, position = template[position:match.start()], match.end()
+        if match.group(1) not in values:
+            pieces.append(text + match.group(0))
+            continue
+        value = str(values[match.group(1)])
+        if not value and text.endswith(" "):
+            text = text[:-1]
+        elif not value and template.startswith(" ", position):
+            position += 1
+        pieces.append(text + value)
+    pieces.append(template[position:])
+    return "".join(pieces)
 
 
 def audience_query(event_id: int, audience: Audience):

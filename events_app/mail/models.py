@@ -3,7 +3,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.extensions import db
 from events_app.models import TimestampMixin, UTCDateTime, utcnow
@@ -42,6 +42,7 @@ class OutboxMessage(TimestampMixin, db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
+    event = relationship("Event", lazy="select")  # times in the outbox are shown in its zone
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

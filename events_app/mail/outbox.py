@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from events_app.extensions import db
 from events_app.mail.headers import safe_header, safe_recipient
@@ -86,7 +86,8 @@ def requeue_failed(*, event_id: int | None = None, now: datetime | None = None) 
 
 def outbox_query(*, status: str | None = None, kind: str | None = None, event_id: int | None = None):
     """The outbox, newest first, optionally filtered (for the organisers' list)."""
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    # Each row's times are shown in its event's zone: load the events in one more statement.
+    query = select(OutboxMessage).options(selectinload(OutboxMessage.event)).order_by(OutboxMessage.id.desc())
     if status in tuple(OutboxStatus):
         query = query.where(OutboxMessage.status == status)
     if kind:

@@ -7,7 +7,7 @@ from events_app.choices import UserRole
 from events_app.countries import country_name
 from events_app.events.services import all_events, event_or_404
 from events_app.extensions import db
-from events_app.mail import bulk, outbox
+from events_app.mail import bulk, outbox, readable
 from events_app.mail.forms import STATUS_LABELS, BulkMessageForm, OutboxFilterForm, ResendForm
 from events_app.mail.headers import UnsafeHeaderError
 from events_app.mail.models import OutboxMessage
@@ -31,6 +31,17 @@ def outbox_list():
         "mail/manage/outbox.html", page=page, filters=filters, event=event, events=all_events(),
         counts=outbox.outbox_counts(event_id=event_id), status_labels=STATUS_LABELS, resend_form=ResendForm(),
     )
+
+
+@bp.route("/mail/<int:message_id>")
+@role_required(UserRole.ORGANISER)
+def outbox_message(message_id: int):
+    """One email as the delegate gets it: headers, attachments, the text and the HTML (sandboxed)."""
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    files, files_problem = readable.attachments_of(message)
+    return render_template("mail/manage/outbox_message.html", message=message, status_labels=STATUS_LABELS,
+                           headers=readable.headers_of(message), files=files, files_problem=files_problem,
+                           resend_form=ResendForm())
 
 
 @bp.route("/mail/<int:message_id>/resend", methods=["POST"])

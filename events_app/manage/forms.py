@@ -10,17 +10,26 @@ ACTIONS = {"approve": Status.APPROVED, "decline": Status.DECLINED, "waitlist": S
            "cancel": Status.CANCELLED, "reopen": Status.PENDING}
 
 
-class StatusActionForm(CleanForm):
-    """Change one delegate's status, with an optional reason the delegate sees."""
+class ReturningForm(CleanForm):
+    """A workspace form that sends the organiser back where they were (the list with its filter and page)."""
 
-    action = StringField(validators=[DataRequired(), AnyOf(list(ACTIONS))])
-    reason = TextAreaField(_l("Reason (sent to the delegate)"), validators=[Optional(), Length(max=2000)])
-    # Where the organiser came from; only a workspace path, so the form cannot redirect off the site.
+    # Only a workspace path, so the form cannot redirect off the site.
     back = HiddenField(validators=[Optional(), Length(max=500)])
 
     def validate_back(self, field):
         if not field.data.startswith("/manage/") or "//" in field.data or "\\" in field.data:
             raise ValidationError("not a workspace path")
+
+    def back_or(self, default: str) -> str:
+        """The validated page to return to, or `default`."""
+        return self.back.data if self.back.data and not self.back.errors else default
+
+
+class StatusActionForm(ReturningForm):
+    """Change one delegate's status, with an optional reason the delegate sees."""
+
+    action = StringField(validators=[DataRequired(), AnyOf(list(ACTIONS))])
+    reason = TextAreaField(_l("Reason (sent to the delegate)"), validators=[Optional(), Length(max=2000)])
 
 
 class DelegateFilterForm(CleanForm):
@@ -34,7 +43,7 @@ class DelegateFilterForm(CleanForm):
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
 
 
-class BulkActionForm(CleanForm):
+class BulkActionForm(ReturningForm):
     """The same status change for the delegates ticked in the list."""
 
     ids = SelectMultipleField(coerce=int, validate_choice=False,

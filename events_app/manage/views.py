@@ -85,8 +85,7 @@ def change_status(slug: str, registration_id: int):
                 flash(_("%(name)s is now %(status)s.", name=registration.full_name, status=ended.label), "success")
     else:
         flash(_("That action could not be done. Please try again."), "error")
-    return redirect(form.back.data if form.back.data and not form.back.errors
-                    else url_for(".delegates", slug=event.slug))
+    return redirect(form.back_or(url_for(".delegates", slug=event.slug)))
 
 
 @bp.route("/events/<slug>/bulk", methods=["POST"])
@@ -95,9 +94,11 @@ def bulk_status(slug: str):
     """One status change for every ticked delegate; each is decided on its own (capacity, rules)."""
     event = event_or_404(slug)
     form = BulkActionForm()
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for(".delegates", slug=slug))
+    valid = form.validate_on_submit()
+    back = form.back_or(url_for(".delegates", slug=slug))  # the list as it was: filter, search, page
+    if not valid:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return redirect(back)
     registrations = db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.id.in_(form.ids.data))
         .order_by(Registration.sort_name)
@@ -110,7 +111,7 @@ def bulk_status(slug: str):
         flash(_("%(n)s put on the waiting list: no place was free.", n=len(result.waitlisted_instead)), "warning")
     for registration, why in result.refused:
         flash(f"{registration.full_name}: {why}", "error")
-    return redirect(url_for(".delegates", slug=slug))
+    return redirect(back)
 
 
 @bp.route("/events/<slug>/delegates/<int:registration_id>/token", methods=["POST"])
