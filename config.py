@@ -69,7 +69,6 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ["en"]
-    PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-01")
     PRIVACY_VISA_DAYS = int(os.environ.get("PRIVACY_VISA_DAYS", "30"))  # passport details, after the event ends
     PRIVACY_MAIL_DAYS = int(os.environ.get("PRIVACY_MAIL_DAYS", "90"))  # bodies of sent email
     SESSION_COOKIE_HTTPONLY = True

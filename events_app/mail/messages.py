@@ -5,7 +5,7 @@ the email goes out after the caller commits, and is lost with it if the caller r
 """
 import re
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
@@ -14,6 +14,7 @@ from events_app.countries import country_name
 from events_app.extensions import db
 from events_app.formatting import event_dates
 from events_app.mail.attachments import ics_spec, ticket_spec
+from events_app.mail.links import base_url
 from events_app.mail.outbox import queue
 
 REMINDER_KIND = "reminder"
@@ -25,13 +26,13 @@ def N_(text: str) -> str:
 
 
 def private_link(registration) -> str:
-    """The registrant's private page, absolute, built from BASE_URL."""
-    return f"{current_app.config['BASE_URL']}/r/{registration.token}"
+    """The registrant's private page, absolute (see mail.links.base_url)."""
+    return f"{base_url()}/r/{registration.token}"
 
 
 def invitation_link(invitation) -> str:
     """The registration form of an invitation-only event, with the invitation code filled in."""
-    return f"{current_app.config['BASE_URL']}/events/{invitation.event.slug}/register?code={invitation.code}"
+    return f"{base_url()}/events/{invitation.event.slug}/register?code={invitation.code}"
 
 
 def event_venue(event) -> str:

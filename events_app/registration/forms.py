@@ -119,8 +119,10 @@ class RegistrationForm(CleanForm):
     dietary_notes = StringField(FIELD_LABELS["dietary_notes"], validators=[Optional(), Length(max=500)])
     accessibility_needs = TextAreaField(FIELD_LABELS["accessibility_needs"], validators=[Optional(), Length(max=1000)])
     needs_visa_letter = BooleanField(FIELD_LABELS["needs_visa_letter"])
-    nationality = StringField(FIELD_LABELS["nationality"], validators=[Optional(), Length(max=100)])
-    passport_number = StringField(FIELD_LABELS["passport_number"], validators=[Optional(), Length(max=40)])
+    nationality = StringField(FIELD_LABELS["nationality"], description=_l("Needed for a visa letter."),
+                              render_kw={"needed_when": True}, validators=[Optional(), Length(max=100)])
+    passport_number = StringField(FIELD_LABELS["passport_number"], description=_l("Needed for a visa letter."),
+                                  render_kw={"needed_when": True}, validators=[Optional(), Length(max=40)])
     date_of_birth = DateField(
         FIELD_LABELS["date_of_birth"],
         description=_l("Needed for a visa letter."),
