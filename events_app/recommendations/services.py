@@ -199,18 +199,21 @@ def set_status(recommendation: Recommendation, status: RecommendationStatus | st
 
 
 def move(recommendation: Recommendation, direction: str, *, by) -> None:
-    """Swap a recommendation with its neighbour in its theme ("up" or "down"); the numbers follow."""
-    siblings = list(db.session.scalars(
+    """Swap a recommendation with its neighbour ("up" or "down") among those of its theme with the same
+    addressees (the document's group); the numbers follow."""
+    in_theme = list(db.session.scalars(
         select(Recommendation).where(Recommendation.event_id == recommendation.event_id,
                                      Recommendation.theme_id == recommendation.theme_id,
                                      Recommendation.status.in_(OPEN_STATUSES))
         .order_by(Recommendation.position, Recommendation.id)))
-    index = siblings.index(recommendation)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
+    group = [i for i, r in enumerate(in_theme) if addressee_key(r) == addressee_key(recommendation)]
+    here = group.index(in_theme.index(recommendation))
+    there = here - 1 if direction == "up" else here + 1
+    if not 0 <= there < len(group):
         return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, row in enumerate(siblings, start=1):
+    a, b = group[here], group[there]
+    in_theme[a], in_theme[b] = in_theme[b], in_theme[a]
+    for position, row in enumerate(in_theme, start=1):
         row.position = position
     db.session.flush()
 
