@@ -46,28 +46,27 @@ class RecommendationSettings(db.Model):
     endorsement_open: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
 
-class Theme(db.Model):
+class _NamedInOrder:
+    """A name an event's organisers chose, with its place in the document's order."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+
+
+class Theme(_NamedInOrder, db.Model):
     """A theme the recommendations of an event are grouped under, in the document's order."""
 
     __tablename__ = "recommendation_themes"
     __table_args__ = (UniqueConstraint("event_id", "name"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
 
-
-class Addressee(db.Model):
+class Addressee(_NamedInOrder, db.Model):
     """Whom a recommendation is addressed to (governments of origin, ASEAN, employers ...), in order."""
 
     __tablename__ = "recommendation_addressees"
     __table_args__ = (UniqueConstraint("event_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
 
 
 recommendation_addressees = Table(
