@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from events_app.events.views import bp as events_bp
     from events_app.mail.views import bp as mail_bp
     from events_app.manage.views import bp as manage_bp
+    from events_app.recommendations import init_app as init_recommendations
     from events_app.registration.views import bp as registration_bp
 
     app.register_blueprint(events_bp)
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp, url_prefix="/manage")
     app.register_blueprint(mail_bp, url_prefix="/manage")
     app.register_blueprint(attendance_bp, url_prefix="/checkin")
+    init_recommendations(app)  # its pages under /manage and /r, and `flask documents recommendations`
 
 
 FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for it on every page otherwise

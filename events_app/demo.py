@@ -3,10 +3,17 @@ import csv
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from events_app.auth.services import create_user, find_user
-from events_app.choices import Status, UserRole
+from events_app.choices import EventRole, Status, UserRole
+from events_app.events import access
 from events_app.events.services import create_event, find_event
+from events_app.extensions import db
+from events_app.recommendations import endorsements as endorsing
+from events_app.recommendations import services as recs
 from events_app.registration import lifecycle, services
+from events_app.registration.models import Registration
 
 DEMO_SLUG = "mekong-migration-symposium"
 DEMO_ORGANISER = "organiser@example.org"
@@ -64,6 +71,7 @@ def load_demo(*, today: date | None = None) -> dict:
         elif index == 10:
             lifecycle.change_status(outcome.registration, Status.WAITLISTED, actor="import", notify=False)
     created["delegates"] += _past_consultation(rows, today)
+    _past_recommendations(find_event(PAST_SLUG))
     return created
 
 
@@ -121,3 +129,83 @@ def _delegate(row: dict) -> dict:
         "data_consent": True,
         "list_publicly": True,
     }
+
+
+THEMES = ("Labour migration governance", "Health", "Social protection", "Return and reintegration")
+ADDRESSEES = ("Governments of countries of origin", "Governments of countries of destination", "ASEAN",
+              "ILO and IOM", "Employers", "Civil society")
+PREAMBLE = (
+    "We, the participants of the Consultation on Cross-Border Labour Migration from Yunnan — representatives "
+    "of governments, migrant groups, trade unions, civil society organisations, international organisations "
+    "and researchers from Cambodia, China, Lao PDR, Myanmar, Thailand and Viet Nam — met in Kunming to review "
+    "the situation of migrant workers who cross the borders of the Greater Mekong Subregion.\n\n"
+    "Recognising that migrant workers contribute to the economies of countries of origin and destination "
+    "alike, and that their rights are human rights, we jointly developed and adopted the following "
+    "recommendations, addressed to governments, ASEAN, the ILO and IOM, employers and civil society."
+)
+# (theme, addressees, working group, text, status, Khmer translation)
+RECOMMENDATIONS = [
+    (0, (0, 1), "Working group 1: governance", "Ratify and implement ILO Conventions No. 97, No. 143 and No. 189, "
+     "and align national labour migration laws with them.", "adopted", ""),
+    (0, (1,), "Working group 1: governance", "Allow migrant workers to change employers without losing their "
+     "legal status, and end the practice of employers holding workers' passports.", "adopted",
+     "អនុញ្ញាតឱ្យពលករចំណាកស្រុកផ្លាស់ប្តូរនិយោជកដោយមិនបាត់បង់ឋានៈស្របច្បាប់។"),
+    (0, (2,), "Working group 1: governance", "Adopt a binding ASEAN instrument on the protection and promotion "
+     "of the rights of migrant workers, covering workers in irregular situations.", "adopted", ""),
+    (0, (0,), "Working group 1: governance", "Cap recruitment fees charged to workers at zero and license and "
+     "monitor recruitment agencies, publishing the list of those sanctioned.", "adopted", ""),
+    (1, (1,), "Working group 2: health", "Give migrant workers and their families access to public health "
+     "insurance on the same terms as nationals, whatever their documentation.", "adopted",
+     "ផ្តល់ឱ្យពលករចំណាកស្រុក និងគ្រួសាររបស់ពួកគេនូវការធានារ៉ាប់រងសុខភាពសាធារណៈ។"),
+    (1, (3,), "Working group 2: health", "Support cross-border referral of patients with tuberculosis and HIV "
+     "so that treatment continues when workers move or return.", "adopted", ""),
+    (1, (4,), "Working group 2: health", "Provide safe housing and occupational health and safety training in "
+     "languages migrant workers understand.", "adopted", ""),
+    (2, (0, 1), "Plenary session: social protection", "Conclude bilateral social security agreements so that "
+     "contributions are portable and pensions are paid after return.", "adopted", ""),
+    (2, (5,), "Plenary session: social protection", "Inform migrant workers of their social protection "
+     "entitlements before departure and on arrival, with migrant-led organisations.", "adopted", ""),
+    (2, (1,), "Plenary session: social protection", "Include domestic workers and seasonal agricultural "
+     "workers in labour and social security laws.", "draft", ""),
+    (3, (0,), "Working group 3: return", "Set up reintegration services for returning migrants, including "
+     "recognition of skills gained abroad.", "draft", ""),
+    (3, (4,), "Working group 3: return", "Employers should pay for the return journey of workers whose "
+     "contract ends.", "draft", ""),
+    (0, (1,), "Working group 1: governance", "Deport migrant workers in irregular situations more quickly.",
+     "rejected", ""),
+]
+
+
+def _past_recommendations(event) -> None:
+    """The past consultation's recommendations: adopted ones over three themes, drafts, a rejected and a merged one."""
+    if recs.themes(event):
+        return
+    organiser = find_user(DEMO_ORGANISER)
+    access.grant(organiser, event, EventRole.ORGANISER)  # the same grant the workspace's roles give (idempotent)
+    recs.save_settings(event, theme_names=THEMES, addressee_names=ADDRESSEES, preamble=PREAMBLE,
+                       endorsement_open=True)
+    themes, addressees = recs.themes(event), recs.addressees(event)
+    made = []
+    for theme, to, source, text, status, khmer in RECOMMENDATIONS:
+        rec = recs.draft(event, by=organiser, theme_id=themes[theme].id, source=source, text=text,
+                         addressee_ids=[addressees[i].id for i in to], translations={"km": khmer} if khmer else {})
+        if status != "draft":
+            recs.set_status(rec, status, by=organiser)
+        made.append(rec)
+    # Two overlapping drafts from the working groups, merged by the organiser into one adopted recommendation.
+    parts = [recs.draft(event, by=organiser, theme_id=themes[2].id, addressee_ids=[addressees[3].id],
+                        source="Working group 2: health", text=text) for text in (
+        "The ILO and IOM should support governments in extending social protection floors to migrant workers.",
+        "Technical support is needed to measure how many migrant workers are covered by social protection.")]
+    merged = recs.merge(parts, by=organiser)
+    recs.edit(merged, by=organiser, theme_id=merged.theme_id, addressee_ids=[addressees[3].id],
+              source=merged.source, text="The ILO and IOM should support governments in extending social protection "
+              "floors to migrant workers and in measuring how many of them are covered.")
+    recs.set_status(merged, "adopted", by=organiser)
+    # Some delegates have endorsed already (the first nine made are the adopted ones).
+    approved = db.session.scalars(select(Registration).where(Registration.event_id == event.id,
+                                                             Registration.status == Status.APPROVED)
+                                  .order_by(Registration.id).limit(8))
+    for index, registration in enumerate(approved):
+        for rec in made[:9:index % 3 + 1]:
+            endorsing.endorse(registration, rec, endorses=True, list_organisation=index % 2 == 0)
