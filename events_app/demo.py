@@ -4,7 +4,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from events_app.auth.services import create_user, find_user
-from events_app.choices import Status, UserRole
+from events_app.choices import EventRole, Status, UserRole
+from events_app.events import access
 from events_app.events.services import create_event, find_event
 from events_app.registration import lifecycle, services
 
@@ -64,7 +65,16 @@ def load_demo(*, today: date | None = None) -> dict:
         elif index == 10:
             lifecycle.change_status(outcome.registration, Status.WAITLISTED, actor="import", notify=False)
     created["delegates"] += _past_consultation(rows, today)
+    _grant_demo_team()
     return created
+
+
+def _grant_demo_team() -> None:
+    """The demo organiser organises, and the demo staff member staffs, both demo events (again: no change)."""
+    for slug in (DEMO_SLUG, PAST_SLUG):
+        event = find_event(slug)
+        access.grant(find_user(DEMO_ORGANISER), event, EventRole.ORGANISER)
+        access.grant(find_user(DEMO_STAFF), event, EventRole.STAFF)
 
 
 # Delegates of the demo who ask for a visa invitation letter (made-up passport details).
