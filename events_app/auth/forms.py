@@ -36,6 +36,7 @@ class InviteUserForm(CleanForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=UserRole.choices(), default=UserRole.ORGANISER.value,
+                       validators=[DataRequired()],
                        description=_l("Organisers may create events. Everyone sees only the events they are "
                                       "given a role at; administrators see every event and manage users."))
 
@@ -44,4 +45,5 @@ class GrantForm(CleanForm):
     """Give a user a role at one event (replacing the role they had there); the view fills the events."""
 
     event = SelectField(_l("Event"), choices=[], validators=[DataRequired()])
-    role = SelectField(_l("Role at this event"), choices=EventRole.choices(), default=EventRole.ORGANISER.value)
+    role = SelectField(_l("Role at this event"), choices=EventRole.choices(), default=EventRole.ORGANISER.value,
+                       validators=[DataRequired()])
