@@ -35,7 +35,7 @@ def create_app(config_class=None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Initialise every extension instance from extensions.py on this app."""
     from events_app import database
-    from events_app.auth.models import User
+    from events_app.auth.sessions import load_user
     from events_app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
@@ -48,10 +48,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_user)
 
     database.configure(app)
     _import_models()
@@ -92,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     # Route modules that add to another module's blueprint must be imported before registration.
     import events_app.manage.event_views  # noqa: F401
     import events_app.manage.invitation_views  # noqa: F401
+    import events_app.manage.users_views  # noqa: F401
     from events_app.attendance.views import bp as attendance_bp
     from events_app.auth.views import bp as auth_bp
     from events_app.documents.views import bp as documents_bp
@@ -157,8 +155,10 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals used across templates."""
     from events_app import formatting
+    from events_app.events import access
 
     formatting.register(app)
+    access.register(app)
 
 
 def register_hooks() -> None:

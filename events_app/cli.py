@@ -5,9 +5,10 @@ from datetime import date
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from events_app.auth.services import UserError, create_user
-from events_app.choices import Status, UserRole
-from events_app.events.services import EventError, all_events, create_event
+from events_app.auth.services import UserError, create_user, find_user
+from events_app.choices import EventRole, Status, UserRole
+from events_app.events import access
+from events_app.events.services import EventError, all_events, create_event, find_event
 from events_app.extensions import db
 from events_app.registration.capacity import status_counts
 
@@ -100,6 +101,44 @@ def users_create(email: str, role: str, name: str, password_stdin: bool):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}")
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("event_slug", metavar="EVENT")
+@click.option("--role", required=True, help="organiser, staff or rapporteur at this event.")
+def users_grant(email: str, event_slug: str, role: str):
+    """Give a user a role at one event (replacing the role they had there)."""
+    if role not in {r.value for r in EventRole}:
+        raise click.ClickException(f"unknown role {role!r}: choose organiser, staff or rapporteur")
+    user, event = _user_and_event(email, event_slug)
+    access.grant(user, event, role)
+    db.session.commit()
+    click.echo(f"{user.email} is now {role} at {event.slug}")
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@click.argument("event_slug", metavar="EVENT")
+def users_revoke(email: str, event_slug: str):
+    """Take away a user's role at one event."""
+    user, event = _user_and_event(email, event_slug)
+    try:
+        access.revoke(user, event)
+    except access.AccessError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{user.email} no longer has a role at {event.slug}")
+
+
+def _user_and_event(email: str, event_slug: str):
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user with the email {email}")
+    event = find_event(event_slug)
+    if event is None:
+        raise click.ClickException(f"no event with the slug {event_slug!r} (see `flask events list`)")
+    return user, event
 
 
 def _parse_date(_ctx, param, value):

@@ -71,8 +71,17 @@ def load_demo(*, today: date | None = None) -> dict:
         elif index == 10:
             lifecycle.change_status(outcome.registration, Status.WAITLISTED, actor="import", notify=False)
     created["delegates"] += _past_consultation(rows, today)
+    _grant_demo_team()
     _past_recommendations(find_event(PAST_SLUG))
     return created
+
+
+def _grant_demo_team() -> None:
+    """The demo organiser organises, and the demo staff member staffs, both demo events (again: no change)."""
+    for slug in (DEMO_SLUG, PAST_SLUG):
+        event = find_event(slug)
+        access.grant(find_user(DEMO_ORGANISER), event, EventRole.ORGANISER)
+        access.grant(find_user(DEMO_STAFF), event, EventRole.STAFF)
 
 
 # Delegates of the demo who ask for a visa invitation letter (made-up passport details).

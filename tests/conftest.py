@@ -5,12 +5,15 @@ from datetime import date, timedelta
 
 import flask_migrate
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from config import TestingConfig, normalise_database_url
 from events_app import create_app
+from events_app.auth.models import User
 from events_app.auth.services import create_user
-from events_app.choices import UserRole
+from events_app.choices import EventRole, UserRole
+from events_app.events import access
+from events_app.events.models import Event
 from events_app.events.services import create_event
 from events_app.extensions import db as _db
 from events_app.registration import services as registration_services
@@ -77,8 +80,24 @@ def submit(client, url: str, data: dict, *, page: str | None = None, follow_redi
     return client.post(url, data=payload, follow_redirects=follow_redirects)
 
 
+def standard_team() -> list:
+    """The suite's standard users (ROLE@test.example, made by Auth) who hold their role at every event."""
+    emails = [f"{role.value}@test.example" for role in EventRole]
+    return _db.session.scalars(select(User).where(User.email.in_(emails))).all()
+
+
+def join_every_event(user) -> None:
+    """Grant a standard user their global role (organiser, staff, rapporteur) at every event there is."""
+    for event in _db.session.scalars(select(Event)):
+        access.grant(user, event, EventRole(user.role.value))
+
+
 class Auth:
-    """Sign in through the real login form as a user with a given role."""
+    """Sign in through the real login form as a user with a given role.
+
+    The user (ROLE@test.example) holds that role at every event the tests make (see `standard_team`):
+    tests of per-event access make users of their own.
+    """
 
     def __init__(self, client):
         self.client = client
@@ -90,6 +109,8 @@ class Auth:
         email = f"{role.value}@test.example"
         if email not in self.users:
             self.users[email] = create_user(email, password=PASSWORD, role=role)
+            if role != UserRole.ADMIN:
+                join_every_event(self.users[email])
             _db.session.commit()
         return self.users[email]
 
@@ -124,6 +145,8 @@ def make_event(db):
             ends_on=fields.pop("ends_on", starts + timedelta(days=2)),
             **fields,
         )
+        for user in standard_team():
+            access.grant(user, event, EventRole(user.role.value))
         db.session.commit()
         return event
 

@@ -6,15 +6,13 @@ from flask_login import current_user
 
 from events_app.attendance import services
 from events_app.attendance.forms import DeskForm, ScanForm, SearchCheckInForm
-from events_app.auth.decorators import role_required
-from events_app.choices import UserRole
-from events_app.events.services import event_or_404
+from events_app.events.access import TEAM_ROLES, event_view
+from events_app.events.models import Event
 from events_app.extensions import db
 from events_app.registration.capacity import approved_count
 from events_app.registration.models import Registration
 
 bp = Blueprint("attendance", __name__)
-DESK_ROLES = (UserRole.STAFF, UserRole.ORGANISER)
 
 
 def _desk_day(event, requested):
@@ -26,10 +24,9 @@ def _desk_day(event, requested):
 
 
 @bp.route("/<slug>", methods=["GET"])
-@role_required(*DESK_ROLES)
-def desk(slug: str):
+@event_view(*TEAM_ROLES)
+def desk(event: Event):
     """The desk page: scan box, name search, the last result and today's count."""
-    event = event_or_404(slug)
     form = DeskForm(request.args)
     if not form.validate():
         abort(400)  # a day that is not a date: only a hand-edited link sends one
@@ -53,38 +50,35 @@ def desk(slug: str):
 
 
 @bp.route("/<slug>/scan", methods=["POST"])
-@role_required(*DESK_ROLES)
-def scan(slug: str):
+@event_view(*TEAM_ROLES)
+def scan(event: Event):
     """Check in by badge code."""
-    event = event_or_404(slug)
     form = ScanForm()
     day = _desk_day(event, form.day.data)
     if form.validate_on_submit():
         registration = services.find_by_code(event.id, form.code.data)
         _remember(services.check_in(registration, day=day, by_user=current_user, method="scan"))
         db.session.commit()
-    return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
+    return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
 
 
 @bp.route("/<slug>/checkin", methods=["POST"])
-@role_required(*DESK_ROLES)
-def pick(slug: str):
+@event_view(*TEAM_ROLES)
+def pick(event: Event):
     """Check in a delegate chosen from the name search."""
-    event = event_or_404(slug)
     form = SearchCheckInForm()
     day = _desk_day(event, form.day.data)
     if form.validate_on_submit():
         registration = services.delegate_of_event(event.id, form.registration_id.data)
         _remember(services.check_in(registration, day=day, by_user=current_user, method="search"))
         db.session.commit()
-    return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
+    return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
 
 
 @bp.route("/<slug>/undo", methods=["POST"])
-@role_required(*DESK_ROLES)
-def undo(slug: str):
+@event_view(*TEAM_ROLES)
+def undo(event: Event):
     """Take back a check-in made by mistake (the wrong badge was scanned)."""
-    event = event_or_404(slug)
     form = SearchCheckInForm()
     day = _desk_day(event, form.day.data)
     if form.validate_on_submit():
@@ -92,7 +86,7 @@ def undo(slug: str):
         if services.undo_check_in(registration, day=day):
             db.session.commit()
             session["last_checkin"] = {"result": "undone", "registration_id": registration.id, "at": ""}
-    return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
+    return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
 
 
 def _remember(outcome) -> None:

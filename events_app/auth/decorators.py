@@ -1,4 +1,4 @@
-"""Route guards: role_required checks sign-in and role on every workspace route."""
+"""Route guards on the global role (admin pages, creating an event); event pages use events.access.event_view."""
 from functools import wraps
 
 from flask import abort

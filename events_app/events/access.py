@@ -5,7 +5,7 @@ revealed); a user with a role there but not the one a page needs gets 403.
 """
 from functools import wraps
 
-from flask import abort
+from flask import Flask, abort, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +16,8 @@ from events_app.extensions import db, login_manager
 
 # Every role at an event, for pages any of its team may see.
 ANY_ROLE = tuple(EventRole)
+# The people who run an event on the day: printing, documents and the check-in desk.
+TEAM_ROLES = (EventRole.ORGANISER, EventRole.STAFF)
 
 
 class AccessError(ValueError):
@@ -26,9 +28,28 @@ def role_at(user, event_id: int) -> EventRole | None:
     """The user's role at this event (None without a grant; admins hold every role, see `may`)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(
-        select(EventRoleGrant.role).where(EventRoleGrant.user_id == user.id, EventRoleGrant.event_id == event_id)
-    )
+    known = _known_roles(user)
+    if event_id not in known and not known.get(ALL_READ):
+        known.update(db.session.execute(
+            select(EventRoleGrant.event_id, EventRoleGrant.role).where(EventRoleGrant.user_id == user.id)
+        ).tuples().all())
+        known[ALL_READ] = True
+    return known.get(event_id)
+
+
+# The roles a request has read, kept in its environ (which lives exactly as long as the request): a page
+# that shows many events reads the user's roles once. ALL_READ marks that every role was read.
+_CACHE_KEY = "events_app.event_roles"
+ALL_READ = "all"
+
+
+def _known_roles(user) -> dict:
+    return request.environ.setdefault(_CACHE_KEY, {}).setdefault(user.id, {}) if has_request_context() else {}
+
+
+def _forget_roles(user) -> None:
+    if has_request_context():
+        request.environ.get(_CACHE_KEY, {}).pop(user.id, None)
 
 
 def may(user, event, *roles: EventRole) -> bool:
@@ -43,10 +64,16 @@ def may(user, event, *roles: EventRole) -> bool:
 
 def event_for(slug: str, *roles: EventRole) -> Event:
     """The event with this slug if the signed-in user may act there in one of `roles`; else 404 or 403."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+    # The event and the user's role there in one statement (pages count their statements).
+    found = db.session.execute(
+        select(Event, EventRoleGrant.role).where(Event.slug == slug).outerjoin(
+            EventRoleGrant, (EventRoleGrant.event_id == Event.id) & (EventRoleGrant.user_id == current_user.id))
+    ).first() or abort(404)
+    event, held = found
+    _known_roles(current_user)[event.id] = held
     if may(current_user, event, *roles):
         return event
-    if current_user.role != UserRole.ADMIN and role_at(current_user, event.id) is not None:
+    if current_user.role != UserRole.ADMIN and held is not None:
         abort(403)  # of this event's team, but not allowed this page
     abort(404)
 
@@ -61,17 +88,33 @@ def event_view(*roles: EventRole):
                 return login_manager.unauthorized()
             return view(*args, event=event_for(slug, *roles), **kwargs)
 
+        wrapped.event_roles = roles or ANY_ROLE  # read by the access tests, which walk every route
         return wrapped
 
     return decorator
 
 
-def visible_events(user):
-    """A SELECT of the events this user may see (every event for admins), soonest last-started first."""
+def visible_events(user, *roles: EventRole):
+    """A SELECT of the events where this user holds one of `roles` (any role when none are named).
+
+    Every event for admins; the latest first.
+    """
     query = select(Event).order_by(Event.starts_on.desc())
-    if user.role != UserRole.ADMIN:
-        query = query.join(EventRoleGrant, EventRoleGrant.event_id == Event.id).where(EventRoleGrant.user_id == user.id)
-    return query
+    within = events_where(user, *roles)
+    return query if within is None else query.where(Event.id.in_(within))
+
+
+def events_where(user, *roles: EventRole):
+    """A SELECT of the ids of the events where this user holds one of `roles`; None for admins (every event)."""
+    if user.role == UserRole.ADMIN:
+        return None
+    query = select(EventRoleGrant.event_id).where(EventRoleGrant.user_id == user.id)
+    return query.where(EventRoleGrant.role.in_(roles)) if roles else query
+
+
+def register(app: Flask) -> None:
+    """The Jinja global `may(event, *roles)`: may the signed-in user act at this event in one of these roles?"""
+    app.add_template_global(lambda event, *roles: may(current_user, event, *roles), "may")
 
 
 def grant(user: User, event: Event, role: EventRole | str) -> EventRoleGrant:
@@ -85,6 +128,7 @@ def grant(user: User, event: Event, role: EventRole | str) -> EventRoleGrant:
         db.session.add(existing)
     existing.role = role
     db.session.flush()
+    _forget_roles(user)
     return existing
 
 
@@ -97,3 +141,4 @@ def revoke(user: User, event: Event) -> None:
         raise AccessError(f"{user.email} has no role at {event.slug}")
     db.session.delete(existing)
     db.session.flush()
+    _forget_roles(user)

@@ -71,40 +71,46 @@ def requeue(message: OutboxMessage, *, now: datetime | None = None) -> bool:
     return True
 
 
-def requeue_failed(*, event_id: int | None = None, now: datetime | None = None) -> int:
-    """Put every failed message (of one event, or all) back in the queue; returns how many."""
+def requeue_failed(*, event_id: int | None = None, within=None, now: datetime | None = None) -> int:
+    """Put every failed message (of one event, or of the events `within` selects, or all) back in the queue.
+
+    Returns how many.
+    """
     statement = (
         update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.FAILED)
         .values(status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=now or utcnow(), locked_until=None)
         .execution_options(synchronize_session=False)
     )
-    if event_id is not None:
-        statement = statement.where(OutboxMessage.event_id == event_id)
-    return db.session.execute(statement).rowcount
+    return db.session.execute(_of_events(statement, event_id, within)).rowcount
 
 
-def outbox_query(*, status: str | None = None, kind: str | None = None, event_id: int | None = None):
-    """The outbox, newest first, optionally filtered (for the organisers' list)."""
+def outbox_query(*, status: str | None = None, kind: str | None = None, event_id: int | None = None, within=None):
+    """The outbox, newest first, optionally filtered (for the organisers' list; see _of_events for `within`)."""
     # Each row's times are shown in its event's zone: load the events in one more statement.
     query = select(OutboxMessage).options(selectinload(OutboxMessage.event)).order_by(OutboxMessage.id.desc())
     if status in tuple(OutboxStatus):
         query = query.where(OutboxMessage.status == status)
     if kind:
         query = query.where(OutboxMessage.kind == kind)
-    if event_id is not None:
-        query = query.where(OutboxMessage.event_id == event_id)
-    return query
+    return _of_events(query, event_id, within)
 
 
-def outbox_counts(*, event_id: int | None = None) -> dict[OutboxStatus, int]:
-    """How many messages are in each status."""
-    query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    if event_id is not None:
-        query = query.where(OutboxMessage.event_id == event_id)
+def outbox_counts(*, event_id: int | None = None, within=None) -> dict[OutboxStatus, int]:
+    """How many messages are in each status (of one event, or of the events `within` selects, or all)."""
+    query = _of_events(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status), event_id, within)
     counts = dict.fromkeys(OutboxStatus, 0)
     counts.update({status: count for status, count in db.session.execute(query)})
     return counts
+
+
+def _of_events(statement, event_id: int | None, within):
+    """Only messages of one event and/or of the events a SELECT of event ids (`within`) gives; None: no limit."""
+    if event_id is not None:
+        statement = statement.where(OutboxMessage.event_id == event_id)
+    if within is not None:
+        statement = statement.where(OutboxMessage.event_id.in_(within))
+    return statement
 
 
 def purge_sent(*, older_than: timedelta, now: datetime | None = None) -> int:

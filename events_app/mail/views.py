@@ -1,11 +1,12 @@
 """The outbox in the organisers' workspace (queued, sent and failed email) and the bulk message form."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from events_app.auth.decorators import role_required
-from events_app.choices import UserRole
+from events_app.choices import EventRole
 from events_app.countries import country_name
-from events_app.events.services import all_events, event_or_404
+from events_app.events.access import event_for, event_view, events_where, visible_events
+from events_app.events.models import Event
 from events_app.extensions import db
 from events_app.mail import bulk, outbox, readable
 from events_app.mail.forms import STATUS_LABELS, BulkMessageForm, OutboxFilterForm, ResendForm
@@ -18,26 +19,32 @@ PER_PAGE = 50
 
 
 @bp.route("/mail/")
-@role_required(UserRole.ORGANISER)
+@login_required
 def outbox_list():
-    """Every email with its status and last error, newest first, filterable by status and event."""
+    """The email of the user's events (every email for admins) with its status and last error, newest first.
+
+    Filterable by status and event.
+    """
     filters = OutboxFilterForm(request.args)
     filters.validate()
     event = _event_from(filters)
     event_id = event.id if event else None
-    page = db.paginate(outbox.outbox_query(status=filters.status.data or None, event_id=event_id),
+    within = events_where(current_user, EventRole.ORGANISER)
+    page = db.paginate(outbox.outbox_query(status=filters.status.data or None, event_id=event_id, within=within),
                        per_page=PER_PAGE, error_out=False)
+    events = db.session.scalars(visible_events(current_user, EventRole.ORGANISER)).all()
     return render_template(
-        "mail/manage/outbox.html", page=page, filters=filters, event=event, events=all_events(),
-        counts=outbox.outbox_counts(event_id=event_id), status_labels=STATUS_LABELS, resend_form=ResendForm(),
+        "mail/manage/outbox.html", page=page, filters=filters, event=event, events=events,
+        counts=outbox.outbox_counts(event_id=event_id, within=within), status_labels=STATUS_LABELS,
+        resend_form=ResendForm(),
     )
 
 
 @bp.route("/mail/<int:message_id>")
-@role_required(UserRole.ORGANISER)
+@login_required
 def outbox_message(message_id: int):
     """One email as the delegate gets it: headers, attachments, the text and the HTML (sandboxed)."""
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = _message_or_404(message_id)
     files, files_problem = readable.attachments_of(message)
     return render_template("mail/manage/outbox_message.html", message=message, status_labels=STATUS_LABELS,
                            headers=readable.headers_of(message), files=files, files_problem=files_problem,
@@ -45,10 +52,10 @@ def outbox_message(message_id: int):
 
 
 @bp.route("/mail/<int:message_id>/resend", methods=["POST"])
-@role_required(UserRole.ORGANISER)
+@login_required
 def resend(message_id: int):
     """Put one failed email back in the queue."""
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = _message_or_404(message_id)
     if ResendForm().validate_on_submit() and outbox.requeue(message):
         db.session.commit()
         flash(_("Message %(id)s is queued again.", id=message_id), "success")
@@ -58,24 +65,24 @@ def resend(message_id: int):
 
 
 @bp.route("/mail/resend-failed", methods=["POST"])
-@role_required(UserRole.ORGANISER)
+@login_required
 def resend_failed():
-    """Put every failed email (of one event, or all) back in the queue."""
+    """Put every failed email (of one event, or of all the user's events) back in the queue."""
     event = _event_from(OutboxFilterForm(request.args))
     if not ResendForm().validate_on_submit():
         flash(_("That action could not be done. Please try again."), "error")
         return redirect(url_for(".outbox_list"))
-    count = outbox.requeue_failed(event_id=event.id if event else None)
+    count = outbox.requeue_failed(event_id=event.id if event else None,
+                                  within=events_where(current_user, EventRole.ORGANISER))
     db.session.commit()
     flash(_("%(count)s failed messages are queued again.", count=count), "success")
     return redirect(url_for(".outbox_list", event=event.slug if event else None))
 
 
 @bp.route("/mail/events/<slug>/message", methods=["GET", "POST"])
-@role_required(UserRole.ORGANISER)
-def bulk_message(slug: str):
+@event_view(EventRole.ORGANISER)
+def bulk_message(event: Event):
     """Compose a message to a filtered set of delegates, preview it, then send it through the outbox."""
-    event = event_or_404(slug)
     form = BulkMessageForm()
     form.countries.choices = _country_choices(event.id)
     preview = None
@@ -101,11 +108,20 @@ def bulk_message(slug: str):
 
 
 def _event_from(filters: OutboxFilterForm):
-    """The event named by the filter's slug (404 when there is no such event), or None for all."""
+    """The event named by the filter's slug (404 unless the user organises it), or None for all."""
     slug = (filters.event.data or "").strip()
     if not slug:
         return None
-    return event_or_404(slug)
+    return event_for(slug, EventRole.ORGANISER)
+
+
+def _message_or_404(message_id: int) -> OutboxMessage:
+    """The message if it belongs to an event the user organises (any message for admins); else 404."""
+    message = db.session.get(OutboxMessage, message_id)
+    within = events_where(current_user, EventRole.ORGANISER)
+    if message is None or (within is not None and message.event_id not in db.session.scalars(within).all()):
+        abort(404)
+    return message
 
 
 def _country_choices(event_id: int) -> list[tuple[str, str]]:

@@ -4,11 +4,13 @@ import io
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from sqlalchemy import select
 
 from events_app.auth.decorators import role_required
-from events_app.choices import UserRole
+from events_app.choices import EventRole, UserRole
 from events_app.events import services, settings
+from events_app.events.access import TEAM_ROLES, event_view, grant
 from events_app.events.forms import (
     ConfirmForm,
     EventForm,
@@ -18,8 +20,8 @@ from events_app.events.forms import (
     QuotaPlacesForm,
     quota_target_label,
 )
-from events_app.events.models import Question, Quota
-from events_app.events.services import EventError, event_or_404
+from events_app.events.models import Event, Question, Quota
+from events_app.events.services import EventError
 from events_app.events.timezones import SUGGESTED_TIMEZONES
 from events_app.extensions import db
 from events_app.manage import places
@@ -30,9 +32,9 @@ from events_app.registration.capacity import approved_count
 @bp.route("/events/new", methods=["GET", "POST"])
 @role_required(UserRole.ORGANISER)
 def new_event():
-    """Create an event with all its settings."""
+    """Create an event with all its settings; its creator becomes its organiser."""
     form = EventForm(creating=True)
-    if form.validate_on_submit() and (event := _save(form, services.create_event, form.slug.data,
+    if form.validate_on_submit() and (event := _save(form, _create_organised_by, current_user, form.slug.data,
                                                      **form.event_values())):
         flash(_("The event “%(title)s” was created. Add quotas and questions if it needs them.",
                 title=event.title), "success")
@@ -41,34 +43,31 @@ def new_event():
 
 
 @bp.route("/events/<slug>/settings", methods=["GET", "POST"])
-@role_required(UserRole.ORGANISER)
-def event_settings(slug: str):
+@event_view(EventRole.ORGANISER)
+def event_settings(event: Event):
     """Edit an event's settings; capacity below those approved is allowed, with a warning."""
-    event = event_or_404(slug)
     form = EventForm.for_event(event)
     if form.validate_on_submit() and (report := _save(form, places.save_event_settings, event,
                                                       **form.event_values())):
         flash(_("The settings were saved."), "success")
         _flash_places(report)
-        return redirect(url_for(".event_settings", slug=slug))
+        return redirect(url_for(".event_settings", slug=event.slug))
     return render_template("manage/event_form.html", form=form, event=event, suggested_timezones=SUGGESTED_TIMEZONES)
 
 
 @bp.route("/events/<slug>/logo")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-def event_logo(slug: str):
+@event_view(*TEAM_ROLES)
+def event_logo(event: Event):
     """The event's logo image, for the preview in its settings."""
-    event = event_or_404(slug)
     if not event.logo_content_type or not event.logo:
         abort(404)
     return send_file(io.BytesIO(event.logo), mimetype=event.logo_content_type, max_age=0)
 
 
 @bp.route("/events/<slug>/quotas", methods=["GET", "POST"])
-@role_required(UserRole.ORGANISER)
-def quotas(slug: str):
+@event_view(EventRole.ORGANISER)
+def quotas(event: Event):
     """An event's quotas with their approved counts, and a form to add one."""
-    event = event_or_404(slug)
     form = QuotaForm(event=event)
     if form.validate_on_submit():
         kind, value = form.kind_and_value()
@@ -77,92 +76,97 @@ def quotas(slug: str):
             name = quota_target_label(kind, value)
             flash(_("Quota added: %(places)s places for %(name)s.", places=quota.places, name=name), "success")
             _flash_places(places.PlacesReport(places.quota_approved(quota), quota.places), quota_name=name)
-            return redirect(url_for(".quotas", slug=slug))
+            return redirect(url_for(".quotas", slug=event.slug))
     return _quotas_page(event, form)
 
 
 @bp.route("/events/<slug>/quotas/<int:quota_id>", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def update_quota(slug: str, quota_id: int):
+@event_view(EventRole.ORGANISER)
+def update_quota(event: Event, quota_id: int):
     """Change the places of one quota."""
-    event, quota = _load(slug, Quota, quota_id)
+    quota = _load(event, Quota, quota_id)
     form = QuotaPlacesForm(prefix=f"quota-{quota.id}")
     if form.validate_on_submit() and (report := _save(form, places.change_quota_places, quota,
                                                       places=form.places.data)):
         name = quota_target_label(quota.kind, quota.value)
         flash(_("%(name)s now has %(places)s places.", name=name, places=quota.places), "success")
         _flash_places(report, quota_name=name)
-        return redirect(url_for(".quotas", slug=slug))
+        return redirect(url_for(".quotas", slug=event.slug))
     return _quotas_page(event, QuotaForm(formdata=None, event=event), bound={quota.id: form})
 
 
 @bp.route("/events/<slug>/quotas/<int:quota_id>/delete", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def delete_quota(slug: str, quota_id: int):
+@event_view(EventRole.ORGANISER)
+def delete_quota(event: Event, quota_id: int):
     """Remove one quota."""
-    _event, quota = _load(slug, Quota, quota_id)
+    quota = _load(event, Quota, quota_id)
     name = quota_target_label(quota.kind, quota.value)
     form = ConfirmForm()
     if _confirmed(form) and (report := _save(form, places.remove_quota, quota)):
         flash(_("The quota for %(name)s was removed.", name=name), "success")
         _flash_places(report)
-    return redirect(url_for(".quotas", slug=slug))
+    return redirect(url_for(".quotas", slug=event.slug))
 
 
 @bp.route("/events/<slug>/questions", methods=["GET", "POST"])
-@role_required(UserRole.ORGANISER)
-def questions(slug: str):
+@event_view(EventRole.ORGANISER)
+def questions(event: Event):
     """An event's extra questions in form order, and a form to add one."""
-    event = event_or_404(slug)
     form = QuestionForm(event=event, creating=True)
     if form.validate_on_submit() and (question := _save(form, settings.add_question, event, key=form.key.data,
                                                         **form.question_values())):
         flash(_("Question “%(label)s” added.", label=question.label), "success")
-        return redirect(url_for(".questions", slug=slug))
+        return redirect(url_for(".questions", slug=event.slug))
     return _questions_page(event, form)
 
 
 @bp.route("/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
-@role_required(UserRole.ORGANISER)
-def edit_question(slug: str, question_id: int):
+@event_view(EventRole.ORGANISER)
+def edit_question(event: Event, question_id: int):
     """Edit one extra question (its key stays)."""
-    event, question = _load(slug, Question, question_id)
+    question = _load(event, Question, question_id)
     form = QuestionForm.for_question(question)
     if form.validate_on_submit() and _save(form, settings.update_question, question, **form.question_values()):
         flash(_("Question “%(label)s” saved.", label=question.label), "success")
-        return redirect(url_for(".questions", slug=slug))
+        return redirect(url_for(".questions", slug=event.slug))
     return _questions_page(event, form, editing=question)
 
 
 @bp.route("/events/<slug>/questions/<int:question_id>/delete", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def delete_question(slug: str, question_id: int):
+@event_view(EventRole.ORGANISER)
+def delete_question(event: Event, question_id: int):
     """Remove one extra question from the form."""
-    _event, question = _load(slug, Question, question_id)
+    question = _load(event, Question, question_id)
     label = question.label
     form = ConfirmForm()
     if _confirmed(form) and _save(form, settings.delete_question, question):
         flash(_("Question “%(label)s” removed.", label=label), "success")
-    return redirect(url_for(".questions", slug=slug))
+    return redirect(url_for(".questions", slug=event.slug))
 
 
 @bp.route("/events/<slug>/questions/<int:question_id>/move", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def move_question(slug: str, question_id: int):
+@event_view(EventRole.ORGANISER)
+def move_question(event: Event, question_id: int):
     """Move one extra question up or down."""
-    _event, question = _load(slug, Question, question_id)
+    question = _load(event, Question, question_id)
     form = MoveForm()
     if _confirmed(form):
         _save(form, settings.move_question, question, by=-1 if form.direction.data == "up" else 1)
-    return redirect(url_for(".questions", slug=slug, _anchor=f"question-{question_id}"))
+    return redirect(url_for(".questions", slug=event.slug, _anchor=f"question-{question_id}"))
 
 
-def _load(slug: str, model, item_id: int):
-    event = event_or_404(slug)
+def _create_organised_by(user, slug: str, **values) -> Event:
+    """Create an event (events.services.create_event) with `user` as its organiser (flushes)."""
+    event = services.create_event(slug, **values)
+    grant(user, event, EventRole.ORGANISER)
+    return event
+
+
+def _load(event, model, item_id: int):
     item = db.session.scalar(select(model).where(model.id == item_id, model.event_id == event.id))
     if item is None:
         abort(404)
-    return event, item
+    return item
 
 
 def _save(form, service, *args, **kwargs):

@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from events_app.auth.decorators import role_required
-from events_app.choices import UserRole
-from events_app.events.services import event_or_404
+from events_app.choices import EventRole
+from events_app.events.access import event_view
+from events_app.events.models import Event
 from events_app.extensions import db
 from events_app.mail.messages import invitation_link
 from events_app.manage.forms import InviteForm, OpenCodeForm
@@ -16,10 +16,9 @@ from events_app.registration.models import Invitation
 
 
 @bp.route("/events/<slug>/invitations", methods=["GET", "POST"])
-@role_required(UserRole.ORGANISER)
-def invitation_list(slug: str):
+@event_view(EventRole.ORGANISER)
+def invitation_list(event: Event):
     """The event's invitations, and the form to invite more people."""
-    event = event_or_404(slug)
     form = InviteForm()
     if form.validate_on_submit():
         rows, errors = invitations.parse_invitees(form.invitees.data)
@@ -31,7 +30,7 @@ def invitation_list(slug: str):
             flash(_("%(n)s invitations sent.", n=len(created)), "success")
             if skipped:
                 flash(_("Already invited, not sent again: %(emails)s", emails=", ".join(skipped)), "info")
-            return redirect(url_for(".invitation_list", slug=slug))
+            return redirect(url_for(".invitation_list", slug=event.slug))
     rows = db.session.scalars(
         select(Invitation).where(Invitation.event_id == event.id).order_by(Invitation.id.desc())
     ).all()
@@ -40,13 +39,12 @@ def invitation_list(slug: str):
 
 
 @bp.route("/events/<slug>/invitations/code", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def invitation_code(slug: str):
+@event_view(EventRole.ORGANISER)
+def invitation_code(event: Event):
     """Make a single-use code that anyone may use once (to hand out or send personally)."""
-    event = event_or_404(slug)
     form = OpenCodeForm()
     if form.validate_on_submit():
         invitations.open_code(event, by_user=current_user, note=form.note.data or "")
         db.session.commit()
         flash(_("A new single-use invitation link is at the top of the list."), "success")
-    return redirect(url_for(".invitation_list", slug=slug))
+    return redirect(url_for(".invitation_list", slug=event.slug))

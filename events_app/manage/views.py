@@ -1,13 +1,13 @@
 """The organisers' workspace: events, delegate lists, approve and decline."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from events_app.auth.decorators import role_required
-from events_app.choices import UserRole
-from events_app.events.services import all_events, event_or_404
+from events_app.choices import EventRole
+from events_app.events.access import TEAM_ROLES, event_view, visible_events
+from events_app.events.models import Event
 from events_app.extensions import db
 from events_app.manage import services
 from events_app.manage.forms import ACTIONS, BulkActionForm, DelegateFilterForm, StatusActionForm
@@ -17,23 +17,21 @@ from events_app.registration.capacity import places_left, status_counts
 from events_app.registration.models import Registration
 
 bp = Blueprint("manage", __name__)
-WORKSPACE_ROLES = (UserRole.ORGANISER, UserRole.STAFF)
 
 
 @bp.route("/")
-@role_required(*WORKSPACE_ROLES)
+@login_required
 def index():
-    """Every event with its counts by status (one query for the counts, however many events)."""
-    events = all_events()
+    """The events the user may see with their counts by status (one query for the counts, however many events)."""
+    events = db.session.scalars(visible_events(current_user)).all()
     return render_template("manage/index.html", events=events,
                            counts=services.status_counts_by_event([event.id for event in events]))
 
 
 @bp.route("/events/<slug>/")
-@role_required(*WORKSPACE_ROLES)
-def delegates(slug: str):
+@event_view(*TEAM_ROLES)
+def delegates(event: Event):
     """The delegate list of one event, searchable and filterable by status."""
-    event = event_or_404(slug)
     filters = DelegateFilterForm(request.args)
     if not filters.validate():  # a hand-made link: say so rather than list everyone
         abort(400)
@@ -53,10 +51,10 @@ def delegates(slug: str):
 
 
 @bp.route("/events/<slug>/delegates/<int:registration_id>")
-@role_required(*WORKSPACE_ROLES)
-def delegate(slug: str, registration_id: int):
+@event_view(*TEAM_ROLES)
+def delegate(event: Event, registration_id: int):
     """One delegate's details and status history."""
-    event, registration = _load(slug, registration_id)
+    registration = _load(event, registration_id)
     return render_template(
         "manage/delegate.html", event=event, registration=registration, action_form=StatusActionForm(),
         token_form=FlaskForm(),
@@ -64,10 +62,10 @@ def delegate(slug: str, registration_id: int):
 
 
 @bp.route("/events/<slug>/delegates/<int:registration_id>/status", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def change_status(slug: str, registration_id: int):
+@event_view(EventRole.ORGANISER)
+def change_status(event: Event, registration_id: int):
     """Approve, decline, waitlist, cancel or reopen one delegate."""
-    event, registration = _load(slug, registration_id)
+    registration = _load(event, registration_id)
     form = StatusActionForm()
     if form.validate_on_submit():
         wanted = ACTIONS[form.action.data]
@@ -89,13 +87,12 @@ def change_status(slug: str, registration_id: int):
 
 
 @bp.route("/events/<slug>/bulk", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def bulk_status(slug: str):
+@event_view(EventRole.ORGANISER)
+def bulk_status(event: Event):
     """One status change for every ticked delegate; each is decided on its own (capacity, rules)."""
-    event = event_or_404(slug)
     form = BulkActionForm()
     valid = form.validate_on_submit()
-    back = form.back_or(url_for(".delegates", slug=slug))  # the list as it was: filter, search, page
+    back = form.back_or(url_for(".delegates", slug=event.slug))  # the list as it was: filter, search, page
     if not valid:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(back)
@@ -115,35 +112,33 @@ def bulk_status(slug: str):
 
 
 @bp.route("/events/<slug>/delegates/<int:registration_id>/token", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def regenerate_token(slug: str, registration_id: int):
+@event_view(EventRole.ORGANISER)
+def regenerate_token(event: Event, registration_id: int):
     """A new private link for the delegate (the old one stops working); the new one is emailed."""
-    event, registration = _load(slug, registration_id)
+    registration = _load(event, registration_id)
     if FlaskForm().validate_on_submit():
         registration_services.regenerate_token(registration)
         db.session.commit()
         flash(_("A new private link was emailed to %(email)s. The old link no longer works.",
                 email=registration.email), "success")
-    return redirect(url_for(".delegate", slug=slug, registration_id=registration_id))
+    return redirect(url_for(".delegate", slug=event.slug, registration_id=registration_id))
 
 
 @bp.route("/events/<slug>/duplicates")
-@role_required(*WORKSPACE_ROLES)
-def duplicates(slug: str):
+@event_view(*TEAM_ROLES)
+def duplicates(event: Event):
     """Registrations that may be the same person under different spellings or emails."""
-    event = event_or_404(slug)
     return render_template("manage/duplicates.html", event=event, groups=services.likely_duplicates(event.id),
                            action_form=StatusActionForm())
 
 
-def _load(slug: str, registration_id: int):
-    event = event_or_404(slug)
+def _load(event, registration_id: int):
     registration = db.session.scalar(
         select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
     )
     if registration is None:
         abort(404)
-    return event, registration
+    return registration
 
 
 

@@ -14,14 +14,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FloatField, Form, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from events_app.auth.decorators import role_required
-from events_app.choices import ParticipantRole, StakeholderGroup, Status, UserRole
+from events_app.choices import ParticipantRole, StakeholderGroup, Status
 from events_app.database import writes_on_get
 from events_app.documents.badges.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
 from events_app.documents.badges.queries import BadgeSelection, badge_count, badge_overview, font_warnings
 from events_app.documents.badges.services import BadgeError, UnknownDelegate, badge_run
 from events_app.documents.views import bp, pdf_buffer, refuse_arguments, send_pdf
-from events_app.events.services import event_or_404
+from events_app.events.access import TEAM_ROLES, event_view
+from events_app.events.models import Event
 from events_app.extensions import db
 
 _FALSE = ("", "0", "false", "no", "n", "off")
@@ -88,10 +88,9 @@ def badge_layout_choices() -> list[tuple[str, str, bool]]:
 
 
 @bp.route("/events/<slug>/badges")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-def badges_page(slug: str):
+@event_view(*TEAM_ROLES)
+def badges_page(event: Event):
     """Choose what to print: layout, filters, cut marks and offset; shows how many badges that is."""
-    event = event_or_404(slug)
     form = BadgeRunForm.for_event(event, request.args or None)
     count = badge_count(event, form.selection()) if form.validate() else None
     per_page = LAYOUTS[form.layout.data].per_page if form.layout.data in LAYOUTS else 1
@@ -101,19 +100,18 @@ def badges_page(slug: str):
 
 
 @bp.route("/events/<slug>/badges.pdf")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
+@event_view(*TEAM_ROLES)
 @writes_on_get
-def badges_pdf(slug: str):
+def badges_pdf(event: Event):
     """Download the chosen badges as one PDF; records them as printed unless record=0 (a preview)."""
-    event = event_or_404(slug)
     form = BadgeRunForm.for_event(event, request.args)
     if not form.validate():
         refuse_arguments(form)
     selection = form.selection()
     record = form.record.data != "0"
     out = pdf_buffer()
-    back = (url_for("manage.delegate", slug=slug, registration_id=selection.registration_id) if selection.single
-            else url_for(".badges_page", slug=slug, **{k: v for k, v in request.args.items() if k in form}))
+    back = (url_for("manage.delegate", slug=event.slug, registration_id=selection.registration_id) if selection.single
+            else url_for(".badges_page", slug=event.slug, **{k: v for k, v in request.args.items() if k in form}))
     try:
         run = badge_run(event, out, selection=selection, layout=form.layout.data, cut_marks=form.cut_marks.data,
                         offset_mm=form.offset_mm, record=record)
@@ -136,10 +134,9 @@ def badges_pdf(slug: str):
 
 
 @bp.route("/events/<slug>/badges/alignment.pdf")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-def alignment_pdf(slug: str):
+@event_view(*TEAM_ROLES)
+def alignment_pdf(event: Event):
     """One calibration page for the chosen layout and printer offset (nothing is recorded)."""
-    event = event_or_404(slug)
     form = BadgeRunForm.for_event(event, request.args)
     if not form.validate():
         refuse_arguments(form)

@@ -14,15 +14,15 @@ from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, RadioField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from events_app.auth.decorators import role_required
-from events_app.choices import UserRole
+from events_app.choices import EventRole
 from events_app.documents.lists import queries
 from events_app.documents.lists import services as list_services
 from events_app.documents.lists.attendees import COLUMNS, DEFAULT_COLUMNS
 from events_app.documents.lists.services import DocumentError
 from events_app.documents.lists.signin import day_label
 from events_app.documents.views import bp, pdf_buffer, refuse_arguments, send_pdf
-from events_app.events.services import event_or_404
+from events_app.events.access import TEAM_ROLES, event_view, may
+from events_app.events.models import Event
 from events_app.extensions import db
 from events_app.forms import MultiCheckboxField
 from events_app.registration.models import Registration
@@ -83,8 +83,8 @@ class ReleaseForm(FlaskForm):
     registration_id = IntegerField(validators=[Optional()])
 
 
-def _is_organiser() -> bool:
-    return current_user.has_role(UserRole.ORGANISER)
+def _is_organiser(event) -> bool:
+    return may(current_user, event, EventRole.ORGANISER)
 
 
 def _back(event, message: str):
@@ -100,27 +100,26 @@ def _pdf(render, filename: str):
 
 
 @bp.route("/events/<slug>/documents")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-def documents_page(slug: str):
+@event_view(*TEAM_ROLES)
+def documents_page(event: Event):
     """Every document of the event with its options."""
-    event = event_or_404(slug)
     return render_template(
         "documents/index.html", event=event, overview=queries.overview(event),
         list_form=AttendeeListForm(), signin_form=SigninForm.for_event(event),
-        release_form=ReleaseForm(), is_organiser=_is_organiser(), threshold=max(event.attendance_threshold_days, 1),
+        release_form=ReleaseForm(), is_organiser=_is_organiser(event),
+        threshold=max(event.attendance_threshold_days, 1),
     )
 
 
 @bp.route("/events/<slug>/attendees.pdf")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-def attendees_pdf(slug: str):
+@event_view(*TEAM_ROLES)
+def attendees_pdf(event: Event):
     """Download the attendee list (the internal version only for organisers)."""
-    event = event_or_404(slug)
     form = AttendeeListForm(request.args)
     if not form.validate():
         return _back(event, _("Choose a version and a grouping for the attendee list."))
     public = form.version.data != "internal"
-    if not public and not _is_organiser():
+    if not public and not _is_organiser(event):
         abort(403)
     columns = [] if public else form.columns.data
     try:
@@ -132,10 +131,9 @@ def attendees_pdf(slug: str):
 
 
 @bp.route("/events/<slug>/signin.pdf")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-def signin_pdf(slug: str):
+@event_view(*TEAM_ROLES)
+def signin_pdf(event: Event):
     """Download the sign-in sheet of one event day."""
-    event = event_or_404(slug)
     form = SigninForm.for_event(event, request.args)
     if not form.validate():
         return _back(event, _("Choose one of the event's days for the sign-in sheet."))
@@ -145,18 +143,16 @@ def signin_pdf(slug: str):
 
 
 @bp.route("/events/<slug>/certificates.pdf")
-@role_required(UserRole.ORGANISER, UserRole.STAFF)
-def certificates_pdf(slug: str):
+@event_view(*TEAM_ROLES)
+def certificates_pdf(event: Event):
     """Download the certificates of attendance."""
-    event = event_or_404(slug)
     return _pdf(lambda out: list_services.certificates(event, out), f"certificates-{event.slug}.pdf")
 
 
 @bp.route("/events/<slug>/visa-letters.pdf")
-@role_required(UserRole.ORGANISER)
-def visa_letters_pdf(slug: str):
+@event_view(EventRole.ORGANISER)
+def visa_letters_pdf(event: Event):
     """Download every visa letter, or one delegate's (?registration_id=N)."""
-    event = event_or_404(slug)
     form = LetterDownloadForm(request.args)
     if not form.validate():
         refuse_arguments(form)
@@ -167,10 +163,9 @@ def visa_letters_pdf(slug: str):
 
 
 @bp.route("/events/<slug>/visa-letters/release", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def release_visa_letters(slug: str):
+@event_view(EventRole.ORGANISER)
+def release_visa_letters(event: Event):
     """Release one delegate's visa letter, or all unreleased ones; each delegate is emailed."""
-    event = event_or_404(slug)
     form = ReleaseForm()
     if not form.validate_on_submit():
         return _back(event, _("This form has expired. Please try again."))

@@ -1,0 +1,37 @@
+"""Fixtures for users and sessions: a second browser holding a copy of the first one's cookie."""
+import re
+
+import pytest
+from flask import g
+from sqlalchemy import select
+
+from events_app.mail.models import OutboxMessage
+
+
+@pytest.fixture()
+def copy_of(app):
+    """A new browser holding the session cookie of `client` (as if it were copied off the computer)."""
+
+    def copy(client):
+        other = app.test_client()
+        cookie = client.get_cookie("session")
+        other.set_cookie("session", cookie.value)
+        return other
+
+    return copy
+
+
+def set_password_link(db, email: str) -> str:
+    """The path of the set-password link in the latest email to `email`."""
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())
+    ).first()
+    assert message is not None, f"no email to {email}"
+    return re.search(r"https?://[^/\s]+(/auth/set-password/\S+)", message.body_text).group(1)
+
+
+def get_afresh(client, url: str):
+    """GET as a new request would: the `db` fixture keeps one app context open across requests, and
+    Flask-Login caches the signed-in user in its `g`, so that cache is dropped first."""
+    g.pop("_login_user", None)
+    return client.get(url)

@@ -1,0 +1,152 @@
+"""Every workspace route with an event in its URL, walked from app.url_map: a rule added later is covered too.
+
+The organiser of event A gets 404 for every page, file and action of event B and changes nothing; staff of A
+get 403 on A's organiser-only pages; admins are let in everywhere.
+"""
+import hashlib
+
+import pytest
+from sqlalchemy import text
+
+from events_app.auth.services import create_user
+from events_app.choices import EventRole, UserRole
+from events_app.events import access, settings
+from events_app.events.services import find_event
+from events_app.extensions import db as _db
+from events_app.manage.dashboard_figures import dashboard
+from tests.conftest import PASSWORD, csrf_token, submit
+from tests.manage.test_event_settings import event_data
+
+WORKSPACE_PREFIXES = ("/manage/", "/checkin/")
+PUBLIC_ENDPOINTS = {"events.event_page"}  # rules with <slug> anyone may open
+
+
+def event_rules(app):
+    """(rule, methods) of every workspace rule with <slug>, GET and POST only."""
+    rules = [rule for rule in app.url_map.iter_rules() if "slug" in rule.arguments]
+    workspace = [rule for rule in rules if rule.rule.startswith(WORKSPACE_PREFIXES)]
+    assert len(workspace) > 20, "the walk found the workspace's routes"
+    return [(rule, sorted(rule.methods & {"GET", "POST"})) for rule in workspace]
+
+
+def fingerprint() -> str:
+    """A digest of every row of every table: equal before and after means nothing changed."""
+    digest = hashlib.sha256()
+    for table in _db.metadata.sorted_tables:
+        rows = _db.session.execute(text(f"SELECT * FROM {table.name}")).all()  # noqa: S608 - our table names
+        digest.update(repr(sorted(map(repr, rows))).encode())
+    _db.session.rollback()
+    return digest.hexdigest()
+
+
+@pytest.fixture()
+def events(db, make_event, make_registration):
+    """Event A and event B, each with a delegate, a quota, a question and a logo."""
+    made = {}
+    for name in "ab":
+        event = make_event(slug=f"event-{name}", approval_required=True)
+        registration = make_registration(event)
+        quota = settings.add_quota(event, kind="country", value="TH", places=5)
+        question = settings.add_question(event, key="workshop", label="Workshop", kind="text")
+        event.logo, event.logo_content_type = b"\x89PNG\r\n\x1a\n", "image/png"
+        db.session.commit()
+        made[name] = {"event": event, "registration_id": registration.id, "quota_id": quota.id,
+                      "question_id": question.id}
+    return made
+
+
+def person(db, client, email: str, role: UserRole, *, at=None, event_role: EventRole | None = None):
+    """Make a user (with a role at one event), and sign in as them."""
+    user = create_user(email, password=PASSWORD, role=role)
+    if at is not None:
+        access.grant(user, at, event_role)
+    db.session.commit()
+    assert submit(client, "/auth/login", {"email": email, "password": PASSWORD}).status_code == 302
+    return user
+
+
+def url_for_event(rule, made: dict) -> str:
+    """The rule's URL for one event, with the ids of that event's own delegate, quota and question."""
+    values = {"slug": made["event"].slug}
+    for name in rule.arguments - {"slug"}:
+        if name == "figure":
+            values[name] = dashboard(made["event"])[0].key
+        elif name == "action":
+            values[name] = "approve"
+        else:
+            values[name] = made[name]
+    return rule.build(values)[1]
+
+
+def test_every_workspace_route_of_an_event_checks_the_role_there(app):
+    for rule, _methods in event_rules(app):
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, "event_roles", None), f"{rule.rule} is not guarded by event_view"
+    public = {rule.endpoint for rule in app.url_map.iter_rules()
+              if "slug" in rule.arguments and not rule.rule.startswith(WORKSPACE_PREFIXES)}
+    assert all(endpoint.startswith(("events.", "registration.")) for endpoint in public), public
+
+
+def test_the_organiser_of_one_event_gets_404_everywhere_in_another(app, db, client, events):
+    person(db, client, "ana@a.example", UserRole.ORGANISER, at=events["a"]["event"], event_role=EventRole.ORGANISER)
+    token = csrf_token(client.get("/manage/events/event-a/").get_data(as_text=True))
+    before = fingerprint()
+    answers = {}
+    for rule, methods in event_rules(app):
+        url = url_for_event(rule, events["b"])
+        if "GET" in methods:
+            answers[f"GET {url}"] = client.get(url).status_code
+        if "POST" in methods:
+            answers[f"POST {url}"] = client.post(url, data={"csrf_token": token, "action": "approve"}).status_code
+    db.session.rollback()
+    assert {call: code for call, code in answers.items() if code != 404} == {}
+    assert fingerprint() == before, "a refused request changed the database"
+    assert client.get("/manage/events/event-a/").status_code == 200  # and A's own pages still open
+
+
+def test_staff_get_403_on_the_organiser_pages_of_their_own_event(app, db, client, events):
+    person(db, client, "sok@a.example", UserRole.STAFF, at=events["a"]["event"], event_role=EventRole.STAFF)
+    token = csrf_token(client.get("/checkin/event-a").get_data(as_text=True))
+    organiser_only = [(rule, methods) for rule, methods in event_rules(app)
+                      if EventRole.STAFF not in app.view_functions[rule.endpoint].event_roles]
+    assert organiser_only, "some pages are for organisers only"
+    before = fingerprint()
+    for rule, methods in organiser_only:
+        url = url_for_event(rule, events["a"])
+        if "GET" in methods:
+            assert client.get(url).status_code == 403, url
+        if "POST" in methods:
+            assert client.post(url, data={"csrf_token": token}).status_code == 403, url
+    db.session.rollback()
+    assert fingerprint() == before
+    assert client.get("/checkin/event-a").status_code == 200
+    assert client.get("/checkin/event-b").status_code == 404
+
+
+def test_admins_open_every_page_of_every_event(app, db, client, events):
+    person(db, client, "root@example.org", UserRole.ADMIN)
+    refused = {}
+    for rule, methods in event_rules(app):
+        if "GET" in methods:
+            url = url_for_event(rule, events["b"])
+            code = client.get(url).status_code
+            if code in (403, 404):
+                refused[url] = code
+    assert refused == {}
+
+
+def test_the_workspace_lists_only_ones_own_events(db, client, events):
+    person(db, client, "ana@a.example", UserRole.ORGANISER, at=events["a"]["event"], event_role=EventRole.ORGANISER)
+    page = client.get("/manage/").get_data(as_text=True)
+    assert events["a"]["event"].title in page and events["b"]["event"].title not in page
+
+
+def test_creating_an_event_makes_its_creator_its_organiser_and_staff_may_not(db, client, auth):
+    auth.login("staff")
+    assert client.get("/manage/events/new").status_code == 403
+    auth.logout()
+    user = person(db, client, "new@example.org", UserRole.ORGANISER)
+    response = submit(client, "/manage/events/new", event_data(slug="mekong-2028"))
+    assert response.status_code == 302
+    assert access.role_at(user, find_event("mekong-2028").id) == EventRole.ORGANISER
+    assert client.get("/manage/events/mekong-2028/settings").status_code == 200
