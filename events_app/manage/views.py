@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from events_app.auth.decorators import role_required
@@ -12,7 +11,6 @@ from events_app.extensions import db
 from events_app.manage import services
 from events_app.manage.forms import ACTIONS, BulkActionForm, DelegateFilterForm, StatusActionForm
 from events_app.registration import lifecycle
-from events_app.registration import services as registration_services
 from events_app.registration.capacity import places_left, status_counts
 from events_app.registration.models import Registration
 
@@ -52,42 +50,6 @@ def delegates(slug: str):
     )
 
 
-@bp.route("/events/<slug>/delegates/<int:registration_id>")
-@role_required(*WORKSPACE_ROLES)
-def delegate(slug: str, registration_id: int):
-    """One delegate's details and status history."""
-    event, registration = _load(slug, registration_id)
-    return render_template(
-        "manage/delegate.html", event=event, registration=registration, action_form=StatusActionForm(),
-        token_form=FlaskForm(),
-    )
-
-
-@bp.route("/events/<slug>/delegates/<int:registration_id>/status", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def change_status(slug: str, registration_id: int):
-    """Approve, decline, waitlist, cancel or reopen one delegate."""
-    event, registration = _load(slug, registration_id)
-    form = StatusActionForm()
-    if form.validate_on_submit():
-        wanted = ACTIONS[form.action.data]
-        try:
-            ended = lifecycle.change_status(registration, wanted, by_user=current_user, reason=form.reason.data or "")
-            db.session.commit()
-        except lifecycle.TransitionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            if ended != wanted:
-                flash(_("%(name)s was put on the waiting list: no place is free.", name=registration.full_name),
-                      "warning")
-            else:
-                flash(_("%(name)s is now %(status)s.", name=registration.full_name, status=ended.label), "success")
-    else:
-        flash(_("That action could not be done. Please try again."), "error")
-    return redirect(form.back_or(url_for(".delegates", slug=event.slug)))
-
-
 @bp.route("/events/<slug>/bulk", methods=["POST"])
 @role_required(UserRole.ORGANISER)
 def bulk_status(slug: str):
@@ -114,19 +76,6 @@ def bulk_status(slug: str):
     return redirect(back)
 
 
-@bp.route("/events/<slug>/delegates/<int:registration_id>/token", methods=["POST"])
-@role_required(UserRole.ORGANISER)
-def regenerate_token(slug: str, registration_id: int):
-    """A new private link for the delegate (the old one stops working); the new one is emailed."""
-    event, registration = _load(slug, registration_id)
-    if FlaskForm().validate_on_submit():
-        registration_services.regenerate_token(registration)
-        db.session.commit()
-        flash(_("A new private link was emailed to %(email)s. The old link no longer works.",
-                email=registration.email), "success")
-    return redirect(url_for(".delegate", slug=slug, registration_id=registration_id))
-
-
 @bp.route("/events/<slug>/duplicates")
 @role_required(*WORKSPACE_ROLES)
 def duplicates(slug: str):
@@ -136,16 +85,5 @@ def duplicates(slug: str):
                            action_form=StatusActionForm())
 
 
-def _load(slug: str, registration_id: int):
-    event = event_or_404(slug)
-    registration = db.session.scalar(
-        select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
-    )
-    if registration is None:
-        abort(404)
-    return event, registration
-
-
-
 # Route modules on this blueprint (imported last: they need `bp`).
-from events_app.manage import dashboard_views  # noqa: E402, F401
+from events_app.manage import audit_views, dashboard_views, delegate_views, event_copy_views  # noqa: E402, F401
