@@ -1,7 +1,9 @@
 """The outbox in the organisers' workspace (queued, sent and failed email) and the bulk message form."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from events_app.audit import services as audit
 from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
 from events_app.countries import country_name
@@ -90,6 +92,7 @@ def bulk_message(slug: str):
                 db.session.rollback()
                 form.subject.errors.append(_("The subject must be a single line."))
             else:
+                audit.record("mail.bulk", user=current_user, event=event, summary=f"{count}: {form.subject.data}")
                 db.session.commit()
                 flash(_("%(count)s messages are queued and will be sent shortly.", count=count), "success")
                 return redirect(url_for(".outbox_list", event=event.slug))

@@ -23,6 +23,7 @@ from events_app.events.services import EventError, event_or_404
 from events_app.events.timezones import SUGGESTED_TIMEZONES
 from events_app.extensions import db
 from events_app.manage import places
+from events_app.manage.event_log import logged
 from events_app.manage.views import bp
 from events_app.registration.capacity import approved_count
 
@@ -46,8 +47,8 @@ def event_settings(slug: str):
     """Edit an event's settings; capacity below those approved is allowed, with a warning."""
     event = event_or_404(slug)
     form = EventForm.for_event(event)
-    if form.validate_on_submit() and (report := _save(form, places.save_event_settings, event,
-                                                      **form.event_values())):
+    save = logged("event.settings", places.save_event_settings, event)
+    if form.validate_on_submit() and (report := _save(form, save, event, **form.event_values())):
         flash(_("The settings were saved."), "success")
         _flash_places(report)
         return redirect(url_for(".event_settings", slug=slug))
@@ -72,7 +73,8 @@ def quotas(slug: str):
     form = QuotaForm(event=event)
     if form.validate_on_submit():
         kind, value = form.kind_and_value()
-        quota = _save(form, settings.add_quota, event, kind=kind, value=value, places=form.places.data)
+        add = logged("event.quota", settings.add_quota, event)
+        quota = _save(form, add, event, kind=kind, value=value, places=form.places.data)
         if quota:
             name = quota_target_label(kind, value)
             flash(_("Quota added: %(places)s places for %(name)s.", places=quota.places, name=name), "success")
@@ -87,8 +89,8 @@ def update_quota(slug: str, quota_id: int):
     """Change the places of one quota."""
     event, quota = _load(slug, Quota, quota_id)
     form = QuotaPlacesForm(prefix=f"quota-{quota.id}")
-    if form.validate_on_submit() and (report := _save(form, places.change_quota_places, quota,
-                                                      places=form.places.data)):
+    change = logged("event.quota", places.change_quota_places, event)
+    if form.validate_on_submit() and (report := _save(form, change, quota, places=form.places.data)):
         name = quota_target_label(quota.kind, quota.value)
         flash(_("%(name)s now has %(places)s places.", name=name, places=quota.places), "success")
         _flash_places(report, quota_name=name)
@@ -100,10 +102,10 @@ def update_quota(slug: str, quota_id: int):
 @role_required(UserRole.ORGANISER)
 def delete_quota(slug: str, quota_id: int):
     """Remove one quota."""
-    _event, quota = _load(slug, Quota, quota_id)
+    event, quota = _load(slug, Quota, quota_id)
     name = quota_target_label(quota.kind, quota.value)
     form = ConfirmForm()
-    if _confirmed(form) and (report := _save(form, places.remove_quota, quota)):
+    if _confirmed(form) and (report := _save(form, logged("event.quota", places.remove_quota, event), quota)):
         flash(_("The quota for %(name)s was removed.", name=name), "success")
         _flash_places(report)
     return redirect(url_for(".quotas", slug=slug))
@@ -115,7 +117,8 @@ def questions(slug: str):
     """An event's extra questions in form order, and a form to add one."""
     event = event_or_404(slug)
     form = QuestionForm(event=event, creating=True)
-    if form.validate_on_submit() and (question := _save(form, settings.add_question, event, key=form.key.data,
+    add = logged("event.question", settings.add_question, event)
+    if form.validate_on_submit() and (question := _save(form, add, event, key=form.key.data,
                                                         **form.question_values())):
         flash(_("Question “%(label)s” added.", label=question.label), "success")
         return redirect(url_for(".questions", slug=slug))
@@ -128,7 +131,8 @@ def edit_question(slug: str, question_id: int):
     """Edit one extra question (its key stays)."""
     event, question = _load(slug, Question, question_id)
     form = QuestionForm.for_question(question)
-    if form.validate_on_submit() and _save(form, settings.update_question, question, **form.question_values()):
+    update = logged("event.question", settings.update_question, event)
+    if form.validate_on_submit() and _save(form, update, question, **form.question_values()):
         flash(_("Question “%(label)s” saved.", label=question.label), "success")
         return redirect(url_for(".questions", slug=slug))
     return _questions_page(event, form, editing=question)
@@ -138,10 +142,10 @@ def edit_question(slug: str, question_id: int):
 @role_required(UserRole.ORGANISER)
 def delete_question(slug: str, question_id: int):
     """Remove one extra question from the form."""
-    _event, question = _load(slug, Question, question_id)
+    event, question = _load(slug, Question, question_id)
     label = question.label
     form = ConfirmForm()
-    if _confirmed(form) and _save(form, settings.delete_question, question):
+    if _confirmed(form) and _save(form, logged("event.question", settings.delete_question, event), question):
         flash(_("Question “%(label)s” removed.", label=label), "success")
     return redirect(url_for(".questions", slug=slug))
 
@@ -150,10 +154,11 @@ def delete_question(slug: str, question_id: int):
 @role_required(UserRole.ORGANISER)
 def move_question(slug: str, question_id: int):
     """Move one extra question up or down."""
-    _event, question = _load(slug, Question, question_id)
+    event, question = _load(slug, Question, question_id)
     form = MoveForm()
     if _confirmed(form):
-        _save(form, settings.move_question, question, by=-1 if form.direction.data == "up" else 1)
+        move = logged("event.question", settings.move_question, event)
+        _save(form, move, question, by=-1 if form.direction.data == "up" else 1)
     return redirect(url_for(".questions", slug=slug, _anchor=f"question-{question_id}"))
 
 

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from events_app.audit import services as audit
 from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
 from events_app.events.services import event_or_404
@@ -27,6 +28,8 @@ def invitation_list(slug: str):
             form.invitees.errors = errors  # all lines or none: nothing is sent until every line is right
         else:
             created, skipped = invitations.invite(event, rows, by_user=current_user)
+            audit.record("invitation.send", user=current_user, event=event,
+                         summary=", ".join(invitation.email for invitation in created))
             db.session.commit()
             flash(_("%(n)s invitations sent.", n=len(created)), "success")
             if skipped:
@@ -47,6 +50,7 @@ def invitation_code(slug: str):
     form = OpenCodeForm()
     if form.validate_on_submit():
         invitations.open_code(event, by_user=current_user, note=form.note.data or "")
+        audit.record("invitation.code", user=current_user, event=event, summary=form.note.data or "")
         db.session.commit()
         flash(_("A new single-use invitation link is at the top of the list."), "success")
     return redirect(url_for(".invitation_list", slug=slug))

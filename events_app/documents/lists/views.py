@@ -21,7 +21,7 @@ from events_app.documents.lists import services as list_services
 from events_app.documents.lists.attendees import COLUMNS, DEFAULT_COLUMNS
 from events_app.documents.lists.services import DocumentError
 from events_app.documents.lists.signin import day_label
-from events_app.documents.views import bp, pdf_buffer, refuse_arguments, send_pdf
+from events_app.documents.views import bp, log_download, pdf_buffer, refuse_arguments, send_pdf
 from events_app.events.services import event_or_404
 from events_app.extensions import db
 from events_app.forms import MultiCheckboxField
@@ -92,10 +92,12 @@ def _back(event, message: str):
     return redirect(url_for("documents.documents_page", slug=event.slug), code=303)
 
 
-def _pdf(render, filename: str):
-    """Render into a buffer and send it as a download."""
+def _pdf(render, filename: str, *, event=None):
+    """Render into a buffer and send it as a download; with the event, the download is logged (personal data)."""
     out = pdf_buffer()
     render(out)
+    if event is not None:
+        log_download(event, filename)
     return send_pdf(out, filename)
 
 
@@ -126,7 +128,8 @@ def attendees_pdf(slug: str):
     try:
         return _pdf(lambda out: list_services.attendee_list(event, out, public=public, group_by=form.group_by.data,
                                                             columns=columns),
-                    f"{'participants' if public else 'attendees-internal'}-{event.slug}.pdf")
+                    f"{'participants' if public else 'attendees-internal'}-{event.slug}.pdf",
+                    event=None if public else event)
     except DocumentError as error:
         return _back(event, str(error))
 
@@ -141,7 +144,7 @@ def signin_pdf(slug: str):
         return _back(event, _("Choose one of the event's days for the sign-in sheet."))
     blank = form.blank_rows.data if form.blank_rows.data is not None else 5
     return _pdf(lambda out: list_services.signin_sheet(event, form.day.data, out, blank_rows=blank),
-                f"signin-{event.slug}-{form.day.data}.pdf")
+                f"signin-{event.slug}-{form.day.data}.pdf", event=event)
 
 
 @bp.route("/events/<slug>/certificates.pdf")
@@ -149,7 +152,7 @@ def signin_pdf(slug: str):
 def certificates_pdf(slug: str):
     """Download the certificates of attendance."""
     event = event_or_404(slug)
-    return _pdf(lambda out: list_services.certificates(event, out), f"certificates-{event.slug}.pdf")
+    return _pdf(lambda out: list_services.certificates(event, out), f"certificates-{event.slug}.pdf", event=event)
 
 
 @bp.route("/events/<slug>/visa-letters.pdf")
@@ -163,7 +166,7 @@ def visa_letters_pdf(slug: str):
     one = form.registration_id.data
     ids = [one] if one is not None else None
     name = f"visa-letter-{event.slug}-{one}.pdf" if one is not None else f"visa-letters-{event.slug}.pdf"
-    return _pdf(lambda out: list_services.visa_letters(event, out, registration_ids=ids), name)
+    return _pdf(lambda out: list_services.visa_letters(event, out, registration_ids=ids), name, event=event)
 
 
 @bp.route("/events/<slug>/visa-letters/release", methods=["POST"])
