@@ -7,6 +7,10 @@ imported at the end, so importing this module (as create_app does) registers eve
 import tempfile
 
 from flask import Blueprint, abort, send_file
+from flask_login import current_user
+
+from events_app.audit import services as audit
+from events_app.extensions import db
 
 bp = Blueprint("documents", __name__)
 
@@ -26,6 +30,12 @@ def send_pdf(out, filename: str, *, as_attachment: bool = True):
     out.seek(0)
     return send_file(out, mimetype="application/pdf", as_attachment=as_attachment, download_name=filename,
                      max_age=0)
+
+
+def log_download(event, filename: str) -> None:
+    """Write a download of a document with personal data to the audit log, committed at once (a GET)."""
+    audit.record("document.download", user=current_user, event=event, summary=filename)
+    db.session.commit()
 
 
 # The route modules use bp and the helpers above, so they come last.

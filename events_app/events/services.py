@@ -4,6 +4,7 @@ The web form, `flask events create`, the demo and the API all go through create_
 update_event, so an event that one of them refuses is refused by all, with the same message.
 Like every service here these functions flush and never commit; the caller commits once.
 """
+import copy
 import io
 import re
 from dataclasses import dataclass
@@ -16,11 +17,13 @@ from reportlab.lib.utils import ImageReader
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from events_app.choices import DELEGATE_FIELDS, ParticipantRole, StakeholderGroup
+from events_app.audit import services as audit
+from events_app.choices import DELEGATE_FIELDS, EventRole, ParticipantRole, StakeholderGroup, UserRole
 from events_app.countries import is_country
+from events_app.events import access
 from events_app.events.colours import HEX_COLOUR
 from events_app.events.locking import lock_event
-from events_app.events.models import Event
+from events_app.events.models import Event, Question, Quota
 from events_app.events.timezones import DEFAULT_TIMEZONE, canonical_timezone
 from events_app.extensions import db
 from events_app.models import utcnow
@@ -247,6 +250,31 @@ def update_event(event: Event, *, logo=_KEEP, **changes) -> EventUpdate:
         event.logo, event.logo_content_type = logo or None, content_type
     db.session.flush()
     return EventUpdate(event, capacity_before)
+
+
+def copy_event(source: Event, *, slug: str, title: str, starts_on: date, ends_on: date, by_user) -> Event:
+    """A new event that starts as a copy of `source`, through create_event's rules.
+
+    It takes the settings, questions, quotas, badge colours, letterhead, logo and privacy notice;
+    never delegates or invitations. Registration opening, closing and the edit deadline move by as
+    many days as the start does. The user who copies it is its organiser and the copy is logged.
+    """
+    shift = starts_on - source.starts_on
+    values = {name: copy.copy(getattr(source, name)) for name in EVENT_FIELDS - {"title", "starts_on", "ends_on"}}
+    for name in EVENT_TIMES:
+        values[name] = values[name] + shift if values[name] is not None else None
+    values["attendance_threshold_days"] = min(values["attendance_threshold_days"], (ends_on - starts_on).days + 1)
+    event = create_event(slug, title=title, starts_on=starts_on, ends_on=ends_on, logo=source.logo, **values)
+    event.quotas = [Quota(kind=q.kind, value=q.value, places=q.places) for q in source.quotas]
+    event.questions = [Question(key=q.key, label=q.label, kind=q.kind, options=list(q.options),
+                                required=q.required, position=q.position) for q in source.questions]
+    db.session.flush()
+    if by_user.role != UserRole.ADMIN:  # admins see every event already
+        access.grant(by_user, event, EventRole.ORGANISER)
+    audit.record("event.copy", user=by_user, event=event, summary=f"Copied from {source.slug}",
+                 changes={"slug": (source.slug, slug), "title": (source.title, title),
+                          "starts_on": (source.starts_on, starts_on), "ends_on": (source.ends_on, ends_on)})
+    return event
 
 
 def contact_address(event: Event) -> str:

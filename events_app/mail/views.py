@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from events_app.audit import services as audit
 from events_app.choices import EventRole
 from events_app.countries import country_name
 from events_app.events.access import event_for, event_view, events_where, visible_events
@@ -97,6 +98,7 @@ def bulk_message(event: Event):
                 db.session.rollback()
                 form.subject.errors.append(_("The subject must be a single line."))
             else:
+                audit.record("mail.bulk", user=current_user, event=event, summary=f"{count}: {form.subject.data}")
                 db.session.commit()
                 flash(_("%(count)s messages are queued and will be sent shortly.", count=count), "success")
                 return redirect(url_for(".outbox_list", event=event.slug))

@@ -25,6 +25,7 @@ from events_app.events.services import EventError
 from events_app.events.timezones import SUGGESTED_TIMEZONES
 from events_app.extensions import db
 from events_app.manage import places
+from events_app.manage.event_log import logged
 from events_app.manage.views import bp
 from events_app.registration.capacity import approved_count
 
@@ -47,8 +48,8 @@ def new_event():
 def event_settings(event: Event):
     """Edit an event's settings; capacity below those approved is allowed, with a warning."""
     form = EventForm.for_event(event)
-    if form.validate_on_submit() and (report := _save(form, places.save_event_settings, event,
-                                                      **form.event_values())):
+    save = logged("event.settings", places.save_event_settings, event)
+    if form.validate_on_submit() and (report := _save(form, save, event, **form.event_values())):
         flash(_("The settings were saved."), "success")
         _flash_places(report)
         return redirect(url_for(".event_settings", slug=event.slug))
@@ -71,7 +72,8 @@ def quotas(event: Event):
     form = QuotaForm(event=event)
     if form.validate_on_submit():
         kind, value = form.kind_and_value()
-        quota = _save(form, settings.add_quota, event, kind=kind, value=value, places=form.places.data)
+        add = logged("event.quota", settings.add_quota, event)
+        quota = _save(form, add, event, kind=kind, value=value, places=form.places.data)
         if quota:
             name = quota_target_label(kind, value)
             flash(_("Quota added: %(places)s places for %(name)s.", places=quota.places, name=name), "success")
@@ -86,8 +88,8 @@ def update_quota(event: Event, quota_id: int):
     """Change the places of one quota."""
     quota = _load(event, Quota, quota_id)
     form = QuotaPlacesForm(prefix=f"quota-{quota.id}")
-    if form.validate_on_submit() and (report := _save(form, places.change_quota_places, quota,
-                                                      places=form.places.data)):
+    change = logged("event.quota", places.change_quota_places, event)
+    if form.validate_on_submit() and (report := _save(form, change, quota, places=form.places.data)):
         name = quota_target_label(quota.kind, quota.value)
         flash(_("%(name)s now has %(places)s places.", name=name, places=quota.places), "success")
         _flash_places(report, quota_name=name)
@@ -102,7 +104,7 @@ def delete_quota(event: Event, quota_id: int):
     quota = _load(event, Quota, quota_id)
     name = quota_target_label(quota.kind, quota.value)
     form = ConfirmForm()
-    if _confirmed(form) and (report := _save(form, places.remove_quota, quota)):
+    if _confirmed(form) and (report := _save(form, logged("event.quota", places.remove_quota, event), quota)):
         flash(_("The quota for %(name)s was removed.", name=name), "success")
         _flash_places(report)
     return redirect(url_for(".quotas", slug=event.slug))
@@ -113,7 +115,8 @@ def delete_quota(event: Event, quota_id: int):
 def questions(event: Event):
     """An event's extra questions in form order, and a form to add one."""
     form = QuestionForm(event=event, creating=True)
-    if form.validate_on_submit() and (question := _save(form, settings.add_question, event, key=form.key.data,
+    add = logged("event.question", settings.add_question, event)
+    if form.validate_on_submit() and (question := _save(form, add, event, key=form.key.data,
                                                         **form.question_values())):
         flash(_("Question “%(label)s” added.", label=question.label), "success")
         return redirect(url_for(".questions", slug=event.slug))
@@ -126,7 +129,8 @@ def edit_question(event: Event, question_id: int):
     """Edit one extra question (its key stays)."""
     question = _load(event, Question, question_id)
     form = QuestionForm.for_question(question)
-    if form.validate_on_submit() and _save(form, settings.update_question, question, **form.question_values()):
+    update = logged("event.question", settings.update_question, event)
+    if form.validate_on_submit() and _save(form, update, question, **form.question_values()):
         flash(_("Question “%(label)s” saved.", label=question.label), "success")
         return redirect(url_for(".questions", slug=event.slug))
     return _questions_page(event, form, editing=question)
@@ -139,7 +143,7 @@ def delete_question(event: Event, question_id: int):
     question = _load(event, Question, question_id)
     label = question.label
     form = ConfirmForm()
-    if _confirmed(form) and _save(form, settings.delete_question, question):
+    if _confirmed(form) and _save(form, logged("event.question", settings.delete_question, event), question):
         flash(_("Question “%(label)s” removed.", label=label), "success")
     return redirect(url_for(".questions", slug=event.slug))
 
@@ -151,7 +155,8 @@ def move_question(event: Event, question_id: int):
     question = _load(event, Question, question_id)
     form = MoveForm()
     if _confirmed(form):
-        _save(form, settings.move_question, question, by=-1 if form.direction.data == "up" else 1)
+        move = logged("event.question", settings.move_question, event)
+        _save(form, move, question, by=-1 if form.direction.data == "up" else 1)
     return redirect(url_for(".questions", slug=event.slug, _anchor=f"question-{question_id}"))
 
 

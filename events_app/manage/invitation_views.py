@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from events_app.audit import services as audit
 from events_app.choices import EventRole
 from events_app.events.access import event_view
 from events_app.events.models import Event
@@ -26,6 +27,8 @@ def invitation_list(event: Event):
             form.invitees.errors = errors  # all lines or none: nothing is sent until every line is right
         else:
             created, skipped = invitations.invite(event, rows, by_user=current_user)
+            audit.record("invitation.send", user=current_user, event=event,
+                         summary=", ".join(invitation.email for invitation in created))
             db.session.commit()
             flash(_("%(n)s invitations sent.", n=len(created)), "success")
             if skipped:
@@ -45,6 +48,7 @@ def invitation_code(event: Event):
     form = OpenCodeForm()
     if form.validate_on_submit():
         invitations.open_code(event, by_user=current_user, note=form.note.data or "")
+        audit.record("invitation.code", user=current_user, event=event, summary=form.note.data or "")
         db.session.commit()
         flash(_("A new single-use invitation link is at the top of the list."), "success")
     return redirect(url_for(".invitation_list", slug=event.slug))

@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from events_app.choices import EventRole
@@ -12,7 +11,6 @@ from events_app.extensions import db
 from events_app.manage import services
 from events_app.manage.forms import ACTIONS, BulkActionForm, DelegateFilterForm, StatusActionForm
 from events_app.registration import lifecycle
-from events_app.registration import services as registration_services
 from events_app.registration.capacity import places_left, status_counts
 from events_app.registration.models import Registration
 
@@ -50,42 +48,6 @@ def delegates(event: Event):
     )
 
 
-@bp.route("/events/<slug>/delegates/<int:registration_id>")
-@event_view(*TEAM_ROLES)
-def delegate(event: Event, registration_id: int):
-    """One delegate's details and status history."""
-    registration = _load(event, registration_id)
-    return render_template(
-        "manage/delegate.html", event=event, registration=registration, action_form=StatusActionForm(),
-        token_form=FlaskForm(),
-    )
-
-
-@bp.route("/events/<slug>/delegates/<int:registration_id>/status", methods=["POST"])
-@event_view(EventRole.ORGANISER)
-def change_status(event: Event, registration_id: int):
-    """Approve, decline, waitlist, cancel or reopen one delegate."""
-    registration = _load(event, registration_id)
-    form = StatusActionForm()
-    if form.validate_on_submit():
-        wanted = ACTIONS[form.action.data]
-        try:
-            ended = lifecycle.change_status(registration, wanted, by_user=current_user, reason=form.reason.data or "")
-            db.session.commit()
-        except lifecycle.TransitionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            if ended != wanted:
-                flash(_("%(name)s was put on the waiting list: no place is free.", name=registration.full_name),
-                      "warning")
-            else:
-                flash(_("%(name)s is now %(status)s.", name=registration.full_name, status=ended.label), "success")
-    else:
-        flash(_("That action could not be done. Please try again."), "error")
-    return redirect(form.back_or(url_for(".delegates", slug=event.slug)))
-
-
 @bp.route("/events/<slug>/bulk", methods=["POST"])
 @event_view(EventRole.ORGANISER)
 def bulk_status(event: Event):
@@ -111,19 +73,6 @@ def bulk_status(event: Event):
     return redirect(back)
 
 
-@bp.route("/events/<slug>/delegates/<int:registration_id>/token", methods=["POST"])
-@event_view(EventRole.ORGANISER)
-def regenerate_token(event: Event, registration_id: int):
-    """A new private link for the delegate (the old one stops working); the new one is emailed."""
-    registration = _load(event, registration_id)
-    if FlaskForm().validate_on_submit():
-        registration_services.regenerate_token(registration)
-        db.session.commit()
-        flash(_("A new private link was emailed to %(email)s. The old link no longer works.",
-                email=registration.email), "success")
-    return redirect(url_for(".delegate", slug=event.slug, registration_id=registration_id))
-
-
 @bp.route("/events/<slug>/duplicates")
 @event_view(*TEAM_ROLES)
 def duplicates(event: Event):
@@ -132,15 +81,5 @@ def duplicates(event: Event):
                            action_form=StatusActionForm())
 
 
-def _load(event, registration_id: int):
-    registration = db.session.scalar(
-        select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
-    )
-    if registration is None:
-        abort(404)
-    return registration
-
-
-
 # Route modules on this blueprint (imported last: they need `bp`).
-from events_app.manage import dashboard_views  # noqa: E402, F401
+from events_app.manage import audit_views, dashboard_views, delegate_views, event_copy_views  # noqa: E402, F401

@@ -23,6 +23,7 @@ from events_app.choices import (
     FIELD_LABELS,
     LANGUAGE_CODES,
     LANGUAGE_LABELS,
+    VISA_FIELDS,
     Dietary,
     Gender,
     StakeholderGroup,
@@ -201,7 +202,7 @@ class RegistrationForm(CleanForm):
 
     def delegate_data(self) -> dict:
         """The validated values in data-dictionary form, ready for the registration service."""
-        data = {name: getattr(self, name).data for name in DELEGATE_FIELDS}
+        data = {name: getattr(self, name).data for name in DELEGATE_FIELDS if name in self}
         data["gender"] = data["gender"] or None
         data["dietary"] = Dietary(data["dietary"]) if data["dietary"] else None
         for name in ("date_of_birth", "passport_expiry"):
@@ -220,6 +221,46 @@ def registration_form_for(event, *args, **kwargs) -> RegistrationForm:
     form = add_question_fields(RegistrationForm, event.questions)(*args, **kwargs)
     form.data_consent.description = Markup('<a href="{}" target="_blank" rel="noopener">{}</a>').format(
         url_for("events.privacy", slug=event.slug), _("Read the privacy notice (opens in a new tab)"))
+    return form
+
+
+class _OrganiserEdits:
+    """How the organisers' form differs: no consent box, and passport details kept unless retyped.
+
+    The page never prints the passport details the delegate gave (they are masked until revealed),
+    so their fields start empty and an empty one keeps what is stored.
+    """
+
+    kept_visa_fields: tuple[str, ...] = ()
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        for name in self.kept_visa_fields:
+            if not self[name].data:
+                self[name].errors = []
+        return not self.errors
+
+    def delegate_data(self) -> dict:
+        data = super().delegate_data()
+        for name in self.kept_visa_fields:
+            if not data.get(name):
+                del data[name]
+        return data
+
+
+def organiser_form_for(event, registration, *args, **kwargs) -> RegistrationForm:
+    """The registration form as organisers edit a delegate with it: same fields, checks and questions.
+
+    Consent to the use of the data stays the delegate's own statement, so it is not on this form.
+    """
+    form_class = type("OrganiserRegistrationForm", (_OrganiserEdits, add_question_fields(RegistrationForm,
+                                                                                          event.questions)), {})
+    data = form_data_from(registration)
+    form_class.kept_visa_fields = tuple(name for name in VISA_FIELDS if data.pop(name, None))
+    form = form_class(*args, data=data, **kwargs)
+    del form.data_consent
+    for name in form.kept_visa_fields:
+        form[name].description = _("Given by the delegate. Leave empty to keep it; type to replace it.")
     return form
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from events_app import signals
+from events_app.audit import services as audit
 from events_app.choices import DELEGATE_FIELDS, FIELD_LABELS, VISA_FIELDS, Status
 from events_app.events.locking import lock_event
 from events_app.extensions import db
@@ -230,7 +231,8 @@ def update_details(registration: Registration, data: dict[str, Any], *, actor: s
     """Change a registration's details; returns the names of the fields that changed.
 
     The place is decided again (see _settle_place). A registrant cannot change an email their
-    invitation was bound to (EmailBound); an organiser can.
+    invitation was bound to (EmailBound); an organiser (by_user) can, and their edit is written
+    to the audit log with each field before and after.
     """
     event = lock_event(registration.event_id)
     email = data.get("email", registration.email).strip().lower()
@@ -249,6 +251,12 @@ def update_details(registration: Registration, data: dict[str, Any], *, actor: s
         return []
     _settle_place(event, registration, changed, actor=actor, by_user=by_user, notify=notify)
     db.session.flush()
+    if by_user is not None:
+        after = {field: getattr(registration, field) for field in DELEGATE_FIELDS}
+        audit.record("delegate.edit", user=by_user, registration=registration,
+                     summary=", ".join(str(_field_label(field)) for field in changed),
+                     changes={**audit.differences(before, after),
+                              **({"answers": (before_answers, registration.answers)} if "answers" in changed else {})})
     if notify:
         signals.details_changed.send(registration, changes=[_field_label(field) for field in changed])
     return changed

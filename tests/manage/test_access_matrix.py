@@ -14,6 +14,7 @@ from events_app.events import access, settings
 from events_app.events.services import find_event
 from events_app.extensions import db as _db
 from events_app.manage.dashboard_figures import dashboard
+from events_app.recommendations import services as recommendations
 from tests.conftest import PASSWORD, csrf_token, submit
 from tests.manage.test_event_settings import event_data
 
@@ -49,9 +50,14 @@ def events(db, make_event, make_registration):
         quota = settings.add_quota(event, kind="country", value="TH", places=5)
         question = settings.add_question(event, key="workshop", label="Workshop", kind="text")
         event.logo, event.logo_content_type = b"\x89PNG\r\n\x1a\n", "image/png"
+        recommendations.save_settings(event, theme_names=["Health"], addressee_names=["ASEAN"], preamble="",
+                                      endorsement_open=False)
+        recommendation = recommendations.draft(event, by=None, theme_id=recommendations.themes(event)[0].id,
+                                               addressee_ids=[recommendations.addressees(event)[0].id],
+                                               text="Ensure access to health care.")
         db.session.commit()
         made[name] = {"event": event, "registration_id": registration.id, "quota_id": quota.id,
-                      "question_id": question.id}
+                      "question_id": question.id, "rec_id": recommendation.id}
     return made
 
 
@@ -73,6 +79,8 @@ def url_for_event(rule, made: dict) -> str:
             values[name] = dashboard(made["event"])[0].key
         elif name == "action":
             values[name] = "approve"
+        elif name == "kind":
+            values[name] = "pdf"
         else:
             values[name] = made[name]
     return rule.build(values)[1]

@@ -19,7 +19,7 @@ from events_app.database import writes_on_get
 from events_app.documents.badges.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
 from events_app.documents.badges.queries import BadgeSelection, badge_count, badge_overview, font_warnings
 from events_app.documents.badges.services import BadgeError, UnknownDelegate, badge_run
-from events_app.documents.views import bp, pdf_buffer, refuse_arguments, send_pdf
+from events_app.documents.views import bp, log_download, pdf_buffer, refuse_arguments, send_pdf
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
 from events_app.extensions import db
@@ -130,6 +130,7 @@ def badges_pdf(event: Event):
         name = f"badge-{event.slug}-{selection.registration_id}.pdf"
     else:
         name = f"badges-{event.slug}-{form.layout.data}{'' if record else '-preview'}.pdf"
+    log_download(event, f"{name} ({run.report.badges} badges)")
     return send_pdf(out, name)
 
 

@@ -20,7 +20,7 @@ from events_app.documents.lists import services as list_services
 from events_app.documents.lists.attendees import COLUMNS, DEFAULT_COLUMNS
 from events_app.documents.lists.services import DocumentError
 from events_app.documents.lists.signin import day_label
-from events_app.documents.views import bp, pdf_buffer, refuse_arguments, send_pdf
+from events_app.documents.views import bp, log_download, pdf_buffer, refuse_arguments, send_pdf
 from events_app.events.access import TEAM_ROLES, event_view, may
 from events_app.events.models import Event
 from events_app.extensions import db
@@ -92,10 +92,12 @@ def _back(event, message: str):
     return redirect(url_for("documents.documents_page", slug=event.slug), code=303)
 
 
-def _pdf(render, filename: str):
-    """Render into a buffer and send it as a download."""
+def _pdf(render, filename: str, *, event=None):
+    """Render into a buffer and send it as a download; with the event, the download is logged (personal data)."""
     out = pdf_buffer()
     render(out)
+    if event is not None:
+        log_download(event, filename)
     return send_pdf(out, filename)
 
 
@@ -125,7 +127,8 @@ def attendees_pdf(event: Event):
     try:
         return _pdf(lambda out: list_services.attendee_list(event, out, public=public, group_by=form.group_by.data,
                                                             columns=columns),
-                    f"{'participants' if public else 'attendees-internal'}-{event.slug}.pdf")
+                    f"{'participants' if public else 'attendees-internal'}-{event.slug}.pdf",
+                    event=None if public else event)
     except DocumentError as error:
         return _back(event, str(error))
 
@@ -139,14 +142,14 @@ def signin_pdf(event: Event):
         return _back(event, _("Choose one of the event's days for the sign-in sheet."))
     blank = form.blank_rows.data if form.blank_rows.data is not None else 5
     return _pdf(lambda out: list_services.signin_sheet(event, form.day.data, out, blank_rows=blank),
-                f"signin-{event.slug}-{form.day.data}.pdf")
+                f"signin-{event.slug}-{form.day.data}.pdf", event=event)
 
 
 @bp.route("/events/<slug>/certificates.pdf")
 @event_view(*TEAM_ROLES)
 def certificates_pdf(event: Event):
     """Download the certificates of attendance."""
-    return _pdf(lambda out: list_services.certificates(event, out), f"certificates-{event.slug}.pdf")
+    return _pdf(lambda out: list_services.certificates(event, out), f"certificates-{event.slug}.pdf", event=event)
 
 
 @bp.route("/events/<slug>/visa-letters.pdf")
@@ -159,7 +162,7 @@ def visa_letters_pdf(event: Event):
     one = form.registration_id.data
     ids = [one] if one is not None else None
     name = f"visa-letter-{event.slug}-{one}.pdf" if one is not None else f"visa-letters-{event.slug}.pdf"
-    return _pdf(lambda out: list_services.visa_letters(event, out, registration_ids=ids), name)
+    return _pdf(lambda out: list_services.visa_letters(event, out, registration_ids=ids), name, event=event)
 
 
 @bp.route("/events/<slug>/visa-letters/release", methods=["POST"])
