@@ -1,9 +1,12 @@
 """The organisers' workspace: events, delegate lists, approve and decline."""
+from urllib.parse import parse_qsl, urlencode
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from events_app.auth.decorators import role_required
 from events_app.choices import UserRole
@@ -32,13 +35,12 @@ def index():
 @bp.route("/events/<slug>/")
 @role_required(*WORKSPACE_ROLES)
 def delegates(slug: str):
-    """The delegate list of one event, searchable and filterable by status."""
+    """The delegate list of one event: searched, filtered and sorted through the filter form, 100 a page."""
     event = event_or_404(slug)
-    filters = DelegateFilterForm(request.args)
+    filters = DelegateFilterForm.for_event(event, request.args)
     if not filters.validate():  # a hand-made link: say so rather than list everyone
         abort(400)
-    listing = services.delegate_list(event.id, q=filters.q.data or "", status=filters.status.data or "",
-                                     page=filters.page.data or 1)
+    listing = services.delegate_list(event.id, filters.criteria(), page=filters.page.data or 1)
     return render_template(
         "manage/delegates.html",
         event=event,
@@ -48,7 +50,7 @@ def delegates(slug: str):
         counts=status_counts(event.id),
         places_left=places_left(event),
         action_form=StatusActionForm(),
-        bulk_form=BulkActionForm(),
+        bulk_form=BulkActionForm(filter=urlencode(filters.query_args())),
     )
 
 
@@ -91,7 +93,8 @@ def change_status(slug: str, registration_id: int):
 @bp.route("/events/<slug>/bulk", methods=["POST"])
 @role_required(UserRole.ORGANISER)
 def bulk_status(slug: str):
-    """One status change for every ticked delegate; each is decided on its own (capacity, rules)."""
+    """One status change for the ticked delegates or, once confirmed, everyone matching the list's filter;
+    each is decided on its own (capacity, rules). The organiser returns to the list as it was."""
     event = event_or_404(slug)
     form = BulkActionForm()
     valid = form.validate_on_submit()
@@ -99,10 +102,24 @@ def bulk_status(slug: str):
     if not valid:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(back)
-    registrations = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.id.in_(form.ids.data))
-        .order_by(Registration.sort_name)
-    ).all()
+    if form.scope.data == "matching":
+        filters = DelegateFilterForm.for_event(event, MultiDict(parse_qsl(form.filter.data or "")))
+        if not filters.validate():
+            abort(400)
+        criteria = filters.criteria()
+        total = services.count_matching(event.id, criteria)
+        if not form.confirmed.data or form.expected.data != total:
+            if form.confirmed.data:
+                flash(_("The list has changed: %(n)s delegates match now. Please check and confirm again.", n=total),
+                      "warning")
+            return render_template("manage/bulk_confirm.html", event=event, form=form, total=total, back=back,
+                                   action_label=dict(form.action.choices)[form.action.data])
+        registrations = db.session.scalars(services.ordered(services.matching(event.id, criteria), "name")).all()
+    else:
+        registrations = db.session.scalars(
+            select(Registration).where(Registration.event_id == event.id, Registration.id.in_(form.ids.data))
+            .order_by(Registration.sort_name)
+        ).all()
     result = lifecycle.change_many(registrations, ACTIONS[form.action.data], by_user=current_user,
                                    reason=form.reason.data or "")
     db.session.commit()
@@ -148,4 +165,4 @@ def _load(slug: str, registration_id: int):
 
 
 # Route modules on this blueprint (imported last: they need `bp`).
-from events_app.manage import dashboard_views  # noqa: E402, F401
+from events_app.manage import dashboard_views, export_views, import_views, job_views  # noqa: E402, F401

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event as sa_event
 
-from events_app.manage.services import PAGE_SIZE, delegate_list
+from events_app.manage.services import PAGE_SIZE, ListCriteria, delegate_list
 from events_app.registration import services
 
 
@@ -63,7 +63,7 @@ def test_a_page_takes_the_same_statements_for_30_or_300_delegates(db, make_event
         event_id = event.id
         db.session.rollback()  # start counting from a fresh transaction
         with statements_run(db) as seen:
-            delegate_list(event_id, q="delegate", page=2)
+            delegate_list(event_id, ListCriteria(q="delegate"), page=2)
         return len(seen)
 
     assert statements(30) == statements(300) == 2  # the count, then the page
@@ -77,8 +77,8 @@ def test_search_matches_percent_and_underscore_literally(db, make_event):
     services.register(event, {"full_name": "Maria", "email": "b@example.org", "organisation": "Other",
                               "stakeholder_group": "ngo", "country": "KH", "data_consent": True}, notify=False)
     db.session.commit()
-    assert [r.full_name for r in delegate_list(event.id, q="100%").rows] == ["Ma_Ria"]
-    assert [r.full_name for r in delegate_list(event.id, q="a_r").rows] == ["Ma_Ria"]
+    assert [r.full_name for r in delegate_list(event.id, ListCriteria(q="100%")).rows] == ["Ma_Ria"]
+    assert [r.full_name for r in delegate_list(event.id, ListCriteria(q="a_r")).rows] == ["Ma_Ria"]
 
 
 def test_the_events_index_takes_the_same_statements_for_1_or_5_events(client, db, auth, make_event,
