@@ -36,7 +36,7 @@ def import_command(event_slug: str, file: Path, dry_run: bool, notify: bool):
         rows = read_table(file)
         if not any(any(v.strip() for v in row.values()) for row in rows):
             raise TableError(f"{file} has a header row but no delegates")
-        with _progress_bar(2 * len(rows), "Importing") as progress:
+        with _progress_bar(len(rows) * (1 if dry_run else 2), "Checking" if dry_run else "Importing") as progress:
             report = import_delegates(event, rows, dry_run=dry_run, notify=notify, progress=progress)
     except TableError as error:
         db.session.rollback()

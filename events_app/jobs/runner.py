@@ -141,7 +141,8 @@ def work(*, stop: threading.Event | None = None, poll_seconds: float = 2.0) -> i
             db.session.rollback()
             job_id = None
         finally:
-            db.session.remove()
+            if stop is not None:
+                db.session.remove()  # a long-lived runner starts each job with a fresh session
         if job_id is None:
             if stop is None or stop.wait(poll_seconds):
                 return ran
