@@ -10,7 +10,6 @@ from enum import Enum
 from typing import IO, Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import defer
 
 from events_app.attendance.models import CheckIn
 from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS, Status
@@ -55,15 +54,18 @@ def export_rows(event, *, status: Status | str | None = None, include_sensitive:
     if unknown:
         raise ValueError(f"unknown export columns: {', '.join(unknown)}")
     cells = _cell_readers(event, columns)
-    query = select(Registration).where(Registration.event_id == event.id)
+    # Plain rows of the needed columns, not ORM objects: loading the objects took half the export's time,
+    # and passport details are not even read unless a column asks for them.
+    needed = sorted({c for c in columns if c in Registration.__table__.c} | {"answers"})
+    query = select(Registration.id, *(getattr(Registration, c) for c in needed)).where(
+        Registration.event_id == event.id)
     if status:
         query = query.where(Registration.status == Status(status))
     if only is not None:
         query = query.where(Registration.id.in_(only))
-    query = query.options(*(defer(getattr(Registration, f), raiseload=True) for f in VISA_FIELDS if f not in columns))
     attended = _attendance(event.id, query) if any(c.startswith(("attended_", "days_")) for c in columns) else {}
     query = query.order_by(Registration.sort_name, Registration.id).execution_options(yield_per=BATCH)
-    for registration in db.session.scalars(query):
+    for registration in db.session.execute(query):
         days_in = attended.get(registration.id, set())
         yield [cell(registration, days_in) for cell in cells]
 
