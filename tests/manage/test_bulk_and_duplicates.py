@@ -1,10 +1,10 @@
 """Bulk status changes from the list, and likely duplicates across spellings."""
 from sqlalchemy import select
 
-from events_app.choices import EventRole, Status
-from events_app.events import access
+from events_app.choices import Status
 from events_app.registration.models import Registration
 from tests.conftest import submit
+from tests.manage.grants import organiser_at
 
 
 def test_bulk_approve_respects_capacity(client, db, auth, make_event, make_registration):
@@ -55,18 +55,13 @@ def test_likely_duplicates_across_spellings_and_scripts(client, db, auth, make_e
     assert "Maria Santos" not in html
 
 
-def _grant(auth, db, event):
-    user = auth.login("organiser")
-    access.grant(user, event, EventRole.ORGANISER)
-    db.session.commit()
-
 
 def test_bulk_on_everyone_matching_asks_first_with_the_count_then_keeps_the_filter(client, db, auth, make_event,
                                                                                     make_registration):
     event = make_event(approval_required=True)
     khmer = [make_registration(event, country="KH") for _ in range(3)]
     thai = make_registration(event, country="TH")
-    _grant(auth, db, event)
+    organiser_at(auth, db, event)
     listing = f"/manage/events/{event.slug}/?country=KH&status=pending"
     html = client.get(listing).get_data(as_text=True)
     assert "Apply to all 3 matching…" in html
@@ -90,7 +85,7 @@ def test_bulk_on_everyone_matching_is_refused_when_the_list_changed_since_the_co
         client, db, auth, make_event, make_registration):
     event = make_event(approval_required=True)
     make_registration(event, country="KH")
-    _grant(auth, db, event)
+    organiser_at(auth, db, event)
     make_registration(event, country="KH")  # registered while the organiser read the confirmation
     html = submit(client, f"/manage/events/{event.slug}/bulk",
                   {"scope": "matching", "action": "decline", "filter": "country=KH", "expected": 1, "confirmed": "y"},

@@ -13,6 +13,7 @@ from events_app.manage.services import PAGE_SIZE, ListCriteria, delegate_list
 from events_app.registration import services
 from events_app.registration.models import Registration
 from tests.conftest import delegate_data
+from tests.manage.grants import organiser_at
 
 
 def _register_many(db, event, count: int, start: int = 0):
@@ -76,12 +77,6 @@ def test_a_page_takes_the_same_statements_for_30_or_300_delegates(db, make_event
     assert statements(30) == statements(300) == 2  # the count, then the page
 
 
-def _organiser_at(auth, db, event):
-    user = auth.login("organiser")
-    access.grant(user, event, EventRole.ORGANISER)
-    db.session.commit()
-    return user
-
 
 def _names(html: str) -> list[str]:
     return re.findall(r'/delegates/\d+">([^<]+)</a>', html)
@@ -130,7 +125,7 @@ def crowd(db, make_event):
     ("sort=organisation&gender=man", ["Somchai", "Li"]),
 ])
 def test_each_filter_and_sort_narrows_the_list_and_stays_in_the_url(client, db, auth, crowd, query, expected):
-    _organiser_at(auth, db, crowd)
+    organiser_at(auth, db, crowd)
     html = client.get(f"/manage/events/{crowd.slug}/?{query}").get_data(as_text=True)
     assert _names(html) == expected
     assert f"Export these {len(expected)}" in html
@@ -139,7 +134,7 @@ def test_each_filter_and_sort_narrows_the_list_and_stays_in_the_url(client, db, 
 
 
 def test_checked_in_on_a_given_day(client, db, auth, crowd):
-    _organiser_at(auth, db, crowd)
+    organiser_at(auth, db, crowd)
     first, second = crowd.days[0].isoformat(), crowd.days[1].isoformat()
     assert _names(client.get(f"/manage/events/{crowd.slug}/?checked_in={first}").get_data(as_text=True)) == ["Bopha"]
     html = client.get(f"/manage/events/{crowd.slug}/?checked_in={second}").get_data(as_text=True)
@@ -149,7 +144,7 @@ def test_checked_in_on_a_given_day(client, db, auth, crowd):
 @pytest.mark.parametrize("query", ["country=XX", "checked_in=2001-01-01", "sort=email", "gender=other",
                                    "badge_printed=maybe"])
 def test_a_filter_value_the_form_does_not_offer_is_a_400(client, db, auth, crowd, query):
-    _organiser_at(auth, db, crowd)
+    organiser_at(auth, db, crowd)
     assert client.get(f"/manage/events/{crowd.slug}/?{query}").status_code == 400
 
 

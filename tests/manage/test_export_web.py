@@ -5,18 +5,11 @@ import re
 
 from openpyxl import load_workbook
 
-from events_app.choices import EventRole
 from events_app.delegate_files.exporting import export_columns
-from events_app.events import access
 from events_app.jobs.runner import work
 from events_app.manage import export_views
 from tests.conftest import csrf_token
-
-
-def _organiser_at(auth, db, event):
-    user = auth.login("organiser")
-    access.grant(user, event, EventRole.ORGANISER)
-    db.session.commit()
+from tests.manage.grants import organiser_at
 
 
 def _export(client, event, data: dict, query: str = ""):
@@ -29,7 +22,7 @@ def _export(client, event, data: dict, query: str = ""):
 def test_the_page_offers_every_column_in_dictionary_order_all_ticked(client, db, auth, make_event, make_registration):
     event = make_event()
     make_registration(event)
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     html = client.get(f"/manage/events/{event.slug}/export?country=TH").get_data(as_text=True)
     assert "The 1 delegates the list's filter matches." in html
     boxes = re.findall(r'<input ([^>]*name="columns"[^>]*)>', html)
@@ -41,7 +34,7 @@ def test_csv_of_the_filter_with_chosen_columns_is_formula_safe(client, db, auth,
     event = make_event()
     make_registration(event, full_name="=HYPERLINK(\"http://evil\")", country="KH", phone="+66812345678")
     make_registration(event, full_name="Somchai", country="TH")
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     response = _export(client, event, {"fmt": "csv", "columns": ["full_name", "phone", "status"]}, "country=KH")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -54,7 +47,7 @@ def test_csv_of_the_filter_with_chosen_columns_is_formula_safe(client, db, auth,
 def test_xlsx_of_the_ticked_delegates(client, db, auth, make_event, make_registration):
     event = make_event()
     ticked = [make_registration(event, full_name=name) for name in ("សុខ ចាន់ធី", "Aung", "Li")]
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     page = client.get(f"/manage/events/{event.slug}/").get_data(as_text=True)
     chosen = client.post(f"/manage/events/{event.slug}/export", data={
         "csrf_token": csrf_token(page), "ids": [ticked[0].id, ticked[2].id], "scope": "ticked", "action": "approve"})
@@ -69,7 +62,7 @@ def test_xlsx_of_the_ticked_delegates(client, db, auth, make_event, make_registr
 def test_no_column_ticked_says_so_beside_the_columns(client, db, auth, make_event, make_registration):
     event = make_event()
     make_registration(event)
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     html = _export(client, event, {"fmt": "csv"}).get_data(as_text=True)
     assert 'id="columns-error">Tick at least one column.' in html
 
@@ -80,7 +73,7 @@ def test_a_large_xlsx_is_written_by_a_job_and_downloaded_from_its_page(client, d
     event = make_event()
     for _ in range(3):
         make_registration(event)
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     queued = _export(client, event, {"fmt": "xlsx", "columns": ["full_name"]})
     job_page = queued.headers["Location"]
     waiting = client.get(job_page)
@@ -96,5 +89,5 @@ def test_a_large_xlsx_is_written_by_a_job_and_downloaded_from_its_page(client, d
 def test_another_events_organiser_finds_no_export(client, db, auth, make_event, make_registration):
     event, other = make_event(), make_event()
     make_registration(event)
-    _organiser_at(auth, db, other)
+    organiser_at(auth, db, other)
     assert client.get(f"/manage/events/{event.slug}/export").status_code == 404

@@ -11,15 +11,11 @@ from events_app.jobs.runner import work
 from events_app.manage import import_views
 from events_app.registration.models import Registration
 from tests.conftest import csrf_token
+from tests.manage.grants import organiser_at
 
 SAMPLE = Path(__file__).parent.parent / "delegate_files" / "data" / "delegates_sample.csv"
 HEADER = "full_name,name_latin,email,organisation,stakeholder_group,country,phone\n"
 
-
-def _organiser_at(auth, db, event):
-    user = auth.login("organiser")
-    access.grant(user, event, EventRole.ORGANISER)
-    db.session.commit()
 
 
 def _upload(client, event, content: bytes, name: str = "delegates.csv"):
@@ -39,14 +35,14 @@ def _registered(db, event) -> int:
 
 def test_the_page_states_the_limits(client, db, auth, make_event):
     event = make_event()
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     assert "At most 5 MB and 10,000 rows per file." in client.get(f"/manage/events/{event.slug}/import").get_data(
         as_text=True)
 
 
 def test_preview_then_confirm_imports_every_row_through_the_importer(client, db, auth, make_event):
     event = make_event()
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     uploaded = _upload(client, event, SAMPLE.read_bytes(), "sample.csv")
     preview_url = uploaded.headers["Location"]
     preview = client.get(preview_url).get_data(as_text=True)
@@ -62,7 +58,7 @@ def test_preview_then_confirm_imports_every_row_through_the_importer(client, db,
 
 def test_row_errors_are_shown_beside_their_rows_and_nothing_is_imported(client, db, auth, make_event):
     event = make_event()
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     table = (HEADER + "Sok Chanthy,,sok@example.org,CMWA,ngo,KH,\n"
              + "Bad Email,,not-an-email,Org,ngo,TH,\n"
              + "Nobody Country,,n@example.org,Org,ngo,ZZ,\n").encode()
@@ -80,7 +76,7 @@ def test_row_errors_are_shown_beside_their_rows_and_nothing_is_imported(client, 
 def test_likely_duplicates_of_registered_delegates_are_shown(client, db, auth, make_event, make_registration):
     event = make_event()
     make_registration(event, full_name="Nguyễn Thị Hương", email="huong@example.org", phone="+84901234567")
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     table = (HEADER + "Huong Nguyen Thi,,huong.other@example.org,Org,ngo,VN,\n"
              + "Someone Else,,else@example.org,Org,ngo,VN,+84901234567\n"
              + "Maria Santos,,maria@example.org,Org,ngo,TH,\n").encode()
@@ -94,7 +90,7 @@ def test_likely_duplicates_of_registered_delegates_are_shown(client, db, auth, m
 
 def test_too_many_rows_or_bytes_are_refused_with_the_limit(client, db, auth, make_event, monkeypatch):
     event = make_event()
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     monkeypatch.setattr(uploads, "ROW_LIMIT", 2)
     table = (HEADER + "".join(f"D {n},,d{n}@example.org,Org,ngo,TH,\n" for n in range(3))).encode()
     page = client.get(_upload(client, event, table).headers["Location"], follow_redirects=True).get_data(
@@ -107,7 +103,7 @@ def test_too_many_rows_or_bytes_are_refused_with_the_limit(client, db, auth, mak
 
 def test_an_upload_is_found_only_for_its_own_event(client, db, auth, make_event):
     event, other = make_event(), make_event()
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     access.grant(auth.user("organiser"), other, EventRole.ORGANISER)
     db.session.commit()
     token = _upload(client, event, SAMPLE.read_bytes()).headers["Location"].rsplit("/", 1)[1]
@@ -120,7 +116,7 @@ def test_an_upload_is_found_only_for_its_own_event(client, db, auth, make_event)
 def test_a_large_import_runs_as_a_job_with_its_progress_page(client, db, auth, make_event, monkeypatch):
     monkeypatch.setattr(import_views, "IN_REQUEST_ROWS", 5)
     event = make_event()
-    _organiser_at(auth, db, event)
+    organiser_at(auth, db, event)
     preview_url = _upload(client, event, SAMPLE.read_bytes()).headers["Location"]
     queued = _confirm(client, preview_url)
     job_url = queued.headers["Location"]
