@@ -5,7 +5,6 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import event as sa_event
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +22,10 @@ def queue(kind: str, *, event_id: int | None, user_id: int | None, params: dict,
     job = Job(kind=kind, event_id=event_id, user_id=user_id, params=params, total=total, message=message)
     db.session.add(job)
     db.session.flush()
-    if current_app.config.get("JOBS_RUN_AFTER_COMMIT", current_app.debug):
+    # Until config.py names JOBS_RUN_AFTER_COMMIT, jobs follow mail's development switch: both are the
+    # "do it right after the commit, in this process" convenience, on in development only.
+    config = current_app.config
+    if config.get("JOBS_RUN_AFTER_COMMIT", config.get("MAIL_SEND_AFTER_COMMIT")):
         _install_hook()
         db.session().info[_PENDING_KEY] = True
     return job
@@ -78,9 +80,3 @@ def _after_commit(session: Session) -> None:
             work()
 
     threading.Thread(target=run, name="jobs-after-commit", daemon=True).start()
-
-
-def identity(job: Job) -> int | None:
-    """The job's id without a query (after a commit its attributes are expired)."""
-    state = sa_inspect(job)
-    return state.identity[0] if state.identity else None
