@@ -171,5 +171,7 @@ def register_hooks() -> None:
 def register_commands(app: Flask) -> None:
     """flask commands, see INTERFACES.md."""
     from events_app import cli
+    from events_app.jobs.cli import jobs_cli
 
     cli.add_commands(app)
+    app.cli.add_command(jobs_cli)

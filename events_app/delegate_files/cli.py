@@ -1,5 +1,6 @@
 """`flask delegates import|export`: thin commands over tables.py, importing.py and exporting.py; one commit each."""
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -35,7 +36,8 @@ def import_command(event_slug: str, file: Path, dry_run: bool, notify: bool):
         rows = read_table(file)
         if not any(any(v.strip() for v in row.values()) for row in rows):
             raise TableError(f"{file} has a header row but no delegates")
-        report = import_delegates(event, rows, dry_run=dry_run, notify=notify)
+        with _progress_bar(len(rows) * (1 if dry_run else 2), "Checking" if dry_run else "Importing") as progress:
+            report = import_delegates(event, rows, dry_run=dry_run, notify=notify, progress=progress)
     except TableError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
@@ -56,6 +58,17 @@ def import_command(event_slug: str, file: Path, dry_run: bool, notify: bool):
     for line in (*report.notices, *report.already_registered):
         click.echo(line)
     click.echo(report.summary(event_slug))
+
+
+@contextmanager
+def _progress_bar(length: int, label: str):
+    """click's progress bar on a terminal's stderr, fed with units done so far; silent otherwise, so a
+    script (or a test) reads the same one-line output as ever."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield lambda units: bar.update(units - bar.pos)
 
 
 @delegates_cli.command("export")

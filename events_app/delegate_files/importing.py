@@ -1,5 +1,6 @@
 """Import delegates from a CSV or XLSX table: every row through the web form's rules, all rows or none."""
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale
@@ -166,14 +167,16 @@ def _shown_value(column: str, raw: str) -> str:
 
 
 def import_delegates(event, rows: list[dict[str, str]], *, dry_run: bool = False, notify: bool = False,
-                     by_user=None) -> ImportReport:
+                     by_user=None, progress: Callable[[int], None] | None = None) -> ImportReport:
     """Register every row for the event through services.register, or none when any row is wrong.
 
     Every row is validated first; with errors (or dry_run) nothing is written. An email that is
     already registered for the event is skipped with a notice, so an updated spreadsheet can be
     imported again. Without a data_consent column the import records that the organiser collected
-    each delegate's consent. Flushes, never commits: the caller commits once (or rolls back).
+    each delegate's consent. `progress(units)` is told how far it has got: one unit per row checked,
+    then one per row registered (2 × rows in all). Flushes, never commits: the caller commits once.
     """
+    progress = progress or (lambda _units: None)
     report = ImportReport(dry_run=dry_run)
     rows = [{(name or "").strip().lower(): value for name, value in row.items()} for row in rows]
     columns = list(dict.fromkeys(c for row in rows for c in row))
@@ -181,7 +184,8 @@ def import_delegates(event, rows: list[dict[str, str]], *, dry_run: bool = False
     # The form's rules need no database: validate everything before the first query, so that on
     # SQLite (where a command's transaction holds the write lock) nobody waits during validation.
     questions = [q for q in event.questions if PREFIX + q.key in columns]
-    checked = _validate_rows(rows, report, consent_column="data_consent" in columns, questions=questions)
+    checked = _validate_rows(rows, report, consent_column="data_consent" in columns, questions=questions,
+                             progress=progress)
     new = _not_yet_registered(event, checked, report)
     absent = [f for f in VISA_FIELDS if f not in columns]
     if absent and any(error.column in absent for error in report.errors):
@@ -190,7 +194,8 @@ def import_delegates(event, rows: list[dict[str, str]], *, dry_run: bool = False
     if report.errors or dry_run:
         report.would_create = len(new) if not report.errors else 0
         return report
-    _register_rows(event, new, report, notify=notify, by_user=by_user)
+    _register_rows(event, new, report, notify=notify, by_user=by_user,
+                   progress=lambda n: progress(len(rows) + n))
     return report
 
 
@@ -205,13 +210,14 @@ def _check_header(event, rows: list[dict], columns: list[str], report: ImportRep
         report.notices.append("no data_consent column: consent is recorded as collected by the organiser")
 
 
-def _validate_rows(rows: list[dict], report: ImportReport, *, consent_column: bool,
-                   questions) -> list[tuple[int, dict]]:
+def _validate_rows(rows: list[dict], report: ImportReport, *, consent_column: bool, questions,
+                   progress: Callable[[int], None]) -> list[tuple[int, dict]]:
     """(row number, delegate data) of every valid row; errors (and emails listed twice) go to the report."""
     seen: dict[str, int] = {}
     checked: list[tuple[int, dict]] = []
     with force_locale("en"):
         for number, row in enumerate(rows, start=2):
+            progress(number - 1)
             if not any((value or "").strip() for value in row.values()):
                 continue
             report.rows += 1
@@ -240,11 +246,13 @@ def _not_yet_registered(event, checked: list[tuple[int, dict]], report: ImportRe
     return new
 
 
-def _register_rows(event, new: list[tuple[int, dict]], report: ImportReport, *, notify: bool, by_user) -> None:
+def _register_rows(event, new: list[tuple[int, dict]], report: ImportReport, *, notify: bool, by_user,
+                   progress: Callable[[int], None]) -> None:
     """Register each row through services.register, inside a savepoint."""
     # A savepoint: even a caller that forgets to roll back never keeps half an import.
     with db.session.begin_nested():
-        for number, data in new:
+        for done, (number, data) in enumerate(new, start=1):
+            progress(done)
             role = data.pop("participant_role", None)
             outcome = services.register(event, data, actor="import", by_user=by_user, notify=notify)
             if not outcome.created:  # registered through the web since validation began

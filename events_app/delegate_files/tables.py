@@ -38,6 +38,13 @@ def read_table(path: str | Path) -> list[dict[str, str]]:
         raise TableError(f"{path} is a directory, not a CSV or XLSX file") from error
     except OSError as error:
         raise TableError(f"cannot read {path}: {error.strerror or error}") from error
+    return table_rows(data, path)
+
+
+def table_rows(data: bytes, name: str | Path) -> list[dict[str, str]]:
+    """read_table for a file's bytes; `name` (the file's name as the organiser knows it) is used in
+    messages and, for a file that is not a workbook, to tell a broken .xlsx from a CSV."""
+    path = Path(name)
     if not data.strip():
         raise TableError(f"{path} is empty")
     if data.startswith(XLS_MAGIC):

@@ -1,9 +1,13 @@
 """The organisers' workspace: events, delegate lists, approve and decline."""
+from urllib.parse import parse_qsl, urlencode
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
+from events_app.audit import services as audit
 from events_app.choices import EventRole
 from events_app.events.access import TEAM_ROLES, event_view, visible_events
 from events_app.events.models import Event
@@ -29,12 +33,11 @@ def index():
 @bp.route("/events/<slug>/")
 @event_view(*TEAM_ROLES)
 def delegates(event: Event):
-    """The delegate list of one event, searchable and filterable by status."""
-    filters = DelegateFilterForm(request.args)
+    """The delegate list of one event: searched, filtered and sorted through the filter form, 100 a page."""
+    filters = DelegateFilterForm.for_event(event, request.args)
     if not filters.validate():  # a hand-made link: say so rather than list everyone
         abort(400)
-    listing = services.delegate_list(event.id, q=filters.q.data or "", status=filters.status.data or "",
-                                     page=filters.page.data or 1)
+    listing = services.delegate_list(event.id, filters.criteria(), page=filters.page.data or 1)
     return render_template(
         "manage/delegates.html",
         event=event,
@@ -44,26 +47,45 @@ def delegates(event: Event):
         counts=status_counts(event.id),
         places_left=places_left(event),
         action_form=StatusActionForm(),
-        bulk_form=BulkActionForm(),
+        bulk_form=BulkActionForm(filter=urlencode(filters.query_args())),
     )
 
 
 @bp.route("/events/<slug>/bulk", methods=["POST"])
 @event_view(EventRole.ORGANISER)
 def bulk_status(event: Event):
-    """One status change for every ticked delegate; each is decided on its own (capacity, rules)."""
+    """One status change for the ticked delegates or, once confirmed, everyone matching the list's filter;
+    each is decided on its own (capacity, rules). The organiser returns to the list as it was."""
     form = BulkActionForm()
     valid = form.validate_on_submit()
     back = form.back_or(url_for(".delegates", slug=event.slug))  # the list as it was: filter, search, page
     if not valid:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(back)
-    registrations = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.id.in_(form.ids.data))
-        .order_by(Registration.sort_name)
-    ).all()
+    if form.scope.data == "matching":
+        filters = DelegateFilterForm.for_event(event, MultiDict(parse_qsl(form.filter.data or "")))
+        if not filters.validate():
+            abort(400)
+        criteria = filters.criteria()
+        total = services.count_matching(event.id, criteria)
+        if not form.confirmed.data or form.expected.data != total:
+            if form.confirmed.data:
+                flash(_("The list has changed: %(n)s delegates match now. Please check and confirm again.", n=total),
+                      "warning")
+            return render_template("manage/bulk_confirm.html", event=event, form=form, total=total, back=back,
+                                   action_label=dict(form.action.choices)[form.action.data])
+        registrations = db.session.scalars(services.ordered(services.matching(event.id, criteria), "name")).all()
+    else:
+        registrations = db.session.scalars(
+            select(Registration).where(Registration.event_id == event.id, Registration.id.in_(form.ids.data))
+            .order_by(Registration.sort_name)
+        ).all()
+    before = {registration.id: registration.status for registration in registrations}
     result = lifecycle.change_many(registrations, ACTIONS[form.action.data], by_user=current_user,
                                    reason=form.reason.data or "")
+    for registration in result.changed + result.waitlisted_instead:
+        audit.record("delegate.status", user=current_user, event=event, registration=registration,
+                     summary=form.reason.data or "", changes={"status": (before[registration.id], registration.status)})
     db.session.commit()
     flash(_("%(n)s delegates changed.", n=len(result.changed)), "success")
     if result.waitlisted_instead:
@@ -82,4 +104,12 @@ def duplicates(event: Event):
 
 
 # Route modules on this blueprint (imported last: they need `bp`).
-from events_app.manage import audit_views, dashboard_views, delegate_views, event_copy_views  # noqa: E402, F401
+from events_app.manage import (  # noqa: E402, F401 - route modules on this blueprint
+    audit_views,
+    dashboard_views,
+    delegate_views,
+    event_copy_views,
+    export_views,
+    import_views,
+    job_views,
+)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from events_app.choices import Status
 from events_app.registration.models import Registration
 from tests.conftest import submit
+from tests.manage.grants import organiser_at
 
 
 def test_bulk_approve_respects_capacity(client, db, auth, make_event, make_registration):
@@ -52,3 +53,42 @@ def test_likely_duplicates_across_spellings_and_scripts(client, db, auth, make_e
     assert html.count('class="list group"') == 2
     assert "huong.nguyen@example.org" in html and "minghua@example.org" in html
     assert "Maria Santos" not in html
+
+
+
+def test_bulk_on_everyone_matching_asks_first_with_the_count_then_keeps_the_filter(client, db, auth, make_event,
+                                                                                    make_registration):
+    event = make_event(approval_required=True)
+    khmer = [make_registration(event, country="KH") for _ in range(3)]
+    thai = make_registration(event, country="TH")
+    organiser_at(auth, db, event)
+    listing = f"/manage/events/{event.slug}/?country=KH&status=pending"
+    html = client.get(listing).get_data(as_text=True)
+    assert "Apply to all 3 matching…" in html
+    asked = submit(client, f"/manage/events/{event.slug}/bulk",
+                   {"scope": "matching", "action": "approve", "filter": "country=KH&status=pending",
+                    "back": listing}, page=listing)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Approve all 3 matching" in page
+    assert {r.status for r in db.session.scalars(select(Registration))} == {Status.PENDING}  # nothing yet
+    done = submit(client, f"/manage/events/{event.slug}/bulk",
+                  {"scope": "matching", "action": "approve", "filter": "country=KH&status=pending", "back": listing,
+                   "expected": 3, "confirmed": "y"}, page=listing)
+    assert done.status_code == 302 and done.headers["Location"].endswith(listing.split("/manage", 1)[1]
+                                                                         .split("?", 1)[1])
+    for registration in khmer + [thai]:
+        db.session.refresh(registration)
+    assert [r.status for r in khmer] == [Status.APPROVED] * 3 and thai.status == Status.PENDING
+
+
+def test_bulk_on_everyone_matching_is_refused_when_the_list_changed_since_the_confirmation(
+        client, db, auth, make_event, make_registration):
+    event = make_event(approval_required=True)
+    make_registration(event, country="KH")
+    organiser_at(auth, db, event)
+    make_registration(event, country="KH")  # registered while the organiser read the confirmation
+    html = submit(client, f"/manage/events/{event.slug}/bulk",
+                  {"scope": "matching", "action": "decline", "filter": "country=KH", "expected": 1, "confirmed": "y"},
+                  page=f"/manage/events/{event.slug}/").get_data(as_text=True)
+    assert "The list has changed: 2 delegates match now." in html and "Decline all 2 matching" in html
+    assert {r.status for r in db.session.scalars(select(Registration))} == {Status.PENDING}
