@@ -2,7 +2,6 @@
 from datetime import date, timedelta
 
 import pytest
-from babel import Locale
 from babel.dates import format_date
 from sqlalchemy import select
 
@@ -74,15 +73,6 @@ def test_html_emails_escape_what_people_typed(db, symposium, make_registration):
     assert "<script>" not in message.body_html and "&lt;script&gt;" in message.body_html
     assert "&lt;b&gt;no&lt;/b&gt;" in message.body_html
     assert "<script>alert(1)</script> Lan" in message.body_text  # plain text stays as typed
-
-
-def test_emails_are_rendered_in_the_delegates_locale(db, symposium, make_registration):
-    registration = make_registration(symposium, locale="th")
-    message = messages.approved(registration)
-    assert message.locale == "th"
-    assert 'lang="th"' in message.body_html
-    assert format_date(symposium.starts_on, "medium", locale="th") in message.body_text
-    assert Locale("th").territories["TH"] in message.body_text  # the country name in Thai
 
 
 def test_status_changes_send_the_email_for_the_new_status(db, make_event, register):
