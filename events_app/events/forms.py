@@ -133,10 +133,9 @@ class EventForm(SettingsForm):
     signatory_name = StringField(_l("Signatory's name"), validators=[Optional(), Length(max=200)])
     signatory_title = StringField(_l("Signatory's title"), validators=[Optional(), Length(max=200)])
     signatory_organisation = StringField(_l("Signatory's organisation"), validators=[Optional(), Length(max=200)])
-    signature = FileField(_l("Signature"), description=_l("Optional: a PNG or JPEG image of up to 1 MB of the "
-                                                          "signatory's signature, printed above their name on "
-                                                          "visa letters. A PNG with a transparent background "
-                                                          "looks best."),
+    signature = FileField(_l("Signature"), description=_l("A PNG or JPEG image of up to 1 MB of the signatory's "
+                                                          "signature, printed above their name on visa letters. "
+                                                          "A PNG with a transparent background looks best."),
                           render_kw={"accept": "image/png,image/jpeg"})
     remove_signature = BooleanField(_l("Remove the signature"))
     signature_preview = ""  # the current signature as a data: URL, for the settings page
