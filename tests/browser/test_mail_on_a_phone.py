@@ -6,9 +6,8 @@ it, wrapping anywhere, for mail programs that drop buttons.
 import pytest
 
 from events_app.choices import Status
-from events_app.extensions import db as _db
 from events_app.mail import messages
-from events_app.registration.models import Invitation
+from tests.mail.conftest import invite
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 780}
@@ -16,10 +15,7 @@ PHONE = {"width": 360, "height": 780}
 
 def _every_delegate_email(event, registration):
     """(kind, outbox row, link, button text) for each email a delegate can receive."""
-    invitation = Invitation(event_id=event.id, event=event, email="invitee@example.org",
-                            full_name="Daw Aye Aye Thant")
-    _db.session.add(invitation)
-    _db.session.flush()
+    invitation = invite(event, full_name="Daw Aye Aye Thant")
     private = messages.private_link(registration)
     button = "View or change your registration"
     rows = [

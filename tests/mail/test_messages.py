@@ -12,7 +12,7 @@ from events_app.mail.reminders import queue_due_reminders
 from events_app.mail.sender import deliver_due
 from events_app.models import utcnow
 from events_app.registration import lifecycle
-from events_app.registration.models import Invitation
+from tests.mail.conftest import invite
 
 
 def rows(db, kind=None):
@@ -93,10 +93,7 @@ def test_status_changes_send_the_email_for_the_new_status(db, make_event, regist
 
 
 def test_invitation_goes_to_the_invitee_with_the_invitation_link(db, symposium):
-    invitation = Invitation(event_id=symposium.id, event=symposium, email="invitee@example.org",
-                            full_name="Daw Aye Aye")
-    db.session.add(invitation)
-    db.session.flush()
+    invitation = invite(symposium)
     message = messages.invitation(invitation)
     assert message.recipient == "invitee@example.org"
     assert message.subject == f"You are invited to {symposium.title}"
