@@ -1,8 +1,10 @@
 """The demo symposium, built from the sample multilingual delegates; loading it twice changes nothing."""
 import csv
+import io
 from datetime import date, timedelta
 from pathlib import Path
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from events_app.auth.services import create_user, find_user
@@ -53,6 +55,8 @@ def load_demo(*, today: date | None = None) -> dict:
             city="Bangkok",
             country="TH",
             contact_email="symposium@example.org",
+            **DEMO_SIGNATORY,
+            signature=_demo_signature(),
         )
         created["event"] = True
     with SAMPLE.open(encoding="utf-8-sig", newline="") as handle:
@@ -96,6 +100,25 @@ VISA_REQUESTS = {
                                 "passport_expiry": "2029-09-19"},
 }
 PAST_SLUG = "yunnan-consultation"
+DEMO_SIGNATORY = {"signatory_name": "Dr. Somsak Wongsuwan", "signatory_title": "Regional Coordinator",
+                  "signatory_organisation": "Mekong Migration Network"}
+
+
+def _demo_signature() -> bytes:
+    """A made-up handwritten signature, drawn as a transparent PNG (no image file ships with the demo)."""
+    image = Image.new("RGBA", (420, 140), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    ink = (20, 40, 110, 255)
+    strokes = [
+        [(30, 95), (50, 40), (62, 100), (80, 30), (95, 96), (120, 60), (150, 92), (175, 55)],
+        [(175, 55), (200, 98), (225, 50), (250, 95), (280, 62), (310, 90), (345, 58), (385, 78)],
+        [(60, 115), (160, 108), (270, 112), (390, 100)],
+    ]
+    for stroke in strokes:
+        pen.line(stroke, fill=ink, width=5, joint="curve")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def _past_consultation(rows: list[dict], today: date) -> int:
@@ -108,8 +131,8 @@ def _past_consultation(rows: list[dict], today: date) -> int:
     event = create_event(
         PAST_SLUG, title="Consultation on Cross-Border Labour Migration from Yunnan", starts_on=starts,
         ends_on=starts + timedelta(days=1), capacity=40, venue="Yunnan University", city="Kunming", country="CN",
-        timezone="Asia/Shanghai", attendance_threshold_days=2, signatory_name="Dr. Somsak Wongsuwan",
-        signatory_title="Regional Coordinator", contact_email="symposium@example.org",
+        timezone="Asia/Shanghai", attendance_threshold_days=2, contact_email="symposium@example.org",
+        **DEMO_SIGNATORY,
     )
     count = 0
     for index, row in enumerate(rows[::2]):

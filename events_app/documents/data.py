@@ -50,8 +50,8 @@ def legend_for(colour_by: str, overrides: Mapping[str, str] | None = None) -> tu
     return tuple(ColourKey(m.value, str(m.label), colour(m.value)) for m in members)
 
 
-def event_info(event: Event, *, with_logo: bool = True) -> EventInfo:
-    """Build EventInfo from an Event (loading its deferred logo unless with_logo is False)."""
+def event_info(event: Event, *, with_logo: bool = True, with_signature: bool = False) -> EventInfo:
+    """Build EventInfo from an Event (loading its deferred logo unless with_logo is False, its signature if asked)."""
     colour_by = event.badge_colour_by or "participant_role"
     return EventInfo(
         title=event.title,
@@ -67,8 +67,10 @@ def event_info(event: Event, *, with_logo: bool = True) -> EventInfo:
         letterhead_text=event.letterhead_text or "",
         signatory_name=event.signatory_name or "",
         signatory_title=event.signatory_title or "",
+        signatory_organisation=event.signatory_organisation or "",
         attendance_threshold_days=max(event.attendance_threshold_days or 1, 1),
         logo=(event.logo or None) if with_logo else None,
+        signature=(event.signature_image or None) if with_signature else None,
     )
 
 

@@ -38,9 +38,11 @@ class EventInfo:
     letterhead_text: str = ""
     signatory_name: str = ""
     signatory_title: str = ""
+    signatory_organisation: str = ""
     attendance_threshold_days: int = 1
     # PNG or JPEG bytes (checked on upload); renderers read them once per run.
     logo: bytes | None = field(default=None, repr=False)
+    signature: bytes | None = field(default=None, repr=False)  # printed above the signatory on visa letters
 
     def colour(self, key: str) -> ColourKey:
         """The legend entry for a key (grey and the key itself when the legend lacks it)."""

@@ -1,4 +1,6 @@
 """Forms of an event's settings: the event itself, its quotas and its extra questions."""
+import base64
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -39,6 +41,16 @@ def _keep_rule(check, *args, **kwargs):
         return check(*args, **kwargs)
     except services.EventError as error:
         raise ValidationError(str(error)) from None
+
+
+def _checked_upload(field) -> bytes | None:
+    """The bytes of an uploaded PNG or JPEG (checked as the documents will read it), or None without one."""
+    upload = field.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    data = upload.read(services.LOGO_MAX_BYTES + 1)  # never more than the limit into memory
+    _keep_rule(services.check_image, data, field=field.name)
+    return data
 
 
 class SettingsForm(CleanForm):
@@ -120,6 +132,13 @@ class EventForm(SettingsForm):
                                     validators=[Optional(), Length(max=5000)], render_kw={"rows": 4})
     signatory_name = StringField(_l("Signatory's name"), validators=[Optional(), Length(max=200)])
     signatory_title = StringField(_l("Signatory's title"), validators=[Optional(), Length(max=200)])
+    signatory_organisation = StringField(_l("Signatory's organisation"), validators=[Optional(), Length(max=200)])
+    signature = FileField(_l("Signature"), description=_l("A PNG or JPEG image of up to 1 MB of the signatory's "
+                                                          "signature, printed above their name on visa letters. "
+                                                          "A PNG with a transparent background looks best."),
+                          render_kw={"accept": "image/png,image/jpeg"})
+    remove_signature = BooleanField(_l("Remove the signature"))
+    signature_preview = ""  # the current signature as a data: URL, for the settings page
 
     def __init__(self, *args, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +154,11 @@ class EventForm(SettingsForm):
             data[name] = to_local(data[name], event.timezone)
         for key in services.COLOUR_KEYS:
             data[f"colour_{key}"] = (event.badge_colours or {}).get(key) or default_colour(key)
-        return cls(data=data)
+        form = cls(data=data)
+        if event.signature_content_type and event.signature_image:
+            encoded = base64.b64encode(event.signature_image).decode("ascii")
+            form.signature_preview = f"data:{event.signature_content_type};base64,{encoded}"
+        return form
 
     def colour_fields(self, kind: str) -> list:
         """The colour inputs of the roles ('participant_role') or of the stakeholder groups."""
@@ -143,13 +166,10 @@ class EventForm(SettingsForm):
         return [self[f"colour_{m.value}"] for m in members]
 
     def validate_logo(self, field):
-        self.logo_bytes = None
-        upload = field.data
-        if upload is None or not getattr(upload, "filename", ""):
-            return
-        data = upload.read(services.LOGO_MAX_BYTES + 1)  # never more than the limit into memory
-        _keep_rule(services.check_logo, data)
-        self.logo_bytes = data
+        self.logo_bytes = _checked_upload(field)
+
+    def validate_signature(self, field):
+        self.signature_bytes = _checked_upload(field)
 
     def validate_slug(self, field):
         _keep_rule(services.check_slug, field.data)
@@ -200,10 +220,11 @@ class EventForm(SettingsForm):
         values["badge_colours"] = {key: colour for key in services.COLOUR_KEYS
                                    if (colour := (self[f"colour_{key}"].data or "").lower())
                                    and colour != default_colour(key)}
-        if getattr(self, "logo_bytes", None):
-            values["logo"] = self.logo_bytes
-        elif self.remove_logo.data:
-            values["logo"] = None
+        for name in ("logo", "signature"):
+            if getattr(self, f"{name}_bytes", None):
+                values[name] = getattr(self, f"{name}_bytes")
+            elif self[f"remove_{name}"].data:
+                values[name] = None
         return values
 
 

@@ -39,6 +39,10 @@ class Event(TimestampMixin, db.Model):
     letterhead_text: Mapped[str] = mapped_column(Text, default="", nullable=False)
     signatory_name: Mapped[str] = mapped_column(String(200), default="", nullable=False)
     signatory_title: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    signatory_organisation: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    # The signatory's signature printed on visa letters (PNG or JPEG, checked and re-encoded on upload).
+    signature_image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    signature_content_type: Mapped[str] = mapped_column(String(32), default="", nullable=False)
     badge_colour_by: Mapped[str] = mapped_column(String(32), default="participant_role", nullable=False)
     # Optional legend: {"speaker": "#c0392b", ...}; defaults come from the documents package.
     badge_colours: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
@@ -68,6 +72,12 @@ class Event(TimestampMixin, db.Model):
         """Every calendar day of the event, first to last."""
         count = (self.ends_on - self.starts_on).days + 1
         return [self.starts_on + timedelta(days=i) for i in range(max(count, 0))]
+
+    @property
+    def has_signatory(self) -> bool:
+        """Visa letters can be signed: the signatory's name, title and organisation are all given."""
+        return all((value or "").strip() for value in
+                   (self.signatory_name, self.signatory_title, self.signatory_organisation))
 
     def today(self, now: datetime | None = None) -> date:
         """The current date in the event's own time zone."""

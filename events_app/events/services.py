@@ -44,14 +44,17 @@ COLOUR_KEYS = tuple(m.value for m in ParticipantRole) + tuple(m.value for m in S
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4000  # a side; more is no sharper on a badge and costs memory to decode
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-_KEEP = object()  # update_event: leave the logo as it is
+# A signature is printed about 50 mm wide: 1,200 pixels is 600 dpi there.
+SIGNATURE_MAX_PIXELS = 1200
+_KEEP = object()  # update_event: leave the logo (or the signature) as it is
 
 # What create_event and update_event may set besides the slug (which names the event in links and is fixed).
 EVENT_FIELDS = frozenset({
     "title", "description", "venue", "city", "country", "timezone", "starts_on", "ends_on", "capacity",
     "registration_opens_at", "registration_closes_at", "approval_required", "waitlist_when_full",
     "invitation_only", "edit_deadline", "reapproval_fields", "attendance_threshold_days", "letterhead_text",
-    "signatory_name", "signatory_title", "contact_email", "badge_colour_by", "badge_colours", "privacy_notice",
+    "signatory_name", "signatory_title", "signatory_organisation", "contact_email", "badge_colour_by",
+    "badge_colours", "privacy_notice",
 })
 EVENT_TIMES = ("registration_opens_at", "registration_closes_at", "edit_deadline")
 
@@ -169,31 +172,57 @@ def _check_colours(colours: dict) -> None:
             raise EventError(_("Enter a colour as #rrggbb, e.g. #1f5fa8."), field=f"colour_{key}")
 
 
-def check_logo(data: bytes) -> str:
-    """The content type of a logo that badges can print (PNG or JPEG up to 1 MB); EventError otherwise.
+def check_image(data: bytes, *, field: str = "logo") -> str:
+    """The content type of an image the documents can print (PNG or JPEG up to 1 MB); EventError otherwise.
 
     Judged by the file's first bytes and by decoding it as the renderers will (reportlab's
-    ImageReader), never by its name: a text file called logo.png is refused.
+    ImageReader), never by its name: a text file called logo.png is refused. `field` is the form
+    field the message belongs beside (the logo, the signature).
     """
     if len(data) > LOGO_MAX_BYTES:
-        raise EventError(_("The logo is larger than 1 MB. Save it smaller (a few hundred pixels wide is "
-                           "plenty for a badge) and try again."), field="logo")
+        raise EventError(_("The image is larger than 1 MB. Save it smaller (a few hundred pixels wide is "
+                           "plenty for printing) and try again."), field=field)
     content_type = next((kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic)), None)
     if content_type is None:
-        raise EventError(_("This file is not a PNG or JPEG image. Choose a PNG or JPEG file."), field="logo")
+        raise EventError(_("This file is not a PNG or JPEG image. Choose a PNG or JPEG file."), field=field)
     try:
         reader = ImageReader(io.BytesIO(data))
         width, height = reader.getSize()
         if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
-            raise EventError(_("The logo is %(w)s × %(h)s pixels; at most %(max)s pixels a side, please.",
-                               w=width, h=height, max=LOGO_MAX_PIXELS), field="logo")
+            raise EventError(_("The image is %(w)s × %(h)s pixels; at most %(max)s pixels a side, please.",
+                               w=width, h=height, max=LOGO_MAX_PIXELS), field=field)
         reader.getRGBData()  # decodes every pixel: a truncated or damaged file fails here
     except EventError:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise EventError(_("This image could not be read; it may be damaged. Export it again as PNG or "
-                           "JPEG."), field="logo") from None
+        raise _unreadable(field) from None
     return content_type
+
+
+def _unreadable(field: str) -> EventError:
+    return EventError(_("This image could not be read; it may be damaged. Export it again as PNG or JPEG."),
+                      field=field)
+
+
+def signature_image(data: bytes) -> tuple[bytes, str]:
+    """A checked signature image re-encoded by Pillow (no metadata, at most SIGNATURE_MAX_PIXELS wide).
+
+    A PNG stays PNG (its transparency lets the letter show through); a JPEG stays JPEG.
+    Returns (bytes, content type); EventError beside the signature field when it cannot be printed.
+    """
+    content_type = check_image(data, field="signature")
+    out = io.BytesIO()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.thumbnail((SIGNATURE_MAX_PIXELS, SIGNATURE_MAX_PIXELS))
+            if content_type == "image/png":
+                clear = "A" in image.getbands() or "transparency" in image.info
+                image.convert("RGBA" if clear else "RGB").save(out, "PNG", optimize=True)
+            else:
+                image.convert("RGB").save(out, "JPEG", quality=90)
+    except (OSError, ValueError):  # an unusual pixel format Pillow cannot convert
+        raise _unreadable("signature") from None
+    return out.getvalue(), content_type
 
 
 def _refuse_unknown(values: dict) -> None:
@@ -205,19 +234,21 @@ def _refuse_unknown(values: dict) -> None:
 # --- use cases ----------------------------------------------------------------------------------
 
 def create_event(slug: str, *, title: str, starts_on: date, ends_on: date, logo: bytes | None = None,
-                 **values) -> Event:
-    """Create an event with any of its settings (EVENT_FIELDS) and a logo, after checking every rule."""
+                 signature: bytes | None = None, **values) -> Event:
+    """Create an event with any of its settings (EVENT_FIELDS), a logo and a signature, after checking every rule."""
     _refuse_unknown(values)
     check_slug(slug)
     values = _checked({"timezone": DEFAULT_TIMEZONE, **values, "title": title, "starts_on": starts_on,
                        "ends_on": ends_on})
-    content_type = check_logo(logo) if logo else ""
+    content_type = check_image(logo) if logo else ""
+    signed = signature_image(signature) if signature else (None, "")
     taken = EventError(_("An event with this short name exists already."), field="slug")
     if find_event(slug) is not None:
         raise taken
     event = Event(slug=slug, **values)
     if logo:
         event.logo, event.logo_content_type = logo, content_type
+    event.signature_image, event.signature_content_type = signed
     try:
         with db.session.begin_nested():
             db.session.add(event)
@@ -227,17 +258,18 @@ def create_event(slug: str, *, title: str, starts_on: date, ends_on: date, logo:
     return event
 
 
-def update_event(event: Event, *, logo=_KEEP, **changes) -> EventUpdate:
+def update_event(event: Event, *, logo=_KEEP, signature=_KEEP, **changes) -> EventUpdate:
     """Change an event's settings under its lock, after checking every rule on the result.
 
-    logo: new PNG or JPEG bytes, None to remove it, or left out to keep it. The event stays
+    logo, signature: new PNG or JPEG bytes, None to remove it, or left out to keep it. The event stays
     locked until the caller commits, so a caller may move the waiting list up in the same
     transaction when the update says there is more room.
     """
     _refuse_unknown(changes)
     current = {name: getattr(event, name) for name in EVENT_FIELDS}
     checked = _checked({**current, **changes})
-    content_type = check_logo(logo) if logo is not _KEEP and logo else ""
+    content_type = check_image(logo) if logo is not _KEEP and logo else ""
+    signed = signature_image(signature) if signature is not _KEEP and signature else (None, "")
     event = lock_event(event.id)
     capacity_before = event.capacity
     if checked["privacy_notice"] != current["privacy_notice"]:
@@ -248,6 +280,8 @@ def update_event(event: Event, *, logo=_KEEP, **changes) -> EventUpdate:
         setattr(event, name, checked[name])
     if logo is not _KEEP:
         event.logo, event.logo_content_type = logo or None, content_type
+    if signature is not _KEEP:
+        event.signature_image, event.signature_content_type = signed
     db.session.flush()
     return EventUpdate(event, capacity_before)
 

@@ -40,13 +40,13 @@ def unknown_placeholders(text: str) -> list[str]:
 
 
 def fill(template: str, registration, *, single_line: bool = False) -> str:
-    """Replace the known {placeholders} with this delegate's values (in the delegate's language).
+    """Replace the known {placeholders} with this delegate's values (in the language of the email around them).
 
     Only the names in PLACEHOLDERS are replaced; nothing else in the organiser's text is
     interpreted (no str.format, so no attribute access through braces).
     """
     event = registration.event
-    with force_locale(registration.locale or "en"):
+    with force_locale(messages.bulk_locale(registration)):
         values = {
             "full_name": registration.full_name,
             "badge_name": registration.display_badge_name,

@@ -1,4 +1,6 @@
-"""Header safety: no value that reaches an email header may carry a line break."""
+"""Header safety (no value that reaches an email header may carry a line break) and the Message-ID."""
+import secrets
+from email.utils import make_msgid
 
 # Every character Python's str.splitlines() and the email package treat as a line boundary;
 # CR and LF are the ones SMTP cares about, the rest are refused so no header can be folded.
@@ -39,3 +41,14 @@ def safe_recipient(address: str) -> str:
     if not address or any(char in address for char in ",;<>\"") or address.count("@") != 1:
         raise UnsafeHeaderError("recipient must be a single plain email address")
     return address
+
+
+def sender_domain(address: str) -> str:
+    """The domain of the sender's address ('Events <events@mekong.test>' -> 'mekong.test'), header-safe."""
+    domain = address.rpartition("@")[2].strip(" >") or "localhost"
+    return "".join(char for char in domain if char.isalnum() or char in ".-") or "localhost"
+
+
+def new_message_id(sender: str) -> str:
+    """A Message-ID no other message of any installation shares: 128 random bits at the sender's domain."""
+    return make_msgid(idstring=secrets.token_hex(16), domain=sender_domain(sender))

@@ -1,4 +1,7 @@
-"""One function per email the app sends; each renders its templates in the delegate's language and queues it.
+"""One function per email the app sends; each renders its templates in one language and queues it.
+
+An email is written in the delegate's language when that email has been translated into it, and in
+English otherwise: its dates and country names then follow the text, never a language the text is not in.
 
 Every function only adds an outbox row to the caller's transaction (flush, never commit):
 the email goes out after the caller commits, and is lost with it if the caller rolls back.
@@ -6,7 +9,7 @@ the email goes out after the caller commits, and is lost with it if the caller r
 import re
 
 from flask import render_template
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import gettext as _
 
 from events_app.choices import Status
@@ -18,11 +21,33 @@ from events_app.mail.links import base_url
 from events_app.mail.outbox import queue
 
 REMINDER_KIND = "reminder"
+# An organisers' message is the organisers' text in the layout's frame: the frame's sentence about the
+# private link tells whether the frame has been translated.
+BULK_PROBE = "Your private link (view, change or cancel your registration):"
 
 
 def N_(text: str) -> str:
     """Mark a subject for translation (pybabel's default keyword); it is translated when rendered."""
     return text
+
+
+def mail_locale(wanted: str | None, probe: str) -> str:
+    """The language one email is written in: `wanted` when the email is translated into it, else English.
+
+    `probe` is a sentence of the email (its subject): when the delegate's language has no catalogue,
+    or its catalogue lacks this email, the whole email is English, dates and country names included.
+    """
+    wanted = wanted or "en"
+    if wanted == "en":
+        return wanted
+    with force_locale(wanted):
+        translated = get_translations().gettext(probe) != probe
+    return wanted if translated else "en"
+
+
+def bulk_locale(registration) -> str:
+    """The language of an organisers' message to this delegate, placeholders included."""
+    return mail_locale(registration.locale, BULK_PROBE)
 
 
 def private_link(registration) -> str:
@@ -43,16 +68,23 @@ def event_venue(event) -> str:
 
 def render(kind: str, *, locale: str, subject: str, **context) -> tuple[str, str, str]:
     """(subject, text, html) of one email, rendered from templates/mail/<kind>.txt/.html in `locale`."""
+    event = context.get("event")
+    with force_locale(locale):
+        subject_text = _(subject, event=event.title if event is not None else "")
+    return (subject_text, *render_body(kind, locale=locale, **context))
+
+
+def render_body(kind: str, *, locale: str, **context) -> tuple[str, str]:
+    """(text, html) of one email's body in `locale`, its event's dates and venue in the same language."""
     with force_locale(locale):
         event = context.get("event")
         if event is not None:
             context.setdefault("event_dates", event_dates(event))
             context.setdefault("venue", event_venue(event))
         context.setdefault("locale", locale)
-        subject_text = _(subject, event=event.title if event is not None else "")
         text = _tidy(render_template(f"mail/{kind}.txt", **context))
         html = render_template(f"mail/{kind}.html", **context)
-    return subject_text, text, html
+    return text, html
 
 
 def _tidy(text: str) -> str:
@@ -62,7 +94,7 @@ def _tidy(text: str) -> str:
 
 
 def _queue_for(registration, kind: str, subject: str, *, attachments=(), dedupe_key=None, **context):
-    locale = registration.locale or "en"
+    locale = mail_locale(registration.locale, subject)
     context = dict(context, registration=registration, event=registration.event,
                    link=private_link(registration), name=registration.full_name)
     subject_text, text, html = render(kind, locale=locale, subject=subject, **context)
@@ -177,8 +209,9 @@ def invitation(invitation, *, locale: str = "en"):
     event = invitation.event
     context = dict(event=event, invitation=invitation, link=invitation_link(invitation),
                    name=invitation.full_name)
-    subject, text, html = render("invitation", locale=locale, subject=N_("You are invited to %(event)s"),
-                                 **context)
+    subject_id = N_("You are invited to %(event)s")
+    locale = mail_locale(locale, subject_id)
+    subject, text, html = render("invitation", locale=locale, subject=subject_id, **context)
     message = queue("invitation", recipient=invitation.email, subject=subject, body_text=text,
                     body_html=html, locale=locale, event_id=event.id)
     db.session.flush()
@@ -187,13 +220,9 @@ def invitation(invitation, *, locale: str = "en"):
 
 def bulk(registration, *, subject: str, body: str):
     """One organisers' message to one delegate; subject and body already have placeholders filled."""
-    locale = registration.locale or "en"
+    locale = bulk_locale(registration)
     context = dict(registration=registration, event=registration.event, link=private_link(registration),
                    name=registration.full_name, body=body)
-    with force_locale(locale):
-        context["event_dates"] = event_dates(registration.event)
-        context["venue"] = event_venue(registration.event)
-        text = _tidy(render_template("mail/bulk.txt", **context))
-        html = render_template("mail/bulk.html", **context)
+    text, html = render_body("bulk", locale=locale, **context)
     return queue("bulk", recipient=registration.email, subject=subject, body_text=text, body_html=html,
                  locale=locale, event_id=registration.event_id, registration_id=registration.id)

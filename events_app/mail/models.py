@@ -2,10 +2,12 @@
 import enum
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.extensions import db
+from events_app.mail.headers import new_message_id
 from events_app.models import TimestampMixin, UTCDateTime, utcnow
 
 
@@ -16,6 +18,10 @@ class OutboxStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+
+
+def _message_id() -> str:
+    return new_message_id(current_app.config["MAIL_DEFAULT_SENDER"])
 
 
 class OutboxMessage(TimestampMixin, db.Model):
@@ -50,6 +56,9 @@ class OutboxMessage(TimestampMixin, db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="", nullable=False)
     # A message that must go out at most once ever (a reminder): "reminder:7:<registration id>".
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # "<random@sender-domain>", made when the row is written and kept across retries, so mail programs
+    # never merge two different messages, whichever installation or database sent them.
+    message_id: Mapped[str] = mapped_column(String(320), unique=True, nullable=False, default=_message_id)
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

@@ -35,7 +35,8 @@ def queue(
 ) -> OutboxMessage:
     """Add one message to the outbox; it is sent only if the caller's transaction commits.
 
-    Refuses (UnsafeHeaderError) a subject or recipient that could inject a header.
+    Refuses (UnsafeHeaderError) a subject or recipient that could inject a header. The row gets its
+    Message-ID when it is written (OutboxMessage.message_id), so every attempt carries the same one.
     """
     message = OutboxMessage(
         kind=safe_header(kind, name="kind"),

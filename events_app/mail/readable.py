@@ -19,7 +19,7 @@ class AttachmentLine:
 def headers_of(message: OutboxMessage) -> list[tuple[str, str]]:
     """The headers the sender puts on this message (From, Reply-To, To, Subject, ...), in that order."""
     envelope = Envelope(message.id, message.kind, message.recipient, message.subject, message.body_text,
-                        message.body_html, (), message.locale)
+                        message.body_html, (), message.locale, message.message_id)
     try:
         built = build_message(envelope)
     except UnsafeHeaderError as error:

@@ -169,7 +169,7 @@ def _snapshot(ids: list[int]) -> tuple[list[Envelope], dict[int, Failure]]:
                 broken[row.id] = Failure(f"attachment: {error}", retry=True)
                 continue
             envelopes.append(Envelope(row.id, row.kind, row.recipient, row.subject, row.body_text,
-                                      row.body_html, attachments, row.locale))
+                                      row.body_html, attachments, row.locale, row.message_id))
     finally:
         db.session.rollback()  # read-only: release SQLite's write lock before talking SMTP
     return envelopes, broken

@@ -26,6 +26,7 @@ class Envelope:
     body_html: str
     attachments: tuple[BuiltAttachment, ...]
     locale: str = "en"
+    message_id: str = ""  # the row's own, made when it was queued (new_message_id)
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,8 @@ def build_message(envelope: Envelope) -> Message:
         extra_headers=safe_headers({"Auto-Submitted": "auto-generated",
                                     "Content-Language": _language_tag(envelope.locale)}),
     )
-    # Stable across retries, so a receiving system can recognise a duplicate.
-    message.msgId = f"<outbox-{envelope.id}@{_domain_of(sender)}>"
+    # The row's own ID, the same on every attempt, so a receiving system can recognise a duplicate.
+    message.msgId = safe_header(envelope.message_id, name="Message-ID")
     for attachment in envelope.attachments:
         message.attach(safe_header(attachment.filename, name="file name"), attachment.content_type,
                        attachment.data)
@@ -118,11 +119,6 @@ def _language_tag(locale: str) -> str:
     """The BCP 47 tag of a Babel locale name ('zh_Hans' -> 'zh-Hans'); 'en' when it is not one."""
     tag = (locale or "en").replace("_", "-")
     return tag if LANGUAGE_TAG_RE.fullmatch(tag) else "en"
-
-
-def _domain_of(address: str) -> str:
-    domain = address.rpartition("@")[2].strip(" >") or "localhost"
-    return "".join(char for char in domain if char.isalnum() or char in ".-") or "localhost"
 
 
 def classify(error: BaseException, *, timeout: float) -> Failure:

@@ -1,9 +1,15 @@
-"""Visa invitation letters: passport details for those who asked, release by organisers, private download."""
+"""Visa invitation letters: passport details for those who asked, release by organisers, private download.
+
+The letter is signed: the signatory (name, title, organisation, signature image) is set in the event's
+settings and printed on every letter, and letters are not released until it is set.
+"""
 import io
+import re
 import subprocess
 from datetime import date
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from events_app.choices import Status
@@ -12,6 +18,7 @@ from events_app.documents.records import EventInfo, LetterRow
 from events_app.extensions import db as _db
 from events_app.mail.models import OutboxMessage
 from tests.conftest import csrf_token, submit
+from tests.manage.test_event_settings import edit_data, error_beside, image_bytes, settings_url, upload
 
 from .conftest import RENDERED, need, nfc, page_png, run
 
@@ -30,7 +37,8 @@ def symposium(make_event, make_registration):
     event = make_event(slug="mekong-2026", title="Mekong Symposium 2026", city="Bangkok", country="TH",
                        venue="Chulalongkorn University", starts_on=date(2026, 3, 3), ends_on=date(2026, 3, 5),
                        letterhead_text=LETTERHEAD, signatory_name="Dr. Somsak Wongsuwan",
-                       signatory_title="Regional Coordinator", contact_email="symposium@mekong.example")
+                       signatory_title="Regional Coordinator", signatory_organisation="Mekong Migration Network",
+                       contact_email="symposium@mekong.example")
     regs = {
         "khmer": make_registration(event, full_name="សុខ ចាន់ធី", name_latin="Sok Chanthy", honorific="Ms.",
                                    organisation="Cambodian Migrant Workers Association", position="Coordinator",
@@ -154,7 +162,8 @@ def test_letters_and_release_are_for_organisers_only(client, auth, symposium):
     assert client.get("/manage/events/mekong-2026/visa-letters.pdf").status_code == 302
     auth.login("staff")
     assert client.get("/manage/events/mekong-2026/visa-letters.pdf").status_code == 403
-    assert client.get("/manage/events/mekong-2026/certificates.pdf").status_code == 200
+    # Staff may print certificates (nobody has attended yet, so they are told so instead of a PDF).
+    assert client.get("/manage/events/mekong-2026/certificates.pdf").status_code == 303
     token = csrf_token(client.get("/manage/events/mekong-2026/documents").get_data(as_text=True))
     response = client.post("/manage/events/mekong-2026/visa-letters/release", data={"csrf_token": token})
     assert response.status_code == 403
@@ -193,3 +202,107 @@ def test_a_malformed_registration_id_is_refused_not_every_letter(client, auth, s
     assert response.status_code == 400
     assert "could not be understood" in response.get_data(as_text=True)
     assert response.mimetype != "application/pdf"
+
+
+# --- the signatory ---------------------------------------------------------------------------------
+
+DOCUMENTS = "/manage/events/mekong-2026/documents"
+
+
+def _signature_png() -> bytes:
+    """A dark scribble on a transparent background, with a text chunk a re-encoding drops."""
+    from PIL import ImageDraw, PngImagePlugin
+
+    image = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line([(20, 150), (150, 30), (300, 170), (580, 40)], fill=(10, 20, 90, 255), width=8)
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "somebody's phone")
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _pdf(data: bytes, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def _images(data: bytes) -> list[str]:
+    listing = subprocess.run(["pdfimages", "-list", "-", ], input=data, capture_output=True, check=False).stdout
+    return listing.decode().splitlines()[2:]
+
+
+def test_release_is_refused_with_the_reason_beside_the_button_until_the_signatory_is_set(client, auth, symposium):
+    event, regs = symposium
+    event.signatory_organisation = ""
+    _db.session.commit()
+    auth.login("organiser")
+
+    page = client.get(DOCUMENTS).get_data(as_text=True)
+    buttons = re.findall(r"<button[^>]*>", page)
+    blocked = [b for b in buttons if "disabled" in b and 'aria-describedby="release-blocked"' in b]
+    assert len(blocked) == 4, buttons  # "Release all" and each of the three delegates' "Release"
+    assert "Letters cannot be released yet: embassies expect a named signatory." in page
+    assert f'href="/manage/events/{event.slug}/settings#signatory"' in page
+    response = submit(client, "/manage/events/mekong-2026/visa-letters/release", {}, page=DOCUMENTS)
+    assert response.status_code == 303
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "cannot be released until the event" in shown and "name, title and organisation" in shown
+    _db.session.expire_all()
+    assert all(r.visa_letter_released_at is None for r in regs.values())
+    assert _db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "visa_letter_ready")).all() == []
+
+    response = submit(client, settings_url(event), edit_data(event, signatory_name="Dr. Somsak Wongsuwan",
+                                                             signatory_title="Regional Coordinator",
+                                                             signatory_organisation="Mekong Migration Network"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(DOCUMENTS).get_data(as_text=True)
+    assert "release-blocked" not in page and "Letters cannot be released yet" not in page
+    response = submit(client, "/manage/events/mekong-2026/visa-letters/release", {}, page=DOCUMENTS)
+    assert "3 visa letter(s) released" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_letter_an_embassy_reads_is_signed_by_name_title_organisation_and_signature(client, auth, symposium):
+    need("pdftotext", "pdfimages")
+    event, regs = symposium
+    auth.login("organiser")
+    original = _signature_png()
+    response = submit(client, settings_url(event), edit_data(
+        event, signatory_name="Dr. Somsak Wongsuwan", signatory_title="Regional Coordinator",
+        signatory_organisation="Mekong Migration Network", signature=upload(original, "signature.png")))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    _db.session.expire_all()
+    assert event.signature_content_type == "image/png" and event.signature_image != original
+    stored = Image.open(io.BytesIO(event.signature_image))
+    assert stored.format == "PNG" and stored.mode == "RGBA" and "Author" not in stored.info  # re-encoded
+    settings = client.get(settings_url(event)).get_data(as_text=True)
+    assert 'src="data:image/png;base64,' in settings and 'name="remove_signature"' in settings
+
+    submit(client, "/manage/events/mekong-2026/visa-letters/release", {"registration_id": str(regs["khmer"].id)},
+           page=DOCUMENTS)
+    auth.logout()
+    letter = client.get(f"/r/{regs['khmer'].token}/visa-letter.pdf")  # as the delegate hands it to the embassy
+    assert letter.status_code == 200
+    text = nfc(_pdf(letter.data, "-raw"))
+    assert "Yours faithfully, Dr. Somsak Wongsuwan Regional Coordinator Mekong Migration Network" in text
+    assert len(_images(letter.data)) >= 1  # the signature is drawn above the name
+
+    auth.login("organiser")
+    submit(client, settings_url(event), edit_data(event, signatory_organisation="Mekong Migration Network",
+                                                  remove_signature="y"))
+    _db.session.expire_all()
+    assert (event.signature_image, event.signature_content_type) == (None, "")
+    all_letters = client.get("/manage/events/mekong-2026/visa-letters.pdf").data
+    assert _images(all_letters) == [] and "Mekong Migration Network" in _pdf(all_letters)
+
+
+def test_a_signature_that_is_not_a_usable_image_is_refused_beside_the_field(client, auth, symposium):
+    event, _regs = symposium
+    auth.login("organiser")
+    for data, message in ((b"%PDF-1.4 not an image", "This file is not a PNG or JPEG image."),
+                          (image_bytes("PNG", size=(4001, 10)), "at most 4000 pixels a side")):
+        response = submit(client, settings_url(event), edit_data(event, signatory_organisation="Changed",
+                                                                 signature=upload(data, "signature.png")))
+        assert response.status_code == 200
+        assert message in error_beside(response.get_data(as_text=True), "signature")
+    _db.session.expire_all()
+    assert event.signature_image is None and event.signatory_organisation == "Mekong Migration Network"

@@ -192,3 +192,14 @@ def symposium(make_event):
     return make_event(slug="mekong-symposium", title="Regional Symposium on Labour Migration",
                       starts_on=starts, ends_on=starts + timedelta(days=2), venue="UN Conference Centre",
                       city="Bangkok", country="TH", timezone="Asia/Bangkok", contact_email="info@mekong.test")
+
+
+def invite(event, *, email: str = "invitee@example.org", full_name: str = "Daw Aye Aye"):
+    """An invitation to an invitation-only event, added to the session (as the invitations service does)."""
+    from events_app.extensions import db
+    from events_app.registration.models import Invitation
+
+    invitation = Invitation(event_id=event.id, event=event, email=email, full_name=full_name)
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation

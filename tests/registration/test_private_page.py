@@ -87,7 +87,8 @@ def test_a_cancelled_registration_has_no_ticket_and_an_unknown_link_stays_404(cl
 def test_private_page_offers_the_visa_letter_once_released(client, db, make_event, make_registration):
     from events_app.documents.lists.services import release_visa_letter
 
-    event = make_event()
+    event = make_event(signatory_name="Dr. Somsak Wongsuwan", signatory_title="Regional Coordinator",
+                       signatory_organisation="Mekong Migration Network")  # letters are released signed
     registration = make_registration(event, needs_visa_letter=True, nationality="Lao", passport_number="P0012345",
                                      date_of_birth="1980-05-05", passport_expiry="2031-05-05")
     assert "being prepared" in client.get(f"/r/{registration.token}").get_data(as_text=True)

@@ -3,16 +3,20 @@
 A pure function of plain data (`EventInfo`, `LetterRow`) to a PDF on a stream: the event's
 letterhead text, date and reference, the invitation with the event's dates and venue, the
 delegate's passport details (name as written and in Latin letters, nationality, passport number,
-date of birth, passport expiry), arrival and departure when given, and the signatory.
+date of birth, passport expiry), arrival and departure when given, and the signatory: their
+signature image when there is one, name, title and organisation.
 """
 from __future__ import annotations
 
+import io
+import logging
 from collections.abc import Iterable
 from datetime import date
 from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from events_app.documents.fonts import FontSet, font_set
@@ -25,6 +29,9 @@ GREY = (0.35, 0.35, 0.35)
 LEFT, RIGHT, TOP, BOTTOM = 24 * mm, 22 * mm, 16 * mm, 22 * mm
 BODY = 10.5
 LABEL_W = 48 * mm
+SIGNATURE_H, SIGNATURE_MAX_W = 16 * mm, 60 * mm  # the room left to sign in
+
+log = logging.getLogger(__name__)
 
 
 def long_date(value: date | str | None) -> str:
@@ -116,7 +123,21 @@ class _Flow:
         self.block(paragraph(self.fonts, text, self.width, size, bold=bold), gap=gap, colour=colour)
 
 
-def draw_letter(canv, fonts: FontSet, event: EventInfo, row: LetterRow, *, issued_on: date) -> int:
+def signature_image(data: bytes | None) -> ImageReader | None:
+    """The signature as an ImageReader (None if absent, or unreadable: the letter is then signed by hand)."""
+    if not data:
+        return None
+    try:
+        reader = ImageReader(io.BytesIO(data))
+        reader.getSize()
+        return reader
+    except (OSError, ValueError) as error:  # checked on upload; damaged since must not stop the letters
+        log.warning("The signature image could not be read (%s); printing without it", error)
+        return None
+
+
+def draw_letter(canv, fonts: FontSet, event: EventInfo, row: LetterRow, *, issued_on: date,
+                signature: ImageReader | None = None) -> int:
     """Draw one letter from a fresh page; returns the number of pages it took."""
     flow = _Flow(canv, fonts, event, row)
     where = f"{event.city}, " if event.city else ""
@@ -159,18 +180,25 @@ def draw_letter(canv, fonts: FontSet, event: EventInfo, row: LetterRow, *, issue
     flow.text(f"We kindly request that you grant {who} the visa needed to attend this event. "
               + (f"Should you need any further information, please contact us at {event.contact_email}."
                  if event.contact_email else ""), gap=6 * mm)
-    # The closing, the room to sign and the signatory stay together on one page.
+    # The closing, the room to sign (or the signature) and the signatory stay together on one page.
     closing = paragraph(fonts, "Yours faithfully,", flow.width, BODY)
     name = cell_block(fonts, event.signatory_name, flow.width, BODY, bold=True, max_lines=2)
-    title = cell_block(fonts, event.signatory_title, flow.width, 9.5, max_lines=2)
-    if flow.y - (6 * mm + closing.height + 16 * mm + name.height + 1.2 * mm + title.height) < BOTTOM:
+    below = [cell_block(fonts, text, flow.width, 9.5, max_lines=2)
+             for text in (event.signatory_title, event.signatory_organisation)]
+    if flow.y - (6 * mm + closing.height + SIGNATURE_H + name.height
+                 + sum(1.2 * mm + b.height for b in below)) < BOTTOM:
         flow.new_page()
     flow.block(closing, gap=6 * mm)
-    flow.y -= 16 * mm  # room for the signature
+    flow.y -= SIGNATURE_H
+    if signature is not None:
+        width, height = signature.getSize()
+        scale = min(SIGNATURE_H * 0.92 / height, SIGNATURE_MAX_W / width)
+        canv.drawImage(signature, LEFT, flow.y + 0.5 * mm, width * scale, height * scale, mask="auto")
     if name.lines:
         flow.block(name)
-    if title.lines:
-        flow.block(title, gap=1.2 * mm, colour=GREY)
+    for block in below:
+        if block.lines:
+            flow.block(block, gap=1.2 * mm, colour=GREY)
     canv.showPage()
     return flow.page
 
@@ -180,8 +208,10 @@ def render_letters(event: EventInfo, rows: Iterable[LetterRow], out: BinaryIO, *
     """Render one letter per row into out, dated the row's issued_on or else issued_on (one page if none)."""
     fonts = font_set(font_dirs, system=system_fonts)
     report = DocumentReport(kind="letter")
-    if missing := missing_scripts(fonts, event.title, event.letterhead_text, event.signatory_name):
+    if missing := missing_scripts(fonts, event.title, event.letterhead_text, event.signatory_name,
+                                  event.signatory_title, event.signatory_organisation):
         report.note_missing(missing, "(event letterhead)")
+    signature = signature_image(event.signature)
     canv = Canvas(out, pagesize=A4, pageCompression=1, invariant=1, initialFontName=fonts.base_font(),
                   initialFontSize=10)
     canv.setTitle(f"Visa invitation letters: {event.title}")
@@ -189,7 +219,8 @@ def render_letters(event: EventInfo, rows: Iterable[LetterRow], out: BinaryIO, *
     for row in rows:
         if missing := missing_scripts(fonts, row.full_name, row.name_latin, row.organisation, row.position):
             report.note_missing(missing, row.display_name)
-        report.pages += draw_letter(canv, fonts, event, row, issued_on=row.issued_on or issued_on)
+        report.pages += draw_letter(canv, fonts, event, row, issued_on=row.issued_on or issued_on,
+                                    signature=signature)
         report.items += 1
     if not report.items:
         canv.setFillColorRGB(*GREY)

@@ -52,6 +52,11 @@ def _event(event) -> EventInfo:
     return event_info(event, with_logo=False)
 
 
+def _signed_event(event) -> EventInfo:
+    # Visa letters print the signatory's signature.
+    return event_info(event, with_logo=False, with_signature=True)
+
+
 def check_columns(columns, *, public: bool) -> tuple[str, ...]:
     """The attendee-list columns asked for, validated (the public list allows only its own)."""
     keys = tuple(COLUMN_ALIASES.get(k.strip(), k.strip()) for k in (columns or ()) if k and k.strip())
@@ -112,7 +117,7 @@ def visa_letters(event, out: BinaryIO, *, registration_ids=None, released_only: 
     the others are dated issued_on (today in the event's time zone by default).
     """
     letters = queries.letter_rows(event, registration_ids=registration_ids, released_only=released_only)
-    return render_letters(_event(event), letters, out,
+    return render_letters(_signed_event(event), letters, out,
                           issued_on=issued_on or event.today(), font_dirs=_fonts(font_dirs))
 
 
@@ -128,12 +133,21 @@ def delegate_visa_letter(registration: Registration, out: BinaryIO, *, font_dirs
         raise DocumentError("this visa letter has not been released")
     event = registration.event
     row = queries.letter_row(event, registration)
-    return render_letters(_event(event), [row], out, issued_on=row.issued_on,
+    return render_letters(_signed_event(event), [row], out, issued_on=row.issued_on,
                           font_dirs=_fonts(font_dirs))
 
 
+UNSIGNED = ("Visa letters cannot be released until the event's settings name their signatory: name, title "
+            "and organisation.")
+
+
 def release_visa_letter(registration: Registration, *, by_user=None) -> bool:
-    """Release one delegate's letter and email them; False when it was released already."""
+    """Release one delegate's letter and email them; False when it was released already.
+
+    Refused (DocumentError) until the event names the signatory: embassies expect a signed letter.
+    """
+    if not registration.event.has_signatory:
+        raise DocumentError(UNSIGNED)
     if not (registration.status == Status.APPROVED and registration.needs_visa_letter):
         raise DocumentError(f"{registration.name_latin or registration.full_name} is not an approved delegate "
                             "who asked for a visa letter")
@@ -149,6 +163,8 @@ def release_visa_letter(registration: Registration, *, by_user=None) -> bool:
 
 def release_visa_letters(event, *, by_user=None) -> int:
     """Release every approved, asked-for and not yet released letter of the event; returns how many."""
+    if not event.has_signatory:
+        raise DocumentError(UNSIGNED)
     pending = db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.status == Status.APPROVED,
         Registration.needs_visa_letter.is_(True), Registration.visa_letter_released_at.is_(None),

@@ -9,6 +9,7 @@ organisers. Every download calls the same service function as the CLI.
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, RadioField, SelectField
@@ -87,16 +88,18 @@ def _is_organiser(event) -> bool:
     return may(current_user, event, EventRole.ORGANISER)
 
 
-def _back(event, message: str):
-    flash(message, "error")
+def _back(event, message: str, category: str = "error"):
+    flash(message, category)
     return redirect(url_for("documents.documents_page", slug=event.slug), code=303)
 
 
-def _pdf(render, filename: str, *, event=None):
-    """Render into a buffer and send it as a download; with the event, the download is logged (personal data)."""
+def _pdf(event, render, filename: str, *, nobody: str, personal: bool = True):
+    """Render into a buffer and send it as a download; with nobody in it, go back and say so (`nobody`).
+    A download with personal data (`personal`) is written in the audit log."""
     out = pdf_buffer()
-    render(out)
-    if event is not None:
+    if not render(out).items:
+        return _back(event, nobody, "warning")
+    if personal:
         log_download(event, filename)
     return send_pdf(out, filename)
 
@@ -125,10 +128,12 @@ def attendees_pdf(event: Event):
         abort(403)
     columns = [] if public else form.columns.data
     try:
-        return _pdf(lambda out: list_services.attendee_list(event, out, public=public, group_by=form.group_by.data,
-                                                            columns=columns),
+        return _pdf(event, lambda out: list_services.attendee_list(event, out, public=public,
+                                                                   group_by=form.group_by.data, columns=columns),
                     f"{'participants' if public else 'attendees-internal'}-{event.slug}.pdf",
-                    event=None if public else event)
+                    nobody=_("Nobody is on the public list yet: no approved delegate agreed to be listed.") if public
+                    else _("Nobody is on the attendee list yet: no delegate has been approved."),
+                    personal=not public)
     except DocumentError as error:
         return _back(event, str(error))
 
@@ -141,15 +146,20 @@ def signin_pdf(event: Event):
     if not form.validate():
         return _back(event, _("Choose one of the event's days for the sign-in sheet."))
     blank = form.blank_rows.data if form.blank_rows.data is not None else 5
-    return _pdf(lambda out: list_services.signin_sheet(event, form.day.data, out, blank_rows=blank),
-                f"signin-{event.slug}-{form.day.data}.pdf", event=event)
+    return _pdf(event, lambda out: list_services.signin_sheet(event, form.day.data, out, blank_rows=blank),
+                f"signin-{event.slug}-{form.day.data}.pdf",
+                nobody=_("Nobody is on the sign-in sheet yet: no delegate has been approved."))
 
 
 @bp.route("/events/<slug>/certificates.pdf")
 @event_view(*TEAM_ROLES)
 def certificates_pdf(event: Event):
     """Download the certificates of attendance."""
-    return _pdf(lambda out: list_services.certificates(event, out), f"certificates-{event.slug}.pdf", event=event)
+    nobody = ngettext("Nobody has a certificate yet: no delegate has been checked in on at least %(num)s day.",
+                      "Nobody has a certificate yet: no delegate has been checked in on at least %(num)s days.",
+                      max(event.attendance_threshold_days, 1))
+    return _pdf(event, lambda out: list_services.certificates(event, out), f"certificates-{event.slug}.pdf",
+                nobody=nobody)
 
 
 @bp.route("/events/<slug>/visa-letters.pdf")
@@ -162,7 +172,8 @@ def visa_letters_pdf(event: Event):
     one = form.registration_id.data
     ids = [one] if one is not None else None
     name = f"visa-letter-{event.slug}-{one}.pdf" if one is not None else f"visa-letters-{event.slug}.pdf"
-    return _pdf(lambda out: list_services.visa_letters(event, out, registration_ids=ids), name, event=event)
+    return _pdf(event, lambda out: list_services.visa_letters(event, out, registration_ids=ids), name,
+                nobody=_("There is no letter to download: no approved delegate asked for one."))
 
 
 @bp.route("/events/<slug>/visa-letters/release", methods=["POST"])
