@@ -11,10 +11,12 @@ glyphs are in visual order and some have private code points, so without it text
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import icu
 import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
@@ -23,6 +25,8 @@ from events_app.documents.fonts import FontSet, Run
 
 LEADING = 1.12  # line pitch as a multiple of the font size for wrapped lines
 FAKE_BOLD_STROKE = 0.035  # stroke width per 1 pt of size for synthetic bold
+# Thai, Lao, Burmese (and its extensions) and Khmer: written without spaces between words.
+_SPACELESS = re.compile("[\u0e00-\u0eff\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f\u1780-\u17ff\u19e0-\u19ff]")
 
 
 @lru_cache(maxsize=4096)
@@ -114,17 +118,32 @@ class Fitted:
 
 
 def _break_points(text: str) -> list[int]:
-    """Indices where a line may break: after spaces, hyphens and slashes, and between Han characters."""
-    points = []
+    """Indices where a line may break: after spaces, hyphens and slashes, between Han characters, and
+    inside Thai, Lao, Khmer and Burmese words where ICU's dictionaries allow (never inside a cluster)."""
+    points = set(_icu_break_points(text)) if _SPACELESS.search(text) else set()
     for i in range(1, len(text)):
         prev, char = text[i - 1], text[i]
         if prev.isspace() and not char.isspace():
-            points.append(i)
+            points.add(i)
         elif prev in "-/" and not char.isspace():
-            points.append(i)
+            points.add(i)
         elif _is_han(prev) and _is_han(char):
-            points.append(i)
-    return points
+            points.add(i)
+    return sorted(points)
+
+
+def _icu_break_points(text: str) -> list[int]:
+    """ICU's line-break opportunities (UAX #14 with its word dictionaries), as Python string indices."""
+    breaker = icu.BreakIterator.createLineInstance(icu.Locale.getRoot())
+    utext = icu.UnicodeString(text)
+    breaker.setText(utext)
+    # ICU counts UTF-16 code units; map them back to code points (astral characters take two).
+    to_index = {}
+    unit = 0
+    for index, char in enumerate(text):
+        to_index[unit] = index
+        unit += 2 if ord(char) > 0xFFFF else 1
+    return [to_index[unit] for unit in breaker if 0 < unit < len(utext) and unit in to_index]
 
 
 def _is_han(char: str) -> bool:
