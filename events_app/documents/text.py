@@ -117,10 +117,10 @@ class Fitted:
         return max((ln.width for ln in self.lines), default=0.0) * self.size
 
 
-def _break_points(text: str) -> list[int]:
+def _break_points(text: str, *, within_words: bool = False) -> list[int]:
     """Indices where a line may break: after spaces, hyphens and slashes, between Han characters, and
-    inside Thai, Lao, Khmer and Burmese words where ICU's dictionaries allow (never inside a cluster)."""
-    points = set(_icu_break_points(text)) if _SPACELESS.search(text) else set()
+    (within_words) inside Thai, Lao, Khmer and Burmese words where ICU allows (never inside a cluster)."""
+    points = set(_icu_break_points(text)) if within_words else set()
     for i in range(1, len(text)):
         prev, char = text[i - 1], text[i]
         if prev.isspace() and not char.isspace():
@@ -163,9 +163,9 @@ def _pitch(lines: tuple[Line, ...]) -> float:
     return max(LEADING, max(ln.ascent for ln in lines) - min(ln.descent for ln in lines) + 0.08)
 
 
-def _best_split(fonts: FontSet, text: str, n: int, bold: bool) -> tuple[Line, ...] | None:
+def _best_split(fonts: FontSet, text: str, n: int, bold: bool, within_words: bool) -> tuple[Line, ...] | None:
     """Break text into n lines making the widest line as narrow as possible (None if it can't)."""
-    points = _break_points(text)
+    points = _break_points(text, within_words=within_words)
     if len(points) < n - 1:
         return None
     cuts = [0, *points, len(text)]
@@ -201,18 +201,21 @@ def _best_split(fonts: FontSet, text: str, n: int, bold: bool) -> tuple[Line, ..
 def _fit_cached(fonts: FontSet, text: str, width: float, height: float, max_size: float,
                 min_size: float, max_lines: int, bold: bool) -> Fitted:
     text = " ".join(text.split())  # collapse runs of whitespace and newlines
+    # Spaces first: a Thai, Lao, Khmer or Burmese text is broken inside its words (where ICU allows) only
+    # when that is not enough, so "សុខ ចាន់ធី" keeps "ចាន់ធី" whole wherever it can.
     best: Fitted | None = None
-    for n in range(1, max_lines + 1):
-        lines = (make_line(fonts, text, bold=bold),) if n == 1 else _best_split(fonts, text, n, bold)
-        if lines is None:
-            break
-        widest = max(ln.width for ln in lines) or 1e-9
-        size = min(max_size, width / widest, height / (_stack_height(lines) or 1e-9))
-        fitted = Fitted(lines, size, _stack_height(lines) * size)
-        if size >= min_size:
-            return fitted
-        if best is None or size > best.size:
-            best = fitted
+    for within_words in (False, True) if _SPACELESS.search(text) else (False,):
+        for n in range(1 + within_words, max_lines + 1):
+            lines = (make_line(fonts, text, bold=bold),) if n == 1 else _best_split(fonts, text, n, bold, within_words)
+            if lines is None:
+                break
+            widest = max(ln.width for ln in lines) or 1e-9
+            size = min(max_size, width / widest, height / (_stack_height(lines) or 1e-9))
+            fitted = Fitted(lines, size, _stack_height(lines) * size)
+            if size >= min_size:
+                return fitted
+            if best is None or size > best.size:
+                best = fitted
     # Even max_lines at the minimum size do not fit: go below the minimum rather than overflow.
     return best if best is not None else Fitted((), max_size, 0.0)
 
