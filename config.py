@@ -70,6 +70,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = list(LOCALES)  # events_app/i18n.py
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")  # compiled by `make translations`
     PRIVACY_VISA_DAYS = int(os.environ.get("PRIVACY_VISA_DAYS", "30"))  # passport details, after the event ends
     PRIVACY_MAIL_DAYS = int(os.environ.get("PRIVACY_MAIL_DAYS", "90"))  # bodies of sent email
     SESSION_COOKIE_HTTPONLY = True
