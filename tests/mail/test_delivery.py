@@ -35,7 +35,7 @@ def test_registration_email_arrives_with_recipient_subject_language_and_private_
     assert report.sent and not report.failed
     [received] = smtp_server.to("somphone@example.la")
     message = received.message
-    assert message["Subject"] == "Your registration for Regional Symposium on Labour Migration"
+    assert message["Subject"] == "ການລົງທະບຽນເຂົ້າຮ່ວມ Regional Symposium on Labour Migration ຂອງທ່ານ"  # in Lao
     assert message["From"] == "Mekong Events <events@mekong.test>"
     assert message["Reply-To"] == "secretariat@mekong.test"
     assert message["Content-Language"] == "lo"
@@ -44,7 +44,7 @@ def test_registration_email_arrives_with_recipient_subject_language_and_private_
     assert f'href="{link}"' in received.html
     assert 'lang="lo"' in received.html
     assert "ສົມພອນ ວົງສາ" in received.text
-    # Dates are written the Lao way (CLDR), even before the Lao translation of the text exists.
+    # Dates are written the Lao way (CLDR).
     assert format_date(symposium.starts_on, "medium", locale="lo") in received.text
     [row] = outbox(db)
     assert row.status == OutboxStatus.SENT and row.sent_at is not None and row.attempts == 1
