@@ -54,4 +54,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["is_workspace"] = i18n.is_workspace
     app.jinja_env.globals["language_chooser"] = language_chooser
+    app.jinja_env.filters["language_name"] = lambda code: i18n.language_name(code or "en", str(get_locale() or "en"))
     app.jinja_env.add_extension("jinja2.ext.do")

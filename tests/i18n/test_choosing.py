@@ -89,3 +89,9 @@ def test_the_chooser_puts_the_events_country_first(app):
     with app.test_request_context("/"):
         assert [link["code"] for link in chooser("en", "MM")][:2] == ["my", "en"]
         assert [link["code"] for link in chooser("en", "FR")][:2] == ["en", "th"]
+
+
+def test_organisers_read_a_delegates_language_by_name(app):
+    with app.test_request_context("/manage/"):
+        name = app.jinja_env.from_string("{{ 'zh_Hans'|language_name }} · {{ 'km'|language_name }}").render()
+    assert name == "Simplified Chinese · Khmer"
