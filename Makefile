@@ -9,7 +9,7 @@ PORT ?= 5000
 BASE_URL ?= http://$(HOST):$(PORT)
 MAIL_SINK_PORT ?= 8025
 
-.PHONY: run test bench lint messages system system-test install install-dev clean
+.PHONY: run test bench lint messages translations system system-test install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ system:
 system-test:
 	@bash scripts/install-system-packages.sh --test
 
-run: install
+run: install translations
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) demo
@@ -49,7 +49,7 @@ run: install
 	BASE_URL=$(BASE_URL) $(BIN)/python scripts/serve_dev.py --host $(HOST) --port $(PORT) --mail-port $(MAIL_SINK_PORT)
 
 # The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.
-test: install-dev
+test: install-dev translations
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on $$TEST_DATABASE_URL"; \
@@ -63,10 +63,21 @@ bench: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 
-# Extract every _()-wrapped string for translators.
+# Extract the participant-facing strings (babel.cfg) for translators and merge them into every catalogue:
+# new strings come out untranslated, changed ones fuzzy, and tests/i18n/test_catalogues.py fails until
+# they are translated.
 messages: install
 	mkdir -p translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --add-location=file --sort-by-file --project=events_app \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
+
+# The .mo files Flask-Babel reads, compiled from the committed .po catalogues (only when one changed).
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -f -i $< -o $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

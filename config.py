@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from events_app.choices import parse_boolean
+from events_app.i18n import LOCALES
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -68,7 +69,8 @@ class Config:
     FONT_DIRS = [p for p in os.environ.get("FONT_DIRS", "").split(os.pathsep) if p]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ["en"]
+    LANGUAGES = list(LOCALES)  # events_app/i18n.py
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")  # compiled by `make translations`
     PRIVACY_VISA_DAYS = int(os.environ.get("PRIVACY_VISA_DAYS", "30"))  # passport details, after the event ends
     PRIVACY_MAIL_DAYS = int(os.environ.get("PRIVACY_MAIL_DAYS", "90"))  # bodies of sent email
     SESSION_COOKIE_HTTPONLY = True

@@ -5,6 +5,7 @@ import os
 from flask import Flask, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh as refresh_locale
 
 from events_app import log_redaction
 
@@ -34,7 +35,7 @@ def create_app(config_class=None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Initialise every extension instance from extensions.py on this app."""
-    from events_app import database
+    from events_app import database, i18n
     from events_app.auth.sessions import load_user
     from events_app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
@@ -44,6 +45,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    # Flask-Babel keeps the locale on `g`, which a request shares with an app context already pushed
+    # (a CLI command's, a test's): choose afresh for every request.
+    app.before_request(refresh_locale)
+    app.after_request(i18n.remember)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -65,23 +70,28 @@ def _import_models() -> None:
 
 
 def _select_locale():
-    from flask import g, has_request_context
+    """The request's language (events_app/i18n.py); the workspace is English, a private page the delegate's."""
+    from flask import has_request_context
 
-    if getattr(g, "locale", None):
-        return g.locale
+    from events_app import i18n
+
     if not has_request_context():  # commands and workers: mail sets its locale explicitly
-        return "en"
-    supported = _supported_locales()
-    wanted = request.args.get("lang")
-    if wanted in supported:
-        return wanted
-    return request.accept_languages.best_match(supported) or "en"
+        return i18n.DEFAULT_LOCALE
+    if i18n.is_workspace(request.path):
+        return i18n.DEFAULT_LOCALE
+    return i18n.negotiate(asked=request.args.get("lang"), stored=_delegate_locale(),
+                          remembered=request.cookies.get(i18n.COOKIE), accepted=list(request.accept_languages))
 
 
-def _supported_locales() -> list[str]:
-    from flask import current_app
+def _delegate_locale() -> str | None:
+    """On /r/<token>/… pages, the language the delegate registered in."""
+    from events_app.extensions import db
+    from events_app.registration.models import Registration
 
-    return current_app.config["LANGUAGES"]
+    token = (request.view_args or {}).get("token") if request.path.startswith("/r/") else None
+    if not token:
+        return None
+    return db.session.scalar(db.select(Registration.locale).where(Registration.token == token))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,7 +1,10 @@
 """The enumerations of the data dictionary and their translated labels, in one place."""
 import enum
 
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
+
+from events_app.i18n import interpretation_label
 
 
 class Choice(enum.StrEnum):
@@ -173,15 +176,14 @@ LABELS = {
     QuotaKind.COUNTRY: _l("Country"),
 }
 
-LANGUAGE_LABELS = {
-    "en": "English",
-    "km": "ភាសាខ្មែរ (Khmer)",
-    "lo": "ພາສາລາວ (Lao)",
-    "my": "မြန်မာဘာသာ (Burmese)",
-    "th": "ภาษาไทย (Thai)",
-    "vi": "Tiếng Việt (Vietnamese)",
-    "zh": "中文 (Chinese)",
-}
+
+
+def _interpretation_label(code: str) -> str:
+    return interpretation_label(code, str(get_locale() or "en"))
+
+
+# Each interpretation language named from CLDR in the reader's language, with its own name beside it.
+LANGUAGE_LABELS = {code: LazyString(_interpretation_label, code) for code in LANGUAGE_CODES}
 
 # Labels of the data-dictionary fields: the form, emails ("what changed") and exports use these.
 FIELD_LABELS = {

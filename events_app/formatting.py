@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
+from events_app import i18n
 from events_app.countries import country_name
 
 DAY_PATTERN = "EEE d MMM y"
@@ -39,6 +40,11 @@ def day_label(value: date) -> str:
     return format_date(value, DAY_PATTERN)
 
 
+def language_chooser(event=None) -> list[dict]:
+    """The chooser's links for this page, the event's country's language first."""
+    return i18n.chooser(str(get_locale() or "en"), getattr(event, "country", None))
+
+
 def register(app: Flask) -> None:
     """Add the filters and globals to the Jinja environment."""
     app.jinja_env.filters["event_dates"] = event_dates
@@ -46,4 +52,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["day_label"] = day_label
     app.jinja_env.filters["country_name"] = lambda code: country_name(code, str(get_locale() or "en"))
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["is_workspace"] = i18n.is_workspace
+    app.jinja_env.globals["language_chooser"] = language_chooser
+    app.jinja_env.filters["language_name"] = lambda code: i18n.language_name(code or "en", str(get_locale() or "en"))
     app.jinja_env.add_extension("jinja2.ext.do")

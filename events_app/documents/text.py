@@ -11,10 +11,12 @@ glyphs are in visual order and some have private code points, so without it text
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import icu
 import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
@@ -23,6 +25,8 @@ from events_app.documents.fonts import FontSet, Run
 
 LEADING = 1.12  # line pitch as a multiple of the font size for wrapped lines
 FAKE_BOLD_STROKE = 0.035  # stroke width per 1 pt of size for synthetic bold
+# Thai, Lao, Burmese (and its extensions) and Khmer: written without spaces between words.
+_SPACELESS = re.compile("[\u0e00-\u0eff\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f\u1780-\u17ff\u19e0-\u19ff]")
 
 
 @lru_cache(maxsize=4096)
@@ -113,18 +117,33 @@ class Fitted:
         return max((ln.width for ln in self.lines), default=0.0) * self.size
 
 
-def _break_points(text: str) -> list[int]:
-    """Indices where a line may break: after spaces, hyphens and slashes, and between Han characters."""
-    points = []
+def _break_points(text: str, *, within_words: bool = False) -> list[int]:
+    """Indices where a line may break: after spaces, hyphens and slashes, between Han characters, and
+    (within_words) inside Thai, Lao, Khmer and Burmese words where ICU allows (never inside a cluster)."""
+    points = set(_icu_break_points(text)) if within_words else set()
     for i in range(1, len(text)):
         prev, char = text[i - 1], text[i]
         if prev.isspace() and not char.isspace():
-            points.append(i)
+            points.add(i)
         elif prev in "-/" and not char.isspace():
-            points.append(i)
+            points.add(i)
         elif _is_han(prev) and _is_han(char):
-            points.append(i)
-    return points
+            points.add(i)
+    return sorted(points)
+
+
+def _icu_break_points(text: str) -> list[int]:
+    """ICU's line-break opportunities (UAX #14 with its word dictionaries), as Python string indices."""
+    breaker = icu.BreakIterator.createLineInstance(icu.Locale.getRoot())
+    utext = icu.UnicodeString(text)
+    breaker.setText(utext)
+    # ICU counts UTF-16 code units; map them back to code points (astral characters take two).
+    to_index = {}
+    unit = 0
+    for index, char in enumerate(text):
+        to_index[unit] = index
+        unit += 2 if ord(char) > 0xFFFF else 1
+    return [to_index[unit] for unit in breaker if 0 < unit < len(utext) and unit in to_index]
 
 
 def _is_han(char: str) -> bool:
@@ -144,9 +163,9 @@ def _pitch(lines: tuple[Line, ...]) -> float:
     return max(LEADING, max(ln.ascent for ln in lines) - min(ln.descent for ln in lines) + 0.08)
 
 
-def _best_split(fonts: FontSet, text: str, n: int, bold: bool) -> tuple[Line, ...] | None:
+def _best_split(fonts: FontSet, text: str, n: int, bold: bool, within_words: bool) -> tuple[Line, ...] | None:
     """Break text into n lines making the widest line as narrow as possible (None if it can't)."""
-    points = _break_points(text)
+    points = _break_points(text, within_words=within_words)
     if len(points) < n - 1:
         return None
     cuts = [0, *points, len(text)]
@@ -182,18 +201,21 @@ def _best_split(fonts: FontSet, text: str, n: int, bold: bool) -> tuple[Line, ..
 def _fit_cached(fonts: FontSet, text: str, width: float, height: float, max_size: float,
                 min_size: float, max_lines: int, bold: bool) -> Fitted:
     text = " ".join(text.split())  # collapse runs of whitespace and newlines
+    # Spaces first: a Thai, Lao, Khmer or Burmese text is broken inside its words (where ICU allows) only
+    # when that is not enough, so "សុខ ចាន់ធី" keeps "ចាន់ធី" whole wherever it can.
     best: Fitted | None = None
-    for n in range(1, max_lines + 1):
-        lines = (make_line(fonts, text, bold=bold),) if n == 1 else _best_split(fonts, text, n, bold)
-        if lines is None:
-            break
-        widest = max(ln.width for ln in lines) or 1e-9
-        size = min(max_size, width / widest, height / (_stack_height(lines) or 1e-9))
-        fitted = Fitted(lines, size, _stack_height(lines) * size)
-        if size >= min_size:
-            return fitted
-        if best is None or size > best.size:
-            best = fitted
+    for within_words in (False, True) if _SPACELESS.search(text) else (False,):
+        for n in range(1 + within_words, max_lines + 1):
+            lines = (make_line(fonts, text, bold=bold),) if n == 1 else _best_split(fonts, text, n, bold, within_words)
+            if lines is None:
+                break
+            widest = max(ln.width for ln in lines) or 1e-9
+            size = min(max_size, width / widest, height / (_stack_height(lines) or 1e-9))
+            fitted = Fitted(lines, size, _stack_height(lines) * size)
+            if size >= min_size:
+                return fitted
+            if best is None or size > best.size:
+                best = fitted
     # Even max_lines at the minimum size do not fit: go below the minimum rather than overflow.
     return best if best is not None else Fitted((), max_size, 0.0)
 

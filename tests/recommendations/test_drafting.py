@@ -19,7 +19,7 @@ def test_a_rapporteur_drafts_from_the_form_with_a_khmer_translation(client, team
     sign_in(client, team.rapporteur)
     url = f"/manage/events/{team.event.slug}/recommendations/new"
     page = client.get(url).get_data(as_text=True)
-    assert "Working group or session" in page and "ភាសាខ្មែរ" in page  # the translation fields, in a <details>
+    assert "Working group or session" in page and "Khmer (ខ្មែរ)" in page  # the translation fields, in a <details>
     response = submit(client, url, _form(team, "Extend health insurance to migrant workers.",
                                          text_km="ពង្រីកការធានារ៉ាប់រងសុខភាព"), follow_redirects=True)
     assert "Draft saved" in response.get_data(as_text=True)
