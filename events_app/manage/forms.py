@@ -143,8 +143,12 @@ class BulkActionForm(ReturningForm):
 
     ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = SelectField(_l("Action"), choices=[("approve", _l("Approve")), ("waitlist", _l("Waitlist")),
-                                                ("decline", _l("Decline")), ("cancel", _l("Cancel"))],
-                         validators=[AnyOf(list(ACTIONS))])
+                                                ("decline", _l("Decline")), ("cancel", _l("Cancel")),
+                                                ("role", _l("Set participant role"))],
+                         validators=[AnyOf([*ACTIONS, "role"])])
+    # With action "role": the role every selected delegate gets (badge colour and label follow it).
+    participant_role = SelectField(_l("Participant role"), choices=ParticipantRole.choices(),
+                                   default=ParticipantRole.PARTICIPANT.value)
     reason = TextAreaField(_l("Reason (sent to the delegates)"), validators=[Optional(), Length(max=2000)])
     scope = SelectField(choices=[("ticked", "ticked"), ("matching", "matching")], default="ticked")
     # The list's filter as a query string, for scope "matching" (parsed again by DelegateFilterForm).

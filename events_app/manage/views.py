@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from events_app.audit import services as audit
-from events_app.choices import EventRole
+from events_app.choices import EventRole, ParticipantRole
 from events_app.events.access import TEAM_ROLES, event_view, visible_events
 from events_app.events.models import Event
 from events_app.extensions import db
@@ -17,6 +17,7 @@ from events_app.manage.forms import ACTIONS, BulkActionForm, DelegateFilterForm,
 from events_app.registration import lifecycle
 from events_app.registration.capacity import places_left, status_counts
 from events_app.registration.models import Registration
+from events_app.registration.roles import set_participant_role
 
 bp = Blueprint("manage", __name__)
 
@@ -80,6 +81,12 @@ def bulk_status(event: Event):
             select(Registration).where(Registration.event_id == event.id, Registration.id.in_(form.ids.data))
             .order_by(Registration.sort_name)
         ).all()
+    if form.action.data == "role":
+        role = ParticipantRole(form.participant_role.data)
+        changed = set_participant_role(registrations, role, by_user=current_user)
+        db.session.commit()
+        flash(_("%(n)s delegates are now %(role)s.", n=len(changed), role=role.label), "success")
+        return redirect(back)
     before = {registration.id: registration.status for registration in registrations}
     result = lifecycle.change_many(registrations, ACTIONS[form.action.data], by_user=current_user,
                                    reason=form.reason.data or "")

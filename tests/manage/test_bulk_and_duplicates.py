@@ -92,3 +92,22 @@ def test_bulk_on_everyone_matching_is_refused_when_the_list_changed_since_the_co
                   page=f"/manage/events/{event.slug}/").get_data(as_text=True)
     assert "The list has changed: 2 delegates match now." in html and "Decline all 2 matching" in html
     assert {r.status for r in db.session.scalars(select(Registration))} == {Status.PENDING}
+
+
+def test_bulk_sets_the_participant_role_and_logs_each_change(client, db, auth, make_event, make_registration):
+    from events_app.audit.models import AuditEntry
+    from events_app.choices import ParticipantRole
+
+    event = make_event()
+    speakers, others = [make_registration(event) for _ in range(2)], make_registration(event)
+    auth.login("organiser")
+    html = submit(client, f"/manage/events/{event.slug}/bulk",
+                  {"ids": [r.id for r in speakers], "action": "role", "participant_role": "speaker"},
+                  page=f"/manage/events/{event.slug}/", follow_redirects=True).get_data(as_text=True)
+    assert "2 delegates are now Speaker." in html
+    for registration in speakers + [others]:
+        db.session.refresh(registration)
+    assert [r.participant_role for r in speakers] == [ParticipantRole.SPEAKER] * 2
+    assert others.participant_role == ParticipantRole.PARTICIPANT
+    logged = db.session.scalars(select(AuditEntry.registration_id).where(AuditEntry.action == "delegate.role")).all()
+    assert sorted(logged) == sorted(r.id for r in speakers)
