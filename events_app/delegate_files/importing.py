@@ -8,7 +8,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField
 
-from events_app.choices import DELEGATE_FIELDS, LANGUAGE_CODES, VISA_FIELDS, ParticipantRole, parse_boolean
+from events_app import i18n
+from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS, ParticipantRole, parse_boolean
 from events_app.delegate_files.tables import IMPORT_COLUMNS, ORGANISER_COLUMNS, check_columns
 from events_app.extensions import db
 from events_app.registration import services
@@ -26,7 +27,7 @@ ROLES = tuple(role.value for role in ParticipantRole)
 BOOLEAN_FIELDS = _fields_of_kind(BooleanField)
 LIST_FIELDS = _fields_of_kind(SelectMultipleField)
 UPPER_CASE_FIELDS = frozenset({"country"})
-LOWER_CASE_FIELDS = frozenset({"stakeholder_group", "gender", "dietary", "languages", "locale", "participant_role"})
+LOWER_CASE_FIELDS = frozenset({"stakeholder_group", "gender", "dietary", "languages", "participant_role"})
 # An apostrophe our export put before = + - @ (formula-injection guard) is taken off again.
 ESCAPED_FORMULA = re.compile(r"\A'(?=[=+\-@\t\r])")
 
@@ -89,13 +90,13 @@ def validate_row(row: dict[str, str], number: int, *, consent_column: bool,
     role = (row.get("participant_role") or "").strip().lower()
     if role and role not in ROLES:
         errors.append(RowError(number, "participant_role", f"{role!r} is not one of {', '.join(ROLES)}"))
-    locale = (row.get("locale") or "").strip().lower()
-    if locale and locale not in LANGUAGE_CODES:
-        errors.append(RowError(number, "locale", f"{locale!r} is not one of {' '.join(LANGUAGE_CODES)}"))
+    locale = (row.get("locale") or "").strip()
+    if locale and not i18n.supported(locale):
+        errors.append(RowError(number, "locale", f"{locale!r} is not one of {' '.join(i18n.LOCALES)}"))
     if errors or not valid:
         return None, errors
     data = form.delegate_data()
-    data["locale"] = locale or "en"
+    data["locale"] = i18n.supported(locale) or i18n.DEFAULT_LOCALE
     if role:
         data["participant_role"] = ParticipantRole(role)
     return data, []

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from events_app import i18n
 from events_app.choices import (
     DELEGATE_FIELDS,
     FIELD_LABELS,
@@ -207,7 +208,8 @@ class RegistrationForm(CleanForm):
         data["dietary"] = Dietary(data["dietary"]) if data["dietary"] else None
         for name in ("date_of_birth", "passport_expiry"):
             data[name] = data[name].isoformat() if data[name] else None
-        data["locale"] = (data["locale"] or "en")[:8]
+        # The page's language, as the hidden field says; anything not supported reads as English (never a 500).
+        data["locale"] = i18n.supported(data["locale"]) or i18n.DEFAULT_LOCALE
         data["answers"] = answers_from(self)
         return data
 

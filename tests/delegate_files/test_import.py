@@ -242,7 +242,7 @@ def test_notify_queues_a_confirmation_to_each_new_delegate(app, db, make_event):
     messages = list(db.session.scalars(select(OutboxMessage)))
     assert len(messages) == 26 and {m.kind for m in messages} == {"registration_received"}
     khmer = next(m for m in messages if m.recipient == "sok.chanthy@example.org")
-    assert khmer.locale == "en"  # the email is written in English until a Khmer translation of it exists
+    assert khmer.locale == "km"  # written in Khmer: the catalogue translates this email
 
 
 def test_organiser_columns_role_comma_languages_and_consent_no(app, db, make_event, tmp_path):

@@ -159,3 +159,12 @@ def test_diet_is_kept_as_a_choice_and_not_given_stays_empty(client, db, make_eve
     assert by_email["no.diet@example.org"].dietary is None
     stored = db.session.execute(text("SELECT email, dietary FROM registrations ORDER BY email")).all()
     assert [tuple(row) for row in stored] == [("no.diet@example.org", ""), ("sok.chanthy@example.org", "halal")]
+
+
+@pytest.mark.parametrize(("sent", "stored"), [("zz", "en"), ('en"', "en"), ("x" * 40, "en"), ("km", "km"),
+                                              ("zh-Hans", "zh_Hans")])
+def test_a_tampered_language_is_read_as_english_never_a_server_error(client, db, make_event, sent, stored):
+    event = make_event()
+    response = _post(client, event, locale=sent)
+    assert response.status_code == 302
+    assert db.session.scalar(select(Registration.locale)) == stored
