@@ -50,6 +50,8 @@ class Config:
     MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", False)
+    # A queued long job runs in a thread of the web process right after its commit (development only).
+    JOBS_RUN_AFTER_COMMIT = _bool("JOBS_RUN_AFTER_COMMIT", False)
     MAIL_SUPPRESS_SEND = _bool("MAIL_SUPPRESS_SEND", False)
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
     MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
@@ -82,6 +84,7 @@ class DevelopmentConfig(Config):
 
     DEBUG = True
     MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", True)
+    JOBS_RUN_AFTER_COMMIT = _bool("JOBS_RUN_AFTER_COMMIT", True)
     # `make run` starts an SMTP sink here that keeps every message in instance/mail/ (scripts/serve_dev.py).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
@@ -100,6 +103,7 @@ class TestingConfig(Config):
     )
     RATELIMIT_ENABLED = False
     MAIL_SEND_AFTER_COMMIT = False
+    JOBS_RUN_AFTER_COMMIT = False
     BASE_URL = "http://events.test"
     SERVER_NAME = None
 

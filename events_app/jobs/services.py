@@ -22,10 +22,7 @@ def queue(kind: str, *, event_id: int | None, user_id: int | None, params: dict,
     job = Job(kind=kind, event_id=event_id, user_id=user_id, params=params, total=total, message=message)
     db.session.add(job)
     db.session.flush()
-    # Until config.py names JOBS_RUN_AFTER_COMMIT, jobs follow mail's development switch: both are the
-    # "do it right after the commit, in this process" convenience, on in development only.
-    config = current_app.config
-    if config.get("JOBS_RUN_AFTER_COMMIT", config.get("MAIL_SEND_AFTER_COMMIT")):
+    if current_app.config["JOBS_RUN_AFTER_COMMIT"]:
         _install_hook()
         db.session().info[_PENDING_KEY] = True
     return job

@@ -86,8 +86,18 @@ def test_a_large_xlsx_is_written_by_a_job_and_downloaded_from_its_page(client, d
     assert sheet.max_row == 4
 
 
-def test_another_events_organiser_finds_no_export(client, db, auth, make_event, make_registration):
+def test_another_events_organiser_finds_no_export(client, db, make_event, make_registration):
+    from events_app.auth.services import create_user
+    from events_app.choices import UserRole
+    from events_app.events import access
+    from tests.conftest import submit
+
     event, other = make_event(), make_event()
     make_registration(event)
-    organiser_at(auth, db, other)
+    # Not the suite's standard organiser, who holds the role at every event the factory makes.
+    user = create_user("only-other@test.example", password="a long password 1", role=UserRole.ORGANISER)
+    access.grant(user, other, "organiser")
+    db.session.commit()
+    assert submit(client, "/auth/login", {"email": user.email, "password": "a long password 1"}).status_code == 302
+    assert client.get(f"/manage/events/{other.slug}/export").status_code == 200
     assert client.get(f"/manage/events/{event.slug}/export").status_code == 404
