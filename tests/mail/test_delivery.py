@@ -38,12 +38,12 @@ def test_registration_email_arrives_with_recipient_subject_language_and_private_
     assert message["Subject"] == "ການລົງທະບຽນເຂົ້າຮ່ວມ Regional Symposium on Labour Migration ຂອງທ່ານ"  # in Lao
     assert message["From"] == "Mekong Events <events@mekong.test>"
     assert message["Reply-To"] == "secretariat@mekong.test"
-    # No Lao translation of this email exists yet: all of it is English, its language tag too.
-    assert message["Content-Language"] == "en"
+    # The email is translated into Lao: all of it is Lao, its language tag too.
+    assert message["Content-Language"] == "lo"
     link = f"http://events.test/r/{registration.token}"
     assert link in received.text
     assert f'href="{link}"' in received.html
-    assert 'lang="en"' in received.html
+    assert 'lang="lo"' in received.html
     assert "ສົມພອນ ວົງສາ" in received.text
     # Dates are written the Lao way (CLDR).
     assert format_date(symposium.starts_on, "medium", locale="lo") in received.text

@@ -18,7 +18,11 @@ def _khmer_words() -> set[str]:
     return names
 
 
-def test_a_khmer_delegate_gets_the_english_email_with_english_dates_throughout(db, symposium, make_registration):
+def test_without_a_translation_a_khmer_delegate_gets_english_throughout(app, db, symposium, make_registration,
+                                                                         tmp_path, monkeypatch):
+    # No catalogue at all (as for a language not yet translated): the whole email is English.
+    monkeypatch.setattr(app.extensions["babel"], "translation_directories", [str(tmp_path)])
+    monkeypatch.setattr(get_domain(), "cache", {})
     registration = make_registration(symposium, full_name="សុខ ចាន់ធី", name_latin="Sok Chanthy", locale="km")
 
     approved = messages.approved(registration)
@@ -55,3 +59,12 @@ def test_an_email_translated_into_the_delegates_language_comes_in_it_dates_inclu
     # The Thai catalogue holds only this email: another one to the same delegate stays English.
     assert messages.waitlisted(thai).locale == "en"
     assert messages.approved(khmer).locale == "en"
+
+
+def test_with_the_shipped_khmer_catalogue_the_email_is_khmer_throughout(db, symposium, make_registration):
+    registration = make_registration(symposium, full_name="សុខ ចាន់ធី", name_latin="Sok Chanthy", locale="km")
+    approved = messages.approved(registration)
+    assert approved.locale == "km" and 'lang="km"' in approved.body_html
+    assert approved.body_text.startswith("ជម្រាបសួរ សុខ ចាន់ធី,")
+    assert format_date(symposium.starts_on, "medium", locale="km") in approved.body_text
+    assert "Dear" not in approved.body_text and "Thailand" not in approved.body_text

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import text
 
 from events_app.auth.services import create_user
-from events_app.choices import EventRole, UserRole
+from events_app.choices import EventRole, JobStatus, UserRole
 from events_app.events import access, settings
 from events_app.events.services import find_event
 from events_app.extensions import db as _db
+from events_app.jobs.models import Job
+from events_app.jobs.services import new_result_path
 from events_app.manage.dashboard_figures import dashboard
 from events_app.recommendations import services as recommendations
 from tests.conftest import PASSWORD, csrf_token, submit
@@ -55,9 +57,14 @@ def events(db, make_event, make_registration):
         recommendation = recommendations.draft(event, by=None, theme_id=recommendations.themes(event)[0].id,
                                                addressee_ids=[recommendations.addressees(event)[0].id],
                                                text="Ensure access to health care.")
+        result = new_result_path(".csv")
+        result.write_text("full_name\n", encoding="utf-8")
+        job = Job(kind="export", event_id=event.id, params={}, status=JobStatus.DONE, done=1, total=1,
+                  result={"file": result.name, "filename": "export.csv", "content_type": "text/csv"})
+        db.session.add(job)
         db.session.commit()
         made[name] = {"event": event, "registration_id": registration.id, "quota_id": quota.id,
-                      "question_id": question.id, "rec_id": recommendation.id}
+                      "question_id": question.id, "rec_id": recommendation.id, "job_id": job.id}
     return made
 
 
@@ -81,6 +88,8 @@ def url_for_event(rule, made: dict) -> str:
             values[name] = "approve"
         elif name == "kind":
             values[name] = "pdf"
+        elif name == "token":
+            values[name] = "x" * 32  # an upload that does not exist: the event check comes first
         else:
             values[name] = made[name]
     return rule.build(values)[1]

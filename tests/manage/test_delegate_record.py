@@ -41,7 +41,7 @@ def test_organisers_see_every_group_of_details_with_the_passport_masked(client, 
                     "Attendance", "Emails sent", "History"):
         assert f">{heading}</h2>" in html
     for shown in ("Programme officer", "+66812345678", "Halal", "Step-free access", "Labour migration",
-                  "Which working group?", "version 1 of the privacy notice", "(Burmese)"):
+                  "Which working group?", "version 1 of the privacy notice", "Burmese (မြန်မာ)"):
         assert shown in html
     assert "••••4021" in html
     assert "MD0474021" not in html and "1988-04-02" not in html and "Myanmar" not in html
