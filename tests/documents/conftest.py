@@ -61,6 +61,15 @@ def nfc(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def assert_names_printed(text: str, regs) -> None:
+    """Every delegate's name (in both forms) and organisation is in the PDF's text."""
+    for reg in regs:
+        assert nfc(reg.full_name) in text, reg.full_name
+        assert nfc(reg.organisation) in text, reg.organisation
+        if reg.name_latin:
+            assert nfc(reg.name_latin) in text
+
+
 def run(*cmd: str) -> str:
     """Run a poppler/qpdf/zbar tool and return its stdout (fails the test on a non-zero exit)."""
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -73,6 +82,16 @@ def need(*tools: str) -> None:
     for tool in tools:
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is not installed: run `make test` (it installs poppler-utils, zbar-tools, qpdf)")
+
+
+@pytest.fixture()
+def latin_fonts_only(tmp_path) -> Path:
+    """A font folder with the Latin Noto faces only, so any other script has no font."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+        (fonts / name).symlink_to(f"/usr/share/fonts/truetype/noto/{name}")
+    return fonts
 
 
 def page_png(pdf: Path, page: int, dpi: int, out_base: Path) -> Path:
