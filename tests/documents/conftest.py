@@ -17,6 +17,15 @@ SAMPLE_CSV = HERE / "delegates_sample.csv"
 RENDERED = HERE / "rendered"
 ROLES = ["participant", "speaker", "moderator", "rapporteur", "observer", "organiser", "staff", "press",
          "interpreter"]
+# The symposium the sample delegates attend (the badge benchmark prints their badges for it too).
+SAMPLE_EVENT = EventInfo(
+    title="Regional Symposium on Labour Migration in the Greater Mekong Subregion",
+    dates="3\u20135 March 2026",
+    venue="Chulalongkorn University",
+    city="Bangkok",
+    country="Thailand",
+    legend=legend_for("participant_role"),
+)
 
 
 def sample_rows() -> list[dict]:
@@ -46,14 +55,7 @@ def sample_badges() -> list[BadgeData]:
 
 @pytest.fixture(scope="session")
 def event() -> EventInfo:
-    return EventInfo(
-        title="Regional Symposium on Labour Migration in the Greater Mekong Subregion",
-        dates="3\u20135 March 2026",
-        venue="Chulalongkorn University",
-        city="Bangkok",
-        country="Thailand",
-        legend=legend_for("participant_role"),
-    )
+    return SAMPLE_EVENT
 
 
 def nfc(text: str) -> str:
