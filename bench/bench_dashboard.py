@@ -111,19 +111,30 @@ def time_page(client, db, url: str, runs: int) -> tuple[float, int]:
 
 def run(url: str, runs: int) -> dict:
     """Fill the database at `url`, then time both dashboards; returns the figures."""
+    return fill_and_time(url, lambda app, client, db, event: time_page(client, db,
+                                                                     f"/manage/events/{event.slug}/dashboard", runs))
+
+
+def fill_and_time(url: str, time_event, *, grant_event_role: bool = False) -> dict:
+    """Empty the database at `url`, fill the two events, sign in as the organiser and time_event each.
+
+    Shared with the workspace benchmark, so both measure the same data; `grant_event_role` also makes
+    the organiser one of each event's organisers (the workspace's pages ask for it).
+    """
     import flask_migrate
     from sqlalchemy import text
 
     from config import TestingConfig, normalise_database_url
     from events_app import create_app
     from events_app.auth.services import create_user
-    from events_app.choices import UserRole
+    from events_app.choices import EventRole, UserRole
+    from events_app.events import access
     from events_app.events.services import create_event
     from events_app.extensions import db
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
-        WTF_CSRF_ENABLED = False  # the benchmark signs in with a plain POST
+        WTF_CSRF_ENABLED = False  # the benchmarks sign in and post forms with a plain POST
 
     app = create_app(Config)
     rng = random.Random(2026)
@@ -134,11 +145,13 @@ def run(url: str, runs: int) -> dict:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         flask_migrate.upgrade()
         today = date.today()
-        create_user("organiser@bench.example", password=PASSWORD, role=UserRole.ORGANISER)
+        organiser = create_user("organiser@bench.example", password=PASSWORD, role=UserRole.ORGANISER)
         events = {}
         for size in (1000, 10000):
             events[size] = create_event(f"bench-{size}", title=f"Bench {size}", starts_on=today - timedelta(days=2),
                                         ends_on=today, capacity=size)
+            if grant_event_role:
+                access.grant(organiser, events[size], EventRole.ORGANISER)
             db.session.commit()
             fill(db, events[size], size, rng)
         if db.engine.dialect.name == "postgresql":
@@ -147,7 +160,7 @@ def run(url: str, runs: int) -> dict:
         client = app.test_client()
         client.post("/auth/login", data={"email": "organiser@bench.example", "password": PASSWORD})
         for size, event in events.items():
-            figures[size] = time_page(client, db, f"/manage/events/{event.slug}/dashboard", runs)
+            figures[size] = time_event(app, client, db, event)
         figures["dialect"] = db.engine.dialect.name
         db.session.remove()
         db.engine.dispose()

@@ -17,18 +17,16 @@ import argparse
 import csv
 import io
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_dashboard import PASSWORD, fill, time_page, write_section  # noqa: E402
+from bench_dashboard import fill_and_time, time_page, write_section  # noqa: E402
 
 HEADING = "## Workspace list and export (1,000 and 10,000 registrations, in-process, {database})"
 FILTER = "status=approved&stakeholder_group=ngo&checked_in=none&badge_printed=no&sort=-registered"
@@ -88,49 +86,8 @@ def time_event(app, client, db, event, runs: int) -> dict:
 
 def run(url: str, runs: int) -> dict:
     """Fill the database at `url`, then time both events; returns the figures."""
-    import flask_migrate
-    from sqlalchemy import text
-
-    from config import TestingConfig, normalise_database_url
-    from events_app import create_app
-    from events_app.auth.services import create_user
-    from events_app.choices import EventRole, UserRole
-    from events_app.events import access
-    from events_app.events.services import create_event
-    from events_app.extensions import db
-
-    class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
-        WTF_CSRF_ENABLED = False  # the benchmark posts plain forms
-
-    app = create_app(Config)
-    rng = random.Random(2026)
-    figures = {}
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        flask_migrate.upgrade()
-        today = date.today()
-        organiser = create_user("organiser@bench.example", password=PASSWORD, role=UserRole.ORGANISER)
-        events = {}
-        for size in (1000, 10000):
-            events[size] = create_event(f"bench-{size}", title=f"Bench {size}", starts_on=today - timedelta(days=2),
-                                        ends_on=today, capacity=size)
-            access.grant(organiser, events[size], EventRole.ORGANISER)
-            db.session.commit()
-            fill(db, events[size], size, rng)
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("ANALYZE"))
-        client = app.test_client()
-        client.post("/auth/login", data={"email": "organiser@bench.example", "password": PASSWORD})
-        for size, event in events.items():
-            figures[size] = time_event(app, client, db, event, runs)
-        figures["dialect"] = db.engine.dialect.name
-        db.session.remove()
-        db.engine.dispose()
-    return figures
+    return fill_and_time(url, lambda app, client, db, event: time_event(app, client, db, event, runs),
+                         grant_event_role=True)
 
 
 def report_lines(figures: dict, runs: int) -> list[str]:

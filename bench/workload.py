@@ -10,20 +10,14 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from events_app.documents.data import badge_from_fields, legend_for
-from events_app.documents.records import BadgeData, EventInfo
+from events_app.documents.data import badge_from_fields
+from events_app.documents.records import BadgeData
+from tests.documents.conftest import SAMPLE_EVENT
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests/documents/delegates_sample.csv"
 ROLES = ["participant"] * 6 + ["speaker", "moderator", "rapporteur", "organiser", "press", "observer"]
 
-EVENT = EventInfo(
-    title="Regional Symposium on Labour Migration in the Greater Mekong Subregion",
-    dates="3\u20135 March 2026",
-    venue="Chulalongkorn University",
-    city="Bangkok",
-    country="Thailand",
-    legend=legend_for("participant_role"),
-)
+EVENT = SAMPLE_EVENT  # the same symposium as the badge tests
 
 
 def _rows() -> list[dict]:

@@ -53,26 +53,15 @@ def desk(event: Event):
 @event_view(*TEAM_ROLES)
 def scan(event: Event):
     """Check in by badge code."""
-    form = ScanForm()
-    day = _desk_day(event, form.day.data)
-    if form.validate_on_submit():
-        registration = services.find_by_code(event.id, form.code.data)
-        _remember(services.check_in(registration, day=day, by_user=current_user, method="scan"))
-        db.session.commit()
-    return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
+    return _check_in(event, ScanForm(), lambda form: services.find_by_code(event.id, form.code.data), "scan")
 
 
 @bp.route("/<slug>/checkin", methods=["POST"])
 @event_view(*TEAM_ROLES)
 def pick(event: Event):
     """Check in a delegate chosen from the name search."""
-    form = SearchCheckInForm()
-    day = _desk_day(event, form.day.data)
-    if form.validate_on_submit():
-        registration = services.delegate_of_event(event.id, form.registration_id.data)
-        _remember(services.check_in(registration, day=day, by_user=current_user, method="search"))
-        db.session.commit()
-    return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
+    return _check_in(event, SearchCheckInForm(),
+                     lambda form: services.delegate_of_event(event.id, form.registration_id.data), "search")
 
 
 @bp.route("/<slug>/undo", methods=["POST"])
@@ -86,6 +75,16 @@ def undo(event: Event):
         if services.undo_check_in(registration, day=day):
             db.session.commit()
             session["last_checkin"] = {"result": "undone", "registration_id": registration.id, "at": ""}
+    return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
+
+
+def _check_in(event, form, find_delegate, method: str):
+    """Scan and name search differ only in how the delegate is found; the check-in is the same."""
+    day = _desk_day(event, form.day.data)
+    if form.validate_on_submit():
+        registration = find_delegate(form)
+        _remember(services.check_in(registration, day=day, by_user=current_user, method=method))
+        db.session.commit()
     return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
 
 

@@ -71,14 +71,21 @@ def _places(label, validators, description=None):
                         invalid_value_message=_l("Enter a whole number."))
 
 
+def _fixed_name(label, description, missing_message) -> StringField:
+    """A name typed once and never changed (an event's slug, a question's key): lower-case, so the
+    browser must not capitalise, spell-check or autocomplete it."""
+    return StringField(label, description=description,
+                       validators=[DataRequired(missing_message), Length(max=64)],
+                       render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"})
+
+
 class EventForm(SettingsForm):
     """An event's settings; `slug` only when creating. Times are local to the event's time zone."""
 
-    slug = StringField(_l("Short name (in links)"),
-                       description=_l("3–64 lower-case letters, digits and hyphens, e.g. mekong-symposium-2027. "
-                                      "It cannot be changed later."),
-                       validators=[DataRequired(_l("Please give the event a short name.")), Length(max=64)],
-                       render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"})
+    slug = _fixed_name(_l("Short name (in links)"),
+                       _l("3–64 lower-case letters, digits and hyphens, e.g. mekong-symposium-2027. "
+                          "It cannot be changed later."),
+                       _l("Please give the event a short name."))
     title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the event a title.")),
                                                  Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 5})
@@ -300,11 +307,10 @@ class MoveForm(FlaskForm):
 class QuestionForm(SettingsForm):
     """Add or edit an extra question of the registration form; `key` only when adding."""
 
-    key = StringField(_l("Key"),
-                      description=_l("Names the answer in exports: lower-case letters, digits and underscores, "
-                                     "e.g. working_group. It cannot be changed later."),
-                      validators=[DataRequired(_l("Please give the question a key.")), Length(max=64)],
-                      render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"})
+    key = _fixed_name(_l("Key"),
+                      _l("Names the answer in exports: lower-case letters, digits and underscores, "
+                         "e.g. working_group. It cannot be changed later."),
+                      _l("Please give the question a key."))
     label = StringField(_l("Question"), validators=[DataRequired(_l("Please write the question.")),
                                                     Length(max=300)])
     kind = SelectField(_l("Kind of answer"),

@@ -54,6 +54,18 @@ def _field_rule(check):
     return validator
 
 
+def _email_field() -> EmailField:
+    """The delegate's email, checked the same way on the form and when asking for a lost link."""
+    return EmailField(
+        FIELD_LABELS["email"],
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254),
+            _field_rule(lambda form, value: validation.normalise_email(value)),
+        ],
+    )
+
+
 class RegistrationForm(CleanForm):
     """What a delegate tells us about themselves (names kept as typed, minus stray spaces)."""
 
@@ -76,14 +88,7 @@ class RegistrationForm(CleanForm):
         validators=[Optional(), Length(max=200)],
     )
     honorific = SelectField(FIELD_LABELS["honorific"], choices=[(h, h or "—") for h in HONORIFICS], default="")
-    email = EmailField(
-        FIELD_LABELS["email"],
-        validators=[
-            DataRequired(_l("Please enter your email address.")),
-            Length(max=254),
-            _field_rule(lambda form, value: validation.normalise_email(value)),
-        ],
-    )
+    email = _email_field()
     phone = StringField(
         FIELD_LABELS["phone"],
         validators=[Optional(), Length(max=40)],
@@ -281,11 +286,4 @@ def form_data_from(registration) -> dict:
 class LostLinkForm(CleanForm):
     """Ask for the private link to be emailed again."""
 
-    email = EmailField(
-        FIELD_LABELS["email"],
-        validators=[
-            DataRequired(_l("Please enter your email address.")),
-            Length(max=254),
-            _field_rule(lambda form, value: validation.normalise_email(value)),
-        ],
-    )
+    email = _email_field()

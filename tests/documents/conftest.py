@@ -17,6 +17,15 @@ SAMPLE_CSV = HERE / "delegates_sample.csv"
 RENDERED = HERE / "rendered"
 ROLES = ["participant", "speaker", "moderator", "rapporteur", "observer", "organiser", "staff", "press",
          "interpreter"]
+# The symposium the sample delegates attend (the badge benchmark prints their badges for it too).
+SAMPLE_EVENT = EventInfo(
+    title="Regional Symposium on Labour Migration in the Greater Mekong Subregion",
+    dates="3\u20135 March 2026",
+    venue="Chulalongkorn University",
+    city="Bangkok",
+    country="Thailand",
+    legend=legend_for("participant_role"),
+)
 
 
 def sample_rows() -> list[dict]:
@@ -46,19 +55,21 @@ def sample_badges() -> list[BadgeData]:
 
 @pytest.fixture(scope="session")
 def event() -> EventInfo:
-    return EventInfo(
-        title="Regional Symposium on Labour Migration in the Greater Mekong Subregion",
-        dates="3\u20135 March 2026",
-        venue="Chulalongkorn University",
-        city="Bangkok",
-        country="Thailand",
-        legend=legend_for("participant_role"),
-    )
+    return SAMPLE_EVENT
 
 
 def nfc(text: str) -> str:
     """NFC with whitespace collapsed: how we compare names found in a PDF."""
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def assert_names_printed(text: str, regs) -> None:
+    """Every delegate's name (in both forms) and organisation is in the PDF's text."""
+    for reg in regs:
+        assert nfc(reg.full_name) in text, reg.full_name
+        assert nfc(reg.organisation) in text, reg.organisation
+        if reg.name_latin:
+            assert nfc(reg.name_latin) in text
 
 
 def run(*cmd: str) -> str:
@@ -73,6 +84,16 @@ def need(*tools: str) -> None:
     for tool in tools:
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is not installed: run `make test` (it installs poppler-utils, zbar-tools, qpdf)")
+
+
+@pytest.fixture()
+def latin_fonts_only(tmp_path) -> Path:
+    """A font folder with the Latin Noto faces only, so any other script has no font."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+        (fonts / name).symlink_to(f"/usr/share/fonts/truetype/noto/{name}")
+    return fonts
 
 
 def page_png(pdf: Path, page: int, dpi: int, out_base: Path) -> Path:

@@ -9,7 +9,7 @@ from events_app.documents.lists.signin import NotAnEventDay, render_signin_sheet
 from events_app.documents.records import Delegate, EventInfo
 from events_app.extensions import db as _db
 
-from .conftest import RENDERED, need, nfc, page_png, run, sample_rows
+from .conftest import RENDERED, assert_names_printed, need, nfc, page_png, run, sample_rows
 
 
 @pytest.fixture()
@@ -40,11 +40,7 @@ def test_sheet_has_every_name_in_both_forms_sorted_with_the_day_on_each_page(app
     assert result.exit_code == 0, result.output
     assert "26 delegates on 2 pages" in result.output
     text = nfc(run("pdftotext", "-raw", str(out), "-"))
-    for reg in regs:
-        assert nfc(reg.full_name) in text, reg.full_name
-        assert nfc(reg.organisation) in text, reg.organisation
-        if reg.name_latin:
-            assert nfc(reg.name_latin) in text
+    assert_names_printed(text, regs)
     assert "Pending Person" not in text
     # Sorted by the Latin name, whatever the script.
     order = ["Ahmed Rahman", "Arunee Srisawat", "Aung Myint Htun", "Bounmy Vongsa", "Emily Clarke"]

@@ -1,4 +1,5 @@
 """Organisers approve, decline and waitlist from the list; capacity is respected and the delegate is told."""
+import pytest
 from sqlalchemy import select
 
 from events_app.choices import Status
@@ -29,26 +30,20 @@ def test_decline_with_a_reason_is_recorded_and_sent(client, db, auth, make_event
     assert "The meeting is for government delegates only." in message.body_text
 
 
-def test_approving_beyond_capacity_waitlists_with_a_message(client, db, auth, make_event, make_registration):
-    event = make_event(approval_required=True, capacity=1)
+@pytest.mark.parametrize(("waitlist_when_full", "message", "status"), [
+    (True, "waiting list: no place is free", Status.WAITLISTED),
+    (False, "The event is full.", Status.PENDING),  # the event says so: refused, left pending
+], ids=["waitlists-with-a-message", "refused-when-the-event-says-so"])
+def test_approving_beyond_capacity(client, db, auth, make_event, make_registration, waitlist_when_full, message,
+                                   status):
+    event = make_event(approval_required=True, capacity=1, waitlist_when_full=waitlist_when_full)
     first, second = make_registration(event), make_registration(event)
     auth.login("organiser")
     _act(client, event, first, "approve")
     html = _act(client, event, second, "approve")
-    assert "waiting list: no place is free" in html
+    assert message in html
     db.session.refresh(second)
-    assert second.status == Status.WAITLISTED
-
-
-def test_approving_beyond_capacity_is_refused_when_the_event_says_so(client, db, auth, make_event, make_registration):
-    event = make_event(approval_required=True, capacity=1, waitlist_when_full=False)
-    first, second = make_registration(event), make_registration(event)
-    auth.login("organiser")
-    _act(client, event, first, "approve")
-    html = _act(client, event, second, "approve")
-    assert "The event is full." in html
-    db.session.refresh(second)
-    assert second.status == Status.PENDING
+    assert second.status == status
 
 
 def test_cancelling_an_approved_delegate_promotes_the_first_waitlisted(client, db, auth, make_event, make_registration):
