@@ -115,11 +115,10 @@ def run(url: str, runs: int) -> dict:
                                                                      f"/manage/events/{event.slug}/dashboard", runs))
 
 
-def fill_and_time(url: str, time_event, *, grant_event_role: bool = False) -> dict:
-    """Empty the database at `url`, fill the two events, sign in as the organiser and time_event each.
+def fill_and_time(url: str, time_event) -> dict:
+    """Empty the database at `url`, fill the two events, sign in as their organiser and time_event each.
 
-    Shared with the workspace benchmark, so both measure the same data; `grant_event_role` also makes
-    the organiser one of each event's organisers (the workspace's pages ask for it).
+    Shared with the workspace benchmark, so both measure the same data.
     """
     import flask_migrate
     from sqlalchemy import text
@@ -150,8 +149,7 @@ def fill_and_time(url: str, time_event, *, grant_event_role: bool = False) -> di
         for size in (1000, 10000):
             events[size] = create_event(f"bench-{size}", title=f"Bench {size}", starts_on=today - timedelta(days=2),
                                         ends_on=today, capacity=size)
-            if grant_event_role:
-                access.grant(organiser, events[size], EventRole.ORGANISER)
+            access.grant(organiser, events[size], EventRole.ORGANISER)  # pages are for the event's organisers
             db.session.commit()
             fill(db, events[size], size, rng)
         if db.engine.dialect.name == "postgresql":

@@ -86,8 +86,7 @@ def time_event(app, client, db, event, runs: int) -> dict:
 
 def run(url: str, runs: int) -> dict:
     """Fill the database at `url`, then time both events; returns the figures."""
-    return fill_and_time(url, lambda app, client, db, event: time_event(app, client, db, event, runs),
-                         grant_event_role=True)
+    return fill_and_time(url, lambda app, client, db, event: time_event(app, client, db, event, runs))
 
 
 def report_lines(figures: dict, runs: int) -> list[str]:
