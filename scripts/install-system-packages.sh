@@ -2,8 +2,10 @@
 # Install the Debian packages the app and its tests use (fonts, poppler, zbar, qpdf, chromium, and
 # node with npm for axe-core), when apt is there and something is missing. Elsewhere, say what to install and carry on.
 set -u
-# libicu-dev, pkg-config and g++ build PyICU (line breaks in Thai, Lao, Khmer and Burmese: documents/text.py).
-packages=(fonts-noto-core fonts-droid-fallback poppler-utils zbar-tools qpdf libicu-dev pkg-config g++)
+# libicu-dev, pkg-config, g++ and python3-dev build PyICU (line breaks in Thai, Lao, Khmer and Burmese:
+# documents/text.py); python3-venv makes the .venv on a Debian whose python3 came from apt.
+packages=(fonts-noto-core fonts-droid-fallback poppler-utils zbar-tools qpdf libicu-dev pkg-config g++ python3-dev
+          python3-venv)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium chromium-driver)
   # npm fetches axe-core for the accessibility tests; a node installed another way will do.
