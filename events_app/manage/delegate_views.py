@@ -92,11 +92,9 @@ def change_status(event: Event, registration_id: int):
     registration = _load(event, registration_id)
     form = StatusActionForm()
     if form.validate_on_submit():
-        wanted, before = ACTIONS[form.action.data], registration.status
+        wanted = ACTIONS[form.action.data]
         try:
             ended = lifecycle.change_status(registration, wanted, by_user=current_user, reason=form.reason.data or "")
-            audit.record("delegate.status", user=current_user, registration=registration,
-                         summary=form.reason.data or "", changes={"status": (before, ended)})
             db.session.commit()
         except lifecycle.TransitionError as error:
             db.session.rollback()

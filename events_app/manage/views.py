@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from events_app.audit import services as audit
 from events_app.choices import EventRole, ParticipantRole
 from events_app.events.access import TEAM_ROLES, event_view, visible_events
 from events_app.events.models import Event
@@ -87,12 +86,8 @@ def bulk_status(event: Event):
         db.session.commit()
         flash(_("%(n)s delegates are now %(role)s.", n=len(changed), role=role.label), "success")
         return redirect(back)
-    before = {registration.id: registration.status for registration in registrations}
     result = lifecycle.change_many(registrations, ACTIONS[form.action.data], by_user=current_user,
                                    reason=form.reason.data or "")
-    for registration in result.changed + result.waitlisted_instead:
-        audit.record("delegate.status", user=current_user, event=event, registration=registration,
-                     summary=form.reason.data or "", changes={"status": (before[registration.id], registration.status)})
     db.session.commit()
     flash(_("%(n)s delegates changed.", n=len(result.changed)), "success")
     if result.waitlisted_instead:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from events_app import signals
+from events_app.audit import services as audit
 from events_app.choices import Status
 from events_app.events.locking import lock_event
 from events_app.extensions import db
@@ -105,7 +106,8 @@ def change_status(
     """Move one registration to `to` under the event lock; returns the status it ended in.
 
     Approving beyond capacity or a full quota waitlists (event.waitlist_when_full) or raises
-    TransitionError. Freeing a place promotes the first waitlisted delegates that fit.
+    TransitionError. Freeing a place promotes the first waitlisted delegates that fit. A change made
+    by a user (`by_user`) is written to the audit log, whichever page or command made it.
     """
     event = lock_event(registration.event_id)
     db.session.refresh(registration)
@@ -120,6 +122,9 @@ def change_status(
     decision = decide(event, registration, to, when_full=Status.WAITLISTED if may_wait else None)
     move(event, registration, decision.status, by_user=by_user, actor=actor,
          reason=reason or decision.place.reason, notify=notify)
+    if by_user is not None:
+        audit.record("delegate.status", user=by_user, registration=registration, summary=reason,
+                     changes={"status": (current, decision.status)})
     return decision.status
 
 

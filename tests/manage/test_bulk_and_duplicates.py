@@ -111,3 +111,18 @@ def test_bulk_sets_the_participant_role_and_logs_each_change(client, db, auth, m
     assert others.participant_role == ParticipantRole.PARTICIPANT
     logged = db.session.scalars(select(AuditEntry.registration_id).where(AuditEntry.action == "delegate.role")).all()
     assert sorted(logged) == sorted(r.id for r in speakers)
+
+
+def test_bulk_status_changes_are_in_the_audit_log_with_what_each_became(client, db, auth, make_event,
+                                                                        make_registration):
+    from events_app.audit.models import AuditEntry
+
+    event = make_event(approval_required=True, capacity=1)
+    regs = [make_registration(event) for _ in range(2)]
+    auth.login("organiser")
+    submit(client, f"/manage/events/{event.slug}/bulk", {"ids": [r.id for r in regs], "action": "approve"},
+           page=f"/manage/events/{event.slug}/")
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delegate.status")
+                                 .order_by(AuditEntry.id)).all()
+    assert sorted(entry.changes["status"][1] for entry in entries) == ["approved", "waitlisted"]
+    assert {entry.actor for entry in entries} == {"organiser@test.example"}
