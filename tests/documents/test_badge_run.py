@@ -3,7 +3,6 @@ import pytest
 
 from events_app.choices import ParticipantRole, Status
 from events_app.extensions import db as _db
-
 from tests.conftest import csrf_token
 
 from .conftest import RENDERED, need, nfc, page_png, press_badge_button, run, sample_rows

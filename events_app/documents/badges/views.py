@@ -21,11 +21,11 @@ from events_app.choices import ParticipantRole, StakeholderGroup, Status
 from events_app.documents.badges.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
 from events_app.documents.badges.queries import BadgeSelection, badge_count, badge_overview, font_warnings
 from events_app.documents.badges.services import BadgeError, UnknownDelegate, badge_run, check_selection
-from events_app.jobs import services as jobs
 from events_app.documents.views import bp, log_download, pdf_buffer, refuse_arguments, send_pdf
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
 from events_app.extensions import db
+from events_app.jobs import services as jobs
 
 _FALSE = ("", "0", "false", "no", "n", "off")
 OFFSET_MESSAGE = _l("Enter a number of millimetres from -20 to 20.")
