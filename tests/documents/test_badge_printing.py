@@ -1,12 +1,7 @@
 """Recording a badge print takes a POST: small runs come back as the PDF, large ones run as a job with
 progress (n of N badges) and a download; `flask documents badges` draws click's bar on a terminal only.
 """
-import os
-import pty
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,10 +13,9 @@ from events_app.jobs import runner
 from events_app.jobs.models import Job
 from events_app.jobs.services import queue
 from tests.conftest import csrf_token
+from tests.jobs.terminal import flask_command, run_on_a_terminal
 
 from .conftest import need, nfc, press_badge_button, run, sample_rows
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()
@@ -171,22 +165,9 @@ def test_the_command_prints_the_same_line_and_file_without_a_terminal(app, deleg
 
 
 def test_the_command_draws_clicks_progress_bar_of_badges_on_a_terminals_stderr(app, delegates, tmp_path):
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "APP_ENV": "testing",
-           "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
     out = tmp_path / "tty.pdf"
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "documents", "badges", "badge-run", "-o", str(out),
-               "--no-record"]
-    main, secondary = pty.openpty()
-    result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=secondary, text=True,
-                            timeout=120)
-    os.close(secondary)
-    seen = b""
-    try:
-        while chunk := os.read(main, 4096):
-            seen += chunk
-    except OSError:
-        pass  # the terminal closed
-    os.close(main)
+    result, seen = run_on_a_terminal(*flask_command(app, "documents", "badges", "badge-run", "-o", str(out),
+                                                    "--no-record"))
     assert result.returncode == 0
     assert result.stdout == f"7 badges on 1 pages written to {out}\n"  # stdout as without a terminal
     assert b"Badges" in seen and b"0/7" in seen and b"7/7" in seen and b"100%" in seen
