@@ -52,6 +52,8 @@ class Config:
     MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", False)
     # A queued long job runs in a thread of the web process right after its commit (development only).
     JOBS_RUN_AFTER_COMMIT = _bool("JOBS_RUN_AFTER_COMMIT", False)
+    # A badge run of more badges than this is a job with a progress page, not one long request.
+    BADGE_RUN_INLINE_LIMIT = int(os.environ.get("BADGE_RUN_INLINE_LIMIT", "200"))
     MAIL_SUPPRESS_SEND = _bool("MAIL_SUPPRESS_SEND", False)
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
     MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))

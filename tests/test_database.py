@@ -17,7 +17,7 @@ class FakeConnection:
     [
         ("GET", "/events/x", "BEGIN"),  # page views never wait for writers
         ("POST", "/events/x/register", "BEGIN IMMEDIATE"),  # may write: lock first, then count places
-        ("GET", "/manage/events/x/badges.pdf", "BEGIN IMMEDIATE"),  # a GET that records the print
+        ("POST", "/manage/events/x/badges/print", "BEGIN IMMEDIATE"),  # printing records: never a GET
     ],
 )
 def test_begin_mode_follows_the_request(app, method, path, expected):

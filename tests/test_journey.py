@@ -74,7 +74,8 @@ def test_register_approve_print_and_check_in(app, client, db, auth, make_event, 
     # Staff print the badges; the PDF holds the name and a QR code that a scanner reads.
     auth.logout()
     auth.login("staff")
-    pdf = client.get(f"/manage/events/{event.slug}/badges.pdf")
+    pdf = submit(client, f"/manage/events/{event.slug}/badges/print", {"action": "print"},
+                 page=f"/manage/events/{event.slug}/badges")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = _pdftotext(pdf.data, tmp_path)
     assert "Sok Chanthy" in text and "Cambodian Migrant Workers Association" in text

@@ -1,6 +1,5 @@
 """`flask delegates import|export`: thin commands over tables.py, importing.py and exporting.py; one commit each."""
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -14,6 +13,7 @@ from events_app.delegate_files.tables import TableError, read_table
 from events_app.events.services import event_by_slug
 from events_app.extensions import db
 from events_app.files import write_atomically
+from events_app.jobs.terminal import progress_bar
 
 delegates_cli = AppGroup("delegates", help="Import and export an event's delegates (CSV or XLSX).")
 
@@ -36,7 +36,7 @@ def import_command(event_slug: str, file: Path, dry_run: bool, notify: bool):
         rows = read_table(file)
         if not any(any(v.strip() for v in row.values()) for row in rows):
             raise TableError(f"{file} has a header row but no delegates")
-        with _progress_bar(len(rows) * (1 if dry_run else 2), "Checking" if dry_run else "Importing") as progress:
+        with progress_bar(len(rows) * (1 if dry_run else 2), "Checking" if dry_run else "Importing") as progress:
             report = import_delegates(event, rows, dry_run=dry_run, notify=notify, progress=progress)
     except TableError as error:
         db.session.rollback()
@@ -59,16 +59,6 @@ def import_command(event_slug: str, file: Path, dry_run: bool, notify: bool):
         click.echo(line)
     click.echo(report.summary(event_slug))
 
-
-@contextmanager
-def _progress_bar(length: int, label: str):
-    """click's progress bar on a terminal's stderr, fed with units done so far; silent otherwise, so a
-    script (or a test) reads the same one-line output as ever."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        yield lambda units: bar.update(units - bar.pos)
 
 
 @delegates_cli.command("export")

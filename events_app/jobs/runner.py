@@ -43,9 +43,11 @@ class Progress:
     """Writes a running job's done/total/message on its own short transaction, so the job page sees them
     while the job's own transaction is still open."""
 
-    def __init__(self, job_id: int, *, every: int = 100):
+    EVERY = 100  # units between writes: a write per badge would cost more than the badge
+
+    def __init__(self, job_id: int, *, every: int | None = None):
         self.job_id = job_id
-        self.every = every
+        self.every = every or self.EVERY
         self._last = 0
 
     def update(self, done: int, *, total: int | None = None, message: str | None = None,

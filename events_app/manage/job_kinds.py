@@ -87,11 +87,14 @@ def export_job(job, progress) -> dict:
 
 @job_kind("badges")
 def badges_job(job, progress) -> dict:
-    """Render a badge run to a PDF under instance/jobs/, then record the badges as printed.
+    """Render a badge run to a PDF under instance/jobs/, counting the badges as they are drawn; then
+    record them as printed (unless the run is a preview), in the job's one transaction.
 
-    params: the BadgeSelection's filters (status, role, group, day, not_printed) and the layout options.
+    params: the BadgeSelection's filters (status, role, group, day, not_printed), the layout options
+    (layout, cut_marks, offset_mm) and record (False for a preview).
     """
     event_id, params = job.event_id, dict(job.params)
+    record = params.get("record", True)
     db.session.rollback()
     path = new_result_path(".pdf")
     day = date.fromisoformat(params["day"]) if params.get("day") else None
@@ -102,14 +105,23 @@ def badges_job(job, progress) -> dict:
         try:
             with path.open("wb") as out:
                 run = badge_run(event, out, selection=selection, layout=params.get("layout", "a4-8up"),
-                                cut_marks=bool(params.get("cut_marks")), record=False)
+                                cut_marks=bool(params.get("cut_marks")),
+                                offset_mm=tuple(params.get("offset_mm") or (0.0, 0.0)), record=False,
+                                progress=progress.update)
         except BadgeError as error:
             path.unlink(missing_ok=True)
             raise JobFailed(str(error)) from error
-        filename = f"{event.slug}-badges.pdf"
+        filename = f"badges-{event.slug}-{params.get('layout', 'a4-8up')}{'' if record else '-preview'}.pdf"
         db.session.rollback()
-    progress.update(len(run.registration_ids), total=len(run.registration_ids), message="Recording the prints",
-                    force=True)
+    if not run.registration_ids:
+        path.unlink(missing_ok=True)
+        raise JobFailed("No delegate matches these choices any more, so there is nothing to print.")
+    count = len(run.registration_ids)
+    if not record:
+        progress.update(count, total=count, force=True)
+        return {"file": path.name, "filename": filename, "content_type": "application/pdf",
+                "summary": f"{count} badges in the preview; none recorded as printed."}
+    progress.update(count, total=count, message="Recording the prints", force=True)
     printed = record_printed(run.registration_ids)
     return {"file": path.name, "filename": filename, "content_type": "application/pdf",
-            "summary": f"{printed} badges printed."}
+            "summary": f"{printed} badges printed and recorded."}

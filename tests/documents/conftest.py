@@ -108,3 +108,15 @@ def decode_qr(png: Path) -> list[str]:
     result = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
                             capture_output=True, text=True, check=False)
     return [line for line in result.stdout.splitlines() if line]
+
+
+def press_badge_button(client, slug: str, query: str = "", *, action: str = "print", page: str | None = None):
+    """Press a button of the badges page (or a delegate's reprint form, `page`) as a browser does: a POST of
+    the choices in `query` with the page's CSRF token."""
+    from urllib.parse import parse_qsl
+
+    from tests.conftest import csrf_token
+
+    html = client.get(page or f"/manage/events/{slug}/badges").get_data(as_text=True)
+    data = {**dict(parse_qsl(query)), "csrf_token": csrf_token(html), "action": action}
+    return client.post(f"/manage/events/{slug}/badges/print", data=data)

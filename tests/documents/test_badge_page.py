@@ -17,11 +17,12 @@ from events_app.documents.badges.render import geometry, render_badges, title_be
 from events_app.events import services as event_services
 from events_app.extensions import db as _db
 from events_app.models import utcnow
+from tests.conftest import csrf_token
 
-from .conftest import RENDERED, decode_qr, need, nfc, page_png, run
+from .conftest import RENDERED, decode_qr, need, nfc, page_png, press_badge_button, run
 
 URL = "/manage/events/summit/badges"
-PDF = URL + ".pdf"
+PRINT = URL + "/print"
 
 
 @pytest.fixture()
@@ -82,9 +83,9 @@ def test_page_offers_every_layout_filter_and_button_with_the_count(client, auth,
     assert "Pages to print: 1" in html
     assert "gave no dates" in html  # the day filter says how delegates without dates count
     assert shown_count(html) == "This choice prints 5 badges."  # approved: A, B, C, F, G
-    assert 'formaction="/manage/events/summit/badges.pdf"' in html
-    assert 'name="record" value="0"' in html
-    assert 'formaction="/manage/events/summit/badges/alignment.pdf"' in html
+    assert 'method="post" action="/manage/events/summit/badges/print"' in html and 'name="csrf_token"' in html
+    for action in ("count", "print", "preview", "alignment"):
+        assert f'name="action" value="{action}"' in html
     assert "Badges last printed" in html and "1 of 5 approved delegates have a printed badge" in html
 
 
@@ -109,7 +110,7 @@ def test_each_filter_selects_the_right_delegates_on_the_page_and_in_the_pdf(clie
     html = client.get(f"{URL}?{query}").get_data(as_text=True)
     noun = "badge" if len(expected) == 1 else "badges"
     assert shown_count(html) == f"This choice prints {len(expected)} {noun}."
-    response = client.get(f"{PDF}?{query}&record=0")
+    response = press_badge_button(client, "summit", query, action="preview")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert names_in(response.get_data(), tmp_path) == expected
 
@@ -127,11 +128,11 @@ def test_a_bad_offset_is_explained_beside_its_field_and_no_count_is_shown(client
 def test_a_preview_records_nothing_and_a_download_records_each_badge(client, auth, summit, tmp_path):
     event, regs = summit
     auth.login("staff")
-    response = client.get(f"{PDF}?group=ngo&record=0")
+    response = press_badge_button(client, "summit", "group=ngo", action="preview")
     assert response.status_code == 200
     assert "preview" in response.headers["Content-Disposition"]
     assert printed_at(regs, "Anong") is None and printed_at(regs, "Faa") is None
-    assert client.get(f"{PDF}?group=ngo").status_code == 200
+    assert press_badge_button(client, "summit", "group=ngo").status_code == 200
     assert printed_at(regs, "Anong") is not None and printed_at(regs, "Faa") is not None
     assert printed_at(regs, "Bopha") is None and printed_at(regs, "Dara") is None
     html = client.get(f"{URL}?not_printed=y").get_data(as_text=True)
@@ -141,7 +142,7 @@ def test_a_preview_records_nothing_and_a_download_records_each_badge(client, aut
 
 def test_nothing_to_print_goes_back_to_the_page_with_a_message(client, auth, summit):
     auth.login("staff")
-    response = client.get(f"{PDF}?role=interpreter&layout=a6")
+    response = press_badge_button(client, "summit", "role=interpreter&layout=a6")
     assert response.status_code == 303
     assert response.headers["Location"].startswith(URL + "?")
     assert "layout=a6" in response.headers["Location"]
@@ -153,7 +154,8 @@ def test_a_day_outside_the_event_is_refused(client, auth, summit):
     event, _regs = summit
     auth.login("staff")
     outside = (event.ends_on + timedelta(days=1)).isoformat()
-    assert client.get(f"{PDF}?day={outside}").status_code == 400
+    response = press_badge_button(client, "summit", f"day={outside}")
+    assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
 
 
 # --- one delegate's reprint -------------------------------------------------------------------
@@ -166,7 +168,8 @@ def test_a_reprint_holds_exactly_that_delegates_qr_code_and_is_recorded(client, 
     page = client.get(f"/manage/events/summit/delegates/{bopha.id}").get_data(as_text=True)
     assert f'name="registration" value="{bopha.id}"' in page and "Print badge (PDF)" in page
     # Whatever the other filters say, the reprint is for this delegate alone.
-    response = client.get(f"{PDF}?registration={bopha.id}&layout=a4-8up&role=participant&not_printed=y")
+    response = press_badge_button(client, "summit", f"registration={bopha.id}&layout=a4-8up&role=participant"
+                                  "&not_printed=y", page=f"/manage/events/summit/delegates/{bopha.id}")
     assert response.status_code == 200
     assert f"badge-summit-{bopha.id}.pdf" in response.headers["Content-Disposition"]
     assert names_in(response.get_data(), tmp_path) == {"Bopha"}
@@ -186,7 +189,7 @@ def test_no_reprint_for_a_delegate_who_is_not_approved(client, auth, summit, nam
     page = client.get(f"/manage/events/summit/delegates/{reg.id}").get_data(as_text=True)
     assert 'name="registration"' not in page
     assert "Badges are printed only for approved delegates" in page
-    response = client.get(f"{PDF}?registration={reg.id}")
+    response = press_badge_button(client, "summit", f"registration={reg.id}")
     assert response.status_code == 303
     assert response.headers["Location"] == f"/manage/events/summit/delegates/{reg.id}"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -198,7 +201,7 @@ def test_a_reprint_of_another_events_delegate_is_refused(client, auth, summit, m
     other = make_event(slug="other-event")
     stranger = make_registration(other, full_name="Stranger")
     auth.login("organiser")
-    assert client.get(f"{PDF}?registration={stranger.id}").status_code == 404
+    assert press_badge_button(client, "summit", f"registration={stranger.id}").status_code == 404
     _db.session.expire_all()
     assert stranger.badge_printed_at is None
 
@@ -217,12 +220,21 @@ def test_alignment_sheet_for_the_chosen_layout_and_offset(client, auth, summit, 
     assert "Pages:           1" in run("pdfinfo", str(path))
 
 
-@pytest.mark.parametrize("path", [URL, PDF, URL + "/alignment.pdf"])
+@pytest.mark.parametrize("path", [URL, URL + "/alignment.pdf"])
 def test_only_organisers_and_staff_reach_badges(client, auth, summit, path):
     response = client.get(path)
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     auth.login("rapporteur")
     assert client.get(path).status_code == 403
+
+
+def test_only_organisers_and_staff_print_badges(client, auth, summit):
+    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    response = client.post(PRINT, data={"csrf_token": token})
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    auth.login("rapporteur")
+    token = csrf_token(client.get("/manage/").get_data(as_text=True))
+    assert client.post(PRINT, data={"csrf_token": token}).status_code == 403
 
 
 def test_unknown_event_is_not_found(client, auth, db):
@@ -256,18 +268,18 @@ def test_the_logo_is_printed_on_every_badge_and_gone_when_removed(client, auth, 
     event_services.update_event(event, logo=logo_png())
     _db.session.commit()
     auth.login("staff")
-    response = client.get(f"{PDF}?record=0&cut_marks=y")
+    response = press_badge_button(client, "summit", "cut_marks=y", action="preview")
     rows = images_in(response.get_data(), tmp_path)
     assert len(rows) == 5  # one image a badge, page 1
     assert {row.split()[3:5] == ["360", "120"] for row in rows} == {True}
     assert len({row.split()[10] for row in rows}) == 1  # one image object, drawn five times
     run("qpdf", "--check", str(tmp_path / "logo.pdf"))
-    response = client.get(f"{PDF}?record=0&layout=a6&registration={regs['Anong'].id}")
+    response = press_badge_button(client, "summit", f"layout=a6&registration={regs['Anong'].id}", action="preview")
     assert len(images_in(response.get_data(), tmp_path)) == 1
 
     event_services.update_event(event, logo=None)
     _db.session.commit()
-    assert images_in(client.get(f"{PDF}?record=0").get_data(), tmp_path) == []
+    assert images_in(press_badge_button(client, "summit", action="preview").get_data(), tmp_path) == []
 
 
 def test_the_ticket_shows_the_logo(client, summit, tmp_path):

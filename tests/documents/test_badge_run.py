@@ -1,10 +1,11 @@
-"""`flask documents badges` and /manage/events/EVENT/badges.pdf, through the shared badge_run service."""
+"""`flask documents badges` and the POST /manage/events/EVENT/badges/print, through the shared badge_run service."""
 import pytest
 
 from events_app.choices import ParticipantRole, Status
 from events_app.extensions import db as _db
+from tests.conftest import csrf_token
 
-from .conftest import RENDERED, need, nfc, page_png, run, sample_rows
+from .conftest import RENDERED, need, nfc, page_png, press_badge_button, run, sample_rows
 
 
 @pytest.fixture()
@@ -82,10 +83,25 @@ def test_cli_alignment_test_page(app, symposium, tmp_path):
     page_png(out, 1, 60, RENDERED / "alignment-avery-l4785")
 
 
-def test_download_requires_a_workspace_role(client, auth, symposium):
-    assert client.get("/manage/events/mekong-2026/badges.pdf").status_code in (302, 401)
-    auth.login("rapporteur")
-    assert client.get("/manage/events/mekong-2026/badges.pdf").status_code == 403
+def test_the_old_download_url_is_gone_and_marks_nobody_printed(client, auth, symposium):
+    event, regs = symposium
+    auth.login("organiser")
+    for query in ("", "?layout=a6", f"?registration={regs[1].id}"):
+        assert client.get(f"/manage/events/mekong-2026/badges.pdf{query}").status_code == 404
+        assert client.get(f"/manage/events/mekong-2026/badges/print{query}").status_code == 405
+    _db.session.expire_all()
+    assert [r.badge_printed_at for r in regs] == [None] * len(regs)
+
+
+def test_printing_without_the_csrf_token_is_refused_and_records_nothing(client, auth, symposium):
+    event, regs = symposium
+    auth.login("organiser")
+    response = client.post("/manage/events/mekong-2026/badges/print", data={"action": "print", "layout": "a6"})
+    assert response.status_code == 400 and "This form has expired" in response.get_data(as_text=True)
+    forged = client.post("/manage/events/mekong-2026/badges/print", data={"action": "print", "csrf_token": "x"})
+    assert forged.status_code == 400
+    _db.session.expire_all()
+    assert [r.badge_printed_at for r in regs] == [None] * len(regs)
 
 
 @pytest.mark.parametrize("role", ["organiser", "staff"])
@@ -93,7 +109,7 @@ def test_download_returns_the_pdf_as_attachment(client, auth, symposium, role, t
     need("pdftotext")
     event, regs = symposium
     auth.login(role)
-    response = client.get("/manage/events/mekong-2026/badges.pdf?layout=a6&cut_marks=1&role=speaker")
+    response = press_badge_button(client, "mekong-2026", "layout=a6&cut_marks=1&role=speaker")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -106,8 +122,10 @@ def test_download_returns_the_pdf_as_attachment(client, auth, symposium, role, t
 
 def test_download_rejects_bad_arguments_and_unknown_events(client, auth, symposium):
     auth.login("organiser")
-    assert client.get("/manage/events/mekong-2026/badges.pdf?layout=poster").status_code == 400
-    assert client.get("/manage/events/nope/badges.pdf").status_code == 404
+    bad = press_badge_button(client, "mekong-2026", "layout=poster")
+    assert bad.status_code == 400 and "Not a valid choice" in bad.get_data(as_text=True)
+    token = csrf_token(client.get("/manage/").get_data(as_text=True))
+    assert client.post("/manage/events/nope/badges/print", data={"csrf_token": token}).status_code == 404
 
 
 def _cli(app, *args):

@@ -1,8 +1,5 @@
 """The job runner: one runner per job, failures kept with their message, `flask jobs work`, CLI progress bars."""
-import os
-import pty
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,9 +8,9 @@ from events_app.choices import JobStatus
 from events_app.jobs import runner
 from events_app.jobs.models import Job
 from events_app.jobs.services import queue
+from tests.jobs.terminal import ROOT, flask_command, run_on_a_terminal
 
 SAMPLE = Path(__file__).parent.parent / "delegate_files" / "data" / "delegates_sample.csv"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_job_is_claimed_once_and_a_dead_runners_job_is_claimed_again(db, make_event):
@@ -48,23 +45,11 @@ def test_flask_jobs_work_runs_the_queue_and_says_how_many(app, db, make_event):
 
 def test_delegates_import_shows_a_progress_bar_on_a_terminal_only(app, db, make_event, tmp_path):
     make_event(slug="bar-test")
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "APP_ENV": "testing",
-           "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "delegates", "import", "bar-test", str(SAMPLE),
-               "--dry-run"]
+    command, env = flask_command(app, "delegates", "import", "bar-test", str(SAMPLE), "--dry-run")
     piped = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0, piped.stderr
     assert "Checking" not in piped.stderr and piped.stdout.strip().endswith("nothing written.")
-    main, secondary = pty.openpty()
-    on_terminal = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=secondary,
-                                 text=True, timeout=120)
-    os.close(secondary)
-    seen = b""
-    try:
-        while chunk := os.read(main, 4096):
-            seen += chunk
-    except OSError:
-        pass  # the terminal closed
-    os.close(main)
+    on_terminal, seen = run_on_a_terminal(command, env)
     assert on_terminal.returncode == 0
-    assert b"Checking" in seen and b"100%" in seen
+    assert on_terminal.stdout == piped.stdout  # the bar is on stderr alone
+    assert b"Checking" in seen and b"26/26" in seen and b"100%" in seen

@@ -73,7 +73,8 @@ def test_downloads_with_personal_data_are_logged(client, db, auth, make_event, m
         == 200
     assert client.get(f"/manage/events/{event.slug}/attendees.pdf?version=public&group_by=country").status_code \
         == 200
-    assert client.get(f"/manage/events/{event.slug}/badges.pdf?layout=a4-8up").status_code == 200
+    assert submit(client, f"/manage/events/{event.slug}/badges/print", {"layout": "a4-8up", "action": "print"},
+                  page=f"/manage/events/{event.slug}/badges").status_code == 200
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["document.download", "document.download"]  # the public list is not
     assert entries[0].summary == f"attendees-internal-{event.slug}.pdf"

@@ -153,8 +153,8 @@ def test_the_participant_role_is_set_on_the_page_and_printed_on_the_badge(client
     assert entry.changes == {"participant_role": ["participant", "speaker"]}
     assert "Zaw Min is now Speaker." in client.get(page).get_data(as_text=True)
     pdf = tmp_path / "badge.pdf"
-    pdf.write_bytes(client.get(f"/manage/events/{event.slug}/badges.pdf?registration={registration.id}"
-                               "&layout=a6").data)
+    pdf.write_bytes(submit(client, f"/manage/events/{event.slug}/badges/print",
+                           {"registration": registration.id, "layout": "a6", "action": "print"}, page=page).data)
     assert "SPEAKER" in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.upper()
 
 

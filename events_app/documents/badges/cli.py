@@ -1,7 +1,8 @@
 """`flask documents badges`: name badges from the command line.
 
 Rendering only reads, so it runs in a deferred SQLite transaction (other writers go on meanwhile);
-recording the print is a short write transaction of its own afterwards.
+recording the print is a short write transaction of its own afterwards. On a terminal, click's
+progress bar counts the badges on stderr; stdout and the file are the same either way.
 """
 from pathlib import Path
 
@@ -12,11 +13,12 @@ from flask.cli import with_appcontext
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
 from events_app.database import sqlite_read_transactions
 from events_app.documents.badges.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
-from events_app.documents.badges.queries import BadgeSelection
+from events_app.documents.badges.queries import BadgeSelection, badge_count
 from events_app.documents.badges.services import BadgeError, BadgeRun, badge_run, record_printed
 from events_app.events.services import event_by_slug
 from events_app.extensions import db
 from events_app.files import write_atomically
+from events_app.jobs.terminal import progress_bar
 
 
 @click.command("badges")
@@ -71,8 +73,10 @@ def badges_command(event_slug, output, layout, status, role, group, day, not_pri
 def _render(event, output: str, selection: BadgeSelection, **options) -> BadgeRun:
     """Write the badges atomically (nothing recorded yet); a refusal is one line and no file."""
     def render(f):
-        run = badge_run(event, f, selection=selection, record=False,
-                        font_dirs=current_app.config.get("FONT_DIRS", []), **options)
+        total = 1 if selection.single else badge_count(event, selection)
+        with progress_bar(total, "Badges") as progress:
+            run = badge_run(event, f, selection=selection, record=False, progress=progress,
+                            font_dirs=current_app.config.get("FONT_DIRS", []), **options)
         if not run.report.badges:  # raised before the file is moved into place: nothing is written
             raise click.ClickException("no delegate matches these choices; nothing written")
         return run

@@ -7,7 +7,7 @@ badges, not every registration. Rendering only reads; `record_printed` is the sh
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -71,10 +71,12 @@ def single_registration(event, selection: BadgeSelection) -> Registration:
 
 def badge_run(event, out: BinaryIO, *, selection: BadgeSelection | None = None, layout: str = "a4-8up",
               cut_marks: bool = False, offset_mm: tuple[float, float] = (0.0, 0.0), record: bool = True,
-              font_dirs=None) -> BadgeRun:
+              font_dirs=None, progress: Callable[[int], None] | None = None) -> BadgeRun:
     """Render the selected badges into out and (unless record is False) record badge_printed_at.
 
-    BadgeError when the selection cannot be printed (see check_selection); the caller commits.
+    `progress(done)` is told how many badges have gone to the renderer so far (a command's progress
+    bar, a job's page); the renderer itself knows nothing of it. BadgeError when the selection cannot
+    be printed (see check_selection); the caller commits.
     """
     selection = selection or BadgeSelection()
     check_selection(event, selection)
@@ -86,6 +88,8 @@ def badge_run(event, out: BinaryIO, *, selection: BadgeSelection | None = None, 
         for registration in rows:
             printed_ids.append(registration.id)
             yield badge_data(registration, colour_by=info.colour_by)
+            if progress is not None:
+                progress(len(printed_ids))
 
     if font_dirs is None:
         font_dirs = current_app.config.get("FONT_DIRS", [])

@@ -1,9 +1,10 @@
-"""Badges in the organisers' workspace: the badges page, the PDF download, one reprint, the alignment sheet.
+"""Badges in the organisers' workspace: the badges page, printing a selection or one reprint, the alignment sheet.
 
-Everything here is a GET form (no CSRF): the arguments choose what to print. Downloading
-`badges.pdf` records `badge_printed_at` on every badge it contains, unless `record=0` (a preview).
-The page, the download and `flask documents badges` share one selection (`BadgeSelection`) and
-one service (`badge_run`).
+Printing records `badge_printed_at`, so it is a POST with CSRF (`badges/print`): a link on another
+site cannot mark badges printed. A small run comes back as the PDF; a run of more than
+BADGE_RUN_INLINE_LIMIT badges becomes a "badges" job whose page shows its progress, so no request
+is held open for minutes. The page and the alignment sheet are GETs that change nothing. The page,
+the print and `flask documents badges` share one selection (`BadgeSelection`) and one service (`badge_run`).
 """
 from datetime import date
 
@@ -11,25 +12,27 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FloatField, Form, IntegerField, SelectField
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
-from events_app.database import writes_on_get
 from events_app.documents.badges.layouts import DEFAULT_LAYOUT, LAYOUTS, render_alignment_sheet
 from events_app.documents.badges.queries import BadgeSelection, badge_count, badge_overview, font_warnings
-from events_app.documents.badges.services import BadgeError, UnknownDelegate, badge_run
+from events_app.documents.badges.services import BadgeError, UnknownDelegate, badge_run, check_selection
 from events_app.documents.views import bp, log_download, pdf_buffer, refuse_arguments, send_pdf
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
 from events_app.extensions import db
+from events_app.jobs import services as jobs
 
 _FALSE = ("", "0", "false", "no", "n", "off")
 OFFSET_MESSAGE = _l("Enter a number of millimetres from -20 to 20.")
 
 
-class BadgeRunForm(Form):
-    """Query arguments of the badges page and of a badge download (a GET form: no CSRF)."""
+class BadgeRunForm(FlaskForm):
+    """The choice of badges: the page's query arguments (read without CSRF), or the print's POST (with it)."""
 
     layout = SelectField(_l("Layout"), choices=[(k, v.description) for k, v in LAYOUTS.items()],
                          default=DEFAULT_LAYOUT)
@@ -50,12 +53,13 @@ class BadgeRunForm(Form):
                           validators=[Optional(), NumberRange(-20, 20, OFFSET_MESSAGE)],
                           invalid_value_message=OFFSET_MESSAGE)
     registration = IntegerField(validators=[Optional()])  # one delegate's reprint
-    record = SelectField(choices=[("1", "1"), ("0", "0")], default="1")  # 0: a preview, nothing recorded
+    # Which button: update the count, print (recorded), preview (not recorded), the alignment sheet.
+    action = SelectField(choices=[(a, a) for a in ("count", "print", "preview", "alignment")], default="print")
 
     @classmethod
-    def for_event(cls, event, formdata=None):
-        """The form with the event's days to choose from."""
-        form = cls(formdata)
+    def for_event(cls, event, formdata=None, *, csrf: bool = True):
+        """The form with the event's days to choose from (csrf=False for the page's query arguments)."""
+        form = cls(formdata, meta={"csrf": csrf})
         form.day.choices = [("", _("Every day")),
                             *((d.isoformat(), format_date(d, "EEEE d MMMM yyyy")) for d in event.days)]
         return form
@@ -67,6 +71,19 @@ class BadgeRunForm(Form):
             day=date.fromisoformat(self.day.data) if self.day.data else None,
             not_printed=bool(self.not_printed.data), registration_id=self.registration.data,
         )
+
+    def query_args(self, *names: str) -> dict:
+        """The chosen values as query arguments for a GET (the page, the alignment sheet); never the token."""
+        names = names or ("layout", "status", "role", "group", "day", "not_printed", "cut_marks", "offset_x",
+                          "offset_y")
+        return {name: self[name].raw_data[0] for name in names if self[name].raw_data and self[name].raw_data[0]}
+
+    def job_params(self) -> dict:
+        """What a "badges" job needs to print this selection (plain JSON values)."""
+        return {"status": self.status.data, "role": self.role.data or None, "group": self.group.data or None,
+                "day": self.day.data or None, "not_printed": bool(self.not_printed.data), "layout": self.layout.data,
+                "cut_marks": bool(self.cut_marks.data), "offset_mm": list(self.offset_mm),
+                "record": self.action.data != "preview"}
 
     @property
     def offset_mm(self) -> tuple[float, float]:
@@ -87,36 +104,52 @@ def badge_layout_choices() -> list[tuple[str, str, bool]]:
     return [(name, lay.description, name == DEFAULT_LAYOUT) for name, lay in LAYOUTS.items()]
 
 
+def _page(event: Event, form: BadgeRunForm, status: int = 200):
+    count = badge_count(event, form.selection()) if not form.errors else None
+    per_page = LAYOUTS[form.layout.data].per_page if form.layout.data in LAYOUTS else 1
+    return render_template("manage/badges.html", event=event, form=form, count=count, per_page=per_page,
+                           overview=badge_overview(event), layouts=layout_rows(),
+                           font_warnings=font_warnings(event, font_dirs=current_app.config["FONT_DIRS"])), status
+
+
 @bp.route("/events/<slug>/badges")
 @event_view(*TEAM_ROLES)
 def badges_page(event: Event):
     """Choose what to print: layout, filters, cut marks and offset; shows how many badges that is."""
-    form = BadgeRunForm.for_event(event, request.args or None)
-    count = badge_count(event, form.selection()) if form.validate() else None
-    per_page = LAYOUTS[form.layout.data].per_page if form.layout.data in LAYOUTS else 1
-    return render_template("manage/badges.html", event=event, form=form, count=count, per_page=per_page,
-                           overview=badge_overview(event), layouts=layout_rows(),
-                           font_warnings=font_warnings(event, font_dirs=current_app.config["FONT_DIRS"]))
+    form = BadgeRunForm.for_event(event, request.args or None, csrf=False)
+    if request.args:
+        form.validate()
+    return _page(event, form)
 
 
-@bp.route("/events/<slug>/badges.pdf")
+@bp.route("/events/<slug>/badges/print", methods=["POST"])
 @event_view(*TEAM_ROLES)
-@writes_on_get
-def badges_pdf(event: Event):
-    """Download the chosen badges as one PDF; records them as printed unless record=0 (a preview)."""
-    form = BadgeRunForm.for_event(event, request.args)
+def print_badges(event: Event):
+    """Print the chosen badges (or one delegate's reprint), recording them, or preview them unrecorded.
+
+    "Update count" and the alignment sheet change nothing: they go on to their GET page with the choices.
+    """
+    form = BadgeRunForm.for_event(event, request.form)
     if not form.validate():
-        refuse_arguments(form)
+        return _page(event, form, 400)
+    if form.action.data == "count":
+        return redirect(url_for(".badges_page", slug=event.slug, **form.query_args()), code=303)
+    if form.action.data == "alignment":
+        args = form.query_args("layout", "offset_x", "offset_y")
+        return redirect(url_for(".alignment_pdf", slug=event.slug, **args), code=303)
     selection = form.selection()
-    record = form.record.data != "0"
-    out = pdf_buffer()
     back = (url_for("manage.delegate", slug=event.slug, registration_id=selection.registration_id) if selection.single
-            else url_for(".badges_page", slug=event.slug, **{k: v for k, v in request.args.items() if k in form}))
+            else url_for(".badges_page", slug=event.slug, **form.query_args()))
+    count = badge_count(event, selection)
+    if not selection.single and count > current_app.config["BADGE_RUN_INLINE_LIMIT"]:
+        return _start_job(event, form, count)
+    record = form.action.data != "preview"
+    out = pdf_buffer()
     try:
         run = badge_run(event, out, selection=selection, layout=form.layout.data, cut_marks=form.cut_marks.data,
                         offset_mm=form.offset_mm, record=record)
     except UnknownDelegate:
-        abort(404)  # a reprint link for someone who is not (or no longer) registered for this event
+        abort(404)  # a reprint for someone who is not (or no longer) registered for this event
     except BadgeError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -134,11 +167,26 @@ def badges_pdf(event: Event):
     return send_pdf(out, name)
 
 
+def _start_job(event: Event, form: BadgeRunForm, count: int):
+    """Queue the run as a job (recorded as printed when it finishes) and show its progress page."""
+    try:
+        check_selection(event, form.selection())
+    except BadgeError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".badges_page", slug=event.slug, **form.query_args()), code=303)
+    db.session.rollback()
+    job = jobs.queue("badges", event_id=event.id, user_id=current_user.id, params=form.job_params(), total=count,
+                     message=f"{count} badges, layout {form.layout.data}"
+                             + ("" if form.action.data == "print" else " (preview: not recorded as printed)"))
+    db.session.commit()
+    return redirect(url_for("manage.job_page", slug=event.slug, job_id=job.id), code=303)
+
+
 @bp.route("/events/<slug>/badges/alignment.pdf")
 @event_view(*TEAM_ROLES)
 def alignment_pdf(event: Event):
     """One calibration page for the chosen layout and printer offset (nothing is recorded)."""
-    form = BadgeRunForm.for_event(event, request.args)
+    form = BadgeRunForm.for_event(event, request.args, csrf=False)
     if not form.validate():
         refuse_arguments(form)
     out = pdf_buffer(1024 * 1024)
