@@ -81,9 +81,8 @@ class Config:
     # A workspace session ends after this long without a request, and this long after sign-in whatever happens.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
-    # After this many wrong passwords in a row an account waits LOGIN_LOCK_MINUTES, doubling with each further one.
-    LOGIN_LOCK_FAILURES = int(os.environ.get("LOGIN_LOCK_FAILURES", "5"))
-    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    # Failed sign-ins allowed per email (known or not) before it pauses, in the limiter's storage; empty: no pause.
+    LOGIN_FAILURE_LIMITS = os.environ.get("LOGIN_FAILURE_LIMITS", "5 per 15 minutes; 20 per day")
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))  # sent only in production over HTTPS
 
 
