@@ -44,3 +44,13 @@ def forget_request_caches() -> None:
     """Drop what Flask-Login and Flask-WTF keep on `g` for one request (tests share one app context)."""
     g.pop("_login_user", None)
     g.pop("csrf_token", None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_sign_in_counts(app):
+    """Each test starts with no failed sign-ins counted (the throttle's memory storage outlives a test)."""
+    from events_app.auth import throttle
+
+    with app.app_context():
+        throttle._limiter().storage.reset()
+    yield
