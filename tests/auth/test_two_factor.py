@@ -1,5 +1,6 @@
-"""Optional two-step sign-in for admins and organisers: enrol with a server-drawn QR code and the key as text, confirm
-with a code, ten recovery codes shown once and kept hashed; sign-in asks for a code; turning it off needs the password."""
+"""Optional two-step sign-in for admins and organisers: enrol with a server-drawn QR code and the key as text,
+confirm with a code, ten recovery codes shown once and kept hashed; sign-in asks for a code; turning it off needs
+the password."""
 import re
 import time
 
