@@ -14,8 +14,8 @@ from events_app.auth.sessions import await_code, awaiting_code, sign_in, sign_ou
 from events_app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
-PAUSED = ("Too many failed attempts to sign in with this email. Please wait 15 minutes and try again, "
-          "or ask an administrator to reset your password.")
+PAUSED = ("Too many failed attempts to sign in with this email, so it is paused for a while (15 minutes, longer "
+          "after many). Please try again later, or ask an administrator to reset your password.")
 # A user who must choose a new password may reach only these until they have.
 OPEN_WHILE_CHANGING = {"auth.change_password", "auth.logout", "static", "favicon"}
 

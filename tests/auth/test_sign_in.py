@@ -7,7 +7,7 @@ from events_app.auth.services import SignIn, authenticate, reset_password
 from tests.conftest import PASSWORD, submit
 
 NOT_MATCHING = "That email and password do not match an account."
-PAUSED = "Too many failed attempts to sign in with this email."
+PAUSED = "Too many failed attempts to sign in with this email, so it is paused for a while"
 
 
 def _timed(email: str, password: str) -> float:
