@@ -25,7 +25,7 @@ def _visit(page, url: str, console: list[str]) -> list[str]:
     return [f"{url}: {violation}" for violation in found]
 
 
-def test_public_and_workspace_pages_raise_no_csp_violation(live_server, browser, db, auth):
+def test_public_and_workspace_pages_raise_no_csp_violation(live_server, browser, db, auth, shoot):
     load_demo()
     db.session.commit()
     registration = db.session.scalars(select(Registration).join(Registration.event)
@@ -56,6 +56,8 @@ def test_public_and_workspace_pages_raise_no_csp_violation(live_server, browser,
         workspace.append(f"/manage/mail/{message.id}")
     for path in workspace:
         violations += _visit(page, live_server + path, console)
+    page.goto(f"{live_server}/manage/events/{DEMO_SLUG}/dashboard")
+    shoot(page, "csp-dashboard-charts")
     page.goto(f"{live_server}/auth/two-factor")
     page.click("text=Set up two-step sign-in")  # the enrolment page with its QR code
     page.wait_for_load_state("load")
