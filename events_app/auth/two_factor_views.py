@@ -4,9 +4,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from events_app.auth import totp
+from events_app.auth import throttle, totp
 from events_app.auth.forms import CodeForm, ConfirmPasswordForm
-from events_app.auth.views import bp
+from events_app.auth.views import PAUSED, bp
 from events_app.extensions import db
 
 
@@ -64,13 +64,16 @@ def disable_two_factor():
     """Turn two-step sign-in off; needs the password, so an unattended session cannot do it."""
     user = _user()
     form = ConfirmPasswordForm()
-    if form.validate_on_submit() and user.check_password(form.password.data):
+    paused = throttle.is_paused(user.email)
+    if form.validate_on_submit() and not paused and user.check_password(form.password.data):
         totp.disable(user)
         db.session.commit()
         flash("Two-step sign-in is off. Only your password protects your account now.", "success")
         return redirect(url_for(".two_factor"))
     if form.is_submitted():
-        form.password.errors.append("That is not your password.")
+        if not paused:
+            throttle.record_failure(user.email)
+        form.password.errors.append(PAUSED if paused else "That is not your password.")
     remaining = totp.remaining_recovery_codes(user) if user.has_two_factor else 0
     return render_template("auth/two_factor.html", user=user, remaining=remaining, start=FlaskForm(),
                            disable=form), 400

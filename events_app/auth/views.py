@@ -95,7 +95,9 @@ def change_password():
     form = ChangePasswordForm()
     form.user = user
     if form.validate_on_submit():
-        if not user.check_password(form.current.data):
+        if throttle.is_paused(user.email):  # no guessing the current password from a session left open either
+            form.current.errors.append(PAUSED)
+        elif not user.check_password(form.current.data):
             throttle.record_failure(user.email)
             form.current.errors.append("That is not your current password.")
         else:

@@ -95,3 +95,14 @@ def test_an_admin_cannot_reset_their_own_password_there_and_others_cannot_reset(
     assert submit(client, f"/manage/users/{staff.id}/reset-password", {}, page="/manage/").status_code == 403
     db.session.refresh(staff)
     assert staff.check_password(PASSWORD) and not staff.must_change_password
+
+
+def test_guessing_the_current_password_from_an_open_session_pauses_too(client, auth, db):
+    user = auth.login("organiser")
+    for n in range(5):
+        wrong = submit(client, "/auth/password", {"current": f"guess number {n}", "password": NEW, "confirm": NEW})
+        assert "That is not your current password." in wrong.get_data(as_text=True)
+    right = submit(client, "/auth/password", {"current": PASSWORD, "password": NEW, "confirm": NEW})
+    assert "Too many failed attempts" in right.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.check_password(PASSWORD)
