@@ -30,6 +30,7 @@ def normalise_database_url(url: str) -> str:
 class Config:
     """Settings shared by every environment; development defaults need nothing installed."""
 
+    APP_ENV = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'events_app.sqlite'}")
@@ -79,6 +80,12 @@ class Config:
     PRIVACY_MAIL_DAYS = int(os.environ.get("PRIVACY_MAIL_DAYS", "90"))  # bodies of sent email
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A workspace session ends after this long without a request, and this long after sign-in whatever happens.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    # Failed sign-ins allowed per email (known or not) before it pauses, in the limiter's storage; empty: no pause.
+    LOGIN_FAILURE_LIMITS = os.environ.get("LOGIN_FAILURE_LIMITS", "5 per 15 minutes; 20 per day")
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))  # sent only in production over HTTPS
 
 
 class DevelopmentConfig(Config):
@@ -98,6 +105,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     """The test suite: TEST_DATABASE_URL or a throw-away SQLite file; CSRF stays on."""
 
+    APP_ENV = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -113,6 +121,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: refuses to start without a real SECRET_KEY and DATABASE_URL."""
 
+    APP_ENV = "production"  # what `flask demo` and the HSTS header ask (app.config["APP_ENV"])
     SESSION_COOKIE_SECURE = True
 
     @classmethod

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
 
-from events_app import log_redaction
+from events_app import log_redaction, security_headers
 
 
 def create_app(config_class=None) -> Flask:
@@ -28,6 +28,7 @@ def create_app(config_class=None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     register_hooks()
+    security_headers.init_app(app)
     logging.getLogger("events_app").setLevel(logging.INFO)
     log_redaction.install()
     return app
