@@ -31,6 +31,8 @@ class Config:
     """Settings shared by every environment; development defaults need nothing installed."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Old keys, comma-separated, still accepted for sessions and encrypted fields during a key change.
+    SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key]
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'events_app.sqlite'}")
     )

@@ -19,12 +19,14 @@ events_cli = AppGroup("events", help="Create and list events.")
 
 def add_commands(app) -> None:
     """Attach every command group to the app; a refusal by any of our commands is one line."""
+    from events_app.backup import backup_cli, keys_cli
     from events_app.delegate_files.cli import delegates_cli
     from events_app.documents.cli import documents_cli
     from events_app.mail.cli import mail_cli
 
     app.cli.add_command(demo_command)
-    for group in (users_cli, events_cli, delegates_cli, documents_cli, mail_cli, privacy_cli):
+    for group in (users_cli, events_cli, delegates_cli, documents_cli, mail_cli, privacy_cli, backup_cli,
+                  keys_cli):
         app.cli.add_command(group)
     for command in _our_commands(app.cli):
         command.callback = _one_line_errors(command.callback)

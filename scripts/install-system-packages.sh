@@ -4,8 +4,9 @@
 set -u
 # libicu-dev, pkg-config, g++ and python3-dev build PyICU (line breaks in Thai, Lao, Khmer and Burmese:
 # documents/text.py); python3-venv makes the .venv on a Debian whose python3 came from apt.
+# postgresql-client gives `flask backup` its pg_dump and pg_restore.
 packages=(fonts-noto-core fonts-droid-fallback poppler-utils zbar-tools qpdf libicu-dev pkg-config g++ python3-dev
-          python3-venv)
+          python3-venv postgresql-client)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium chromium-driver)
   # npm fetches axe-core for the accessibility tests; a node installed another way will do.
