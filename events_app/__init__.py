@@ -117,6 +117,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp, url_prefix="/manage")
     app.register_blueprint(attendance_bp, url_prefix="/checkin")
     init_recommendations(app)  # its pages under /manage and /r, and `flask documents recommendations`
+    from events_app import health
+
+    health.init_app(app)
 
 
 FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for it on every page otherwise
