@@ -72,8 +72,10 @@ def _one_line_errors(callback):
 
 
 @click.command("demo")
+@click.option("--scale", type=click.IntRange(min=1, max=1_000_000), default=None, metavar="N",
+              help="Also fill events scale-01, scale-02, … with N registrations in all (for benchmarks).")
 @with_appcontext
-def demo_command():
+def demo_command(scale: int | None):
     """Load the demo symposium with multilingual delegates (idempotent)."""
     from events_app.demo import DEMO_ORGANISER, DEMO_PASSWORD, DEMO_SLUG, load_demo
 
@@ -83,6 +85,12 @@ def demo_command():
         f"Demo event {DEMO_SLUG}: {'created' if created['event'] else 'already there'}; "
         f"{created['delegates']} delegates added."
     )
+    if scale:
+        from events_app.demo_scale import load_scale
+
+        report = load_scale(scale)
+        db.session.commit()
+        click.echo(f"Scale events: {report.events}; {report.added} registrations added, {report.total} in all.")
     click.echo(f"Organiser login: {DEMO_ORGANISER} / {DEMO_PASSWORD}")
 
 

@@ -15,7 +15,7 @@ LAYERS = [
     {"events"},
     {"registration"},
     {"mail", "documents", "attendance", "recommendations"},
-    {"manage", "api", "cli", "demo", "privacy", "delegate_files", "backup", "health", "__init__"},
+    {"manage", "api", "cli", "demo", "privacy", "delegate_files", "backup", "health", "demo_scale", "__init__"},
 ]
 LAYER_OF = {name: level for level, names in enumerate(LAYERS) for name in names}
 
