@@ -108,12 +108,16 @@ class TestingConfig(Config):
     JOBS_RUN_AFTER_COMMIT = False
     BASE_URL = "http://events.test"
     SERVER_NAME = None
+    # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto/-Host; 0: none trusted.
+    PROXY_FIX = int(os.environ.get("PROXY_FIX", "0"))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # json: one JSON object per line, with the request id
 
 
 class ProductionConfig(Config):
     """Production: refuses to start without a real SECRET_KEY and DATABASE_URL."""
 
-    SESSION_COOKIE_SECURE = True
+    # Cookies only over HTTPS. `make run-prod` serves plain HTTP on loopback and turns this off there.
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
 
     @classmethod
     def check(cls) -> None:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
 
-from events_app import log_redaction
+from events_app import log_redaction, request_log
 
 
 def create_app(config_class=None) -> Flask:
@@ -30,6 +30,12 @@ def create_app(config_class=None) -> Flask:
     register_hooks()
     logging.getLogger("events_app").setLevel(logging.INFO)
     log_redaction.install()
+    request_log.init_app(app)
+    if app.config["PROXY_FIX"]:  # behind nginx: trust that many hops of X-Forwarded-*
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 
