@@ -64,6 +64,9 @@ class Config:
     # Days before an event on which the worker queues reminders (unset: only `flask mail reminders`).
     MAIL_REMINDER_DAYS = int(os.environ["MAIL_REMINDER_DAYS"]) if os.environ.get("MAIL_REMINDER_DAYS") else None
 
+    # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto/-Host; 0: none trusted.
+    PROXY_FIX = int(os.environ.get("PROXY_FIX", "0"))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # json: one JSON object per line, with the request id
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # redis://host:6379 shares the limits between app processes (needs the `redis` package).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -108,9 +111,6 @@ class TestingConfig(Config):
     JOBS_RUN_AFTER_COMMIT = False
     BASE_URL = "http://events.test"
     SERVER_NAME = None
-    # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto/-Host; 0: none trusted.
-    PROXY_FIX = int(os.environ.get("PROXY_FIX", "0"))
-    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # json: one JSON object per line, with the request id
 
 
 class ProductionConfig(Config):

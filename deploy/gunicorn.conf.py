@@ -24,3 +24,5 @@ errorlog = "-"
 # No query string (it may hold a private link's token) and no client address beyond what nginx passes.
 access_log_format = ('{"time": "%(t)s", "request_id": "%({x-request-id}i)s", "method": "%(m)s", '
                      '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s}')
+# Several instances run on one host (one per port): the runtime control socket would be shared by all.
+control_socket_disable = True

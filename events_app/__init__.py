@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
 
-from events_app import log_redaction, request_log
+from events_app import body_limits, log_redaction, request_log
 
 
 def create_app(config_class=None) -> Flask:
@@ -21,7 +21,9 @@ def create_app(config_class=None) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(config_class)
     app.instance_path = str(INSTANCE_DIR)
+    request_log.init_app(app)  # first: every later hook's log lines carry the request id
     register_extensions(app)
+    body_limits.init_app(app)
     register_blueprints(app)
     register_favicon(app)
     register_errorhandlers(app)
@@ -30,7 +32,6 @@ def create_app(config_class=None) -> Flask:
     register_hooks()
     logging.getLogger("events_app").setLevel(logging.INFO)
     log_redaction.install()
-    request_log.init_app(app)
     if app.config["PROXY_FIX"]:  # behind nginx: trust that many hops of X-Forwarded-*
         from werkzeug.middleware.proxy_fix import ProxyFix
 
