@@ -174,6 +174,9 @@ def main() -> int:
               GUNICORN_ACCESS_LOG=str(run_dir / f"app-{port}.access.log"), WEB_CONCURRENCY="2")
     start("mail", unit_command("events_app-mail.service"))
     start("jobs", unit_command("events_app-jobs.service"))
+    # nginx only once every instance answers: an instance still booting would count as failed and be
+    # taken out of the rotation for a while.
+    booted = all(wait_ready(port) for port in app_ports)
     start("nginx", ["nginx", "-c", str(nginx_config(run_dir, args.port, app_ports)), "-g", "daemon off;"])
 
     stopping = {"now": False}
@@ -185,7 +188,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     status = 0
     try:
-        if not wait_ready(args.port):
+        if not (booted and wait_ready(args.port)):
             print(f"not ready after 60 s: see the logs in {run_dir}", file=sys.stderr)
             return 1
         print(f"Serving on http://127.0.0.1:{args.port}/  (nginx -> gunicorn on {', '.join(map(str, app_ports))}; "
