@@ -32,6 +32,8 @@ class Config:
 
     APP_ENV = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Old keys, comma-separated, still accepted for sessions and encrypted fields during a key change.
+    SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key]
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'events_app.sqlite'}")
     )
@@ -65,6 +67,9 @@ class Config:
     # Days before an event on which the worker queues reminders (unset: only `flask mail reminders`).
     MAIL_REMINDER_DAYS = int(os.environ["MAIL_REMINDER_DAYS"]) if os.environ.get("MAIL_REMINDER_DAYS") else None
 
+    # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto/-Host; 0: none trusted.
+    PROXY_FIX = int(os.environ.get("PROXY_FIX", "0"))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # json: one JSON object per line, with the request id
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # redis://host:6379 shares the limits between app processes (needs the `redis` package).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -122,7 +127,8 @@ class ProductionConfig(Config):
     """Production: refuses to start without a real SECRET_KEY and DATABASE_URL."""
 
     APP_ENV = "production"  # what `flask demo` and the HSTS header ask (app.config["APP_ENV"])
-    SESSION_COOKIE_SECURE = True
+    # Cookies only over HTTPS. `make run-prod` serves plain HTTP on loopback and turns this off there.
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
 
     @classmethod
     def check(cls) -> None:
