@@ -71,7 +71,7 @@ def register(
     Only a decision about places (or an invitation's single use) takes the lock; "one per
     email" and "one per form" are held by unique constraints either way.
     """
-    if _decides_a_place(event) or invitation is not None:
+    if decides_a_place(event) or invitation is not None:
         event = lock_event(event.id)
     email = data["email"].strip().lower()
     existing = _existing(event.id, email, submission_key)
@@ -83,7 +83,7 @@ def register(
         invitations.check(invitation, email)
     registration = Registration(event_id=event.id, event=event, submission_key=submission_key)
     apply_fields(registration, data)
-    _record_consent(event, registration)
+    record_consent(event, registration)
     decision = _decide_arrival(event, registration)
     lifecycle.record(registration, decision.status, by_user=by_user, actor=actor)
     try:
@@ -135,7 +135,7 @@ def register_again(registration: Registration, *, data: dict[str, Any] | None = 
         raise CannotRegisterAgain(registration.status.value)
     if data is not None:
         apply_fields(registration, _blanks_as_empty(data))
-        _record_consent(event, registration)
+        record_consent(event, registration)
     decision = _decide_arrival(event, registration)
     reason = " ".join(part for part in (_("Registered again."), decision.place.reason) if part)
     lifecycle.record(registration, decision.status, actor="registrant", reason=reason)
@@ -165,14 +165,14 @@ def _decide_arrival(event, registration: Registration) -> lifecycle.Decision:
     return lifecycle.decide(event, registration, wanted, when_full=Status.WAITLISTED)
 
 
-def _record_consent(event, registration: Registration) -> None:
+def record_consent(event, registration: Registration) -> None:
     """Note when the delegate consented and to which version of the event's privacy notice."""
     if registration.data_consent:
         registration.data_consent_at = utcnow()
         registration.privacy_notice_version = str(event.privacy_notice_version)
 
 
-def _decides_a_place(event) -> bool:
+def decides_a_place(event) -> bool:
     """Will this registration take or be refused a place (capacity or quotas, no approval step)?"""
     return not event.approval_required and (event.capacity is not None or bool(event.quotas))
 
