@@ -4,15 +4,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField
 
-from events_app import i18n, signals
+from events_app import i18n
 from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS, ParticipantRole, parse_boolean
 from events_app.delegate_files.tables import IMPORT_COLUMNS, ORGANISER_COLUMNS, check_columns
 from events_app.extensions import db
-from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.registration import bulk
 from events_app.registration.forms import RegistrationForm
 from events_app.registration.models import Registration
@@ -261,24 +260,11 @@ def _register_rows(event, new: list[tuple[int, dict]], report: ImportReport, *, 
     with db.session.begin_nested():
         outcome = bulk.register_many(event, [data for _number, data in new], actor="import", by_user=by_user,
                                      notify=notify, extra=set_role, progress=progress)
-        if notify and outcome.redecided:
-            _requeue_confirmations(outcome.redecided)
         db.session.flush()
     for index in outcome.skipped:  # registered through the web since validation began
         number, data = new[index]
         report.already_registered.append(f"row {number}: {data['email']} registered meanwhile, skipped")
     report.created.extend(outcome.created)
-
-
-def _requeue_confirmations(registrations) -> None:
-    """The confirmation queued while a row looked approved goes again, saying it is waitlisted."""
-    ids = [r.id for r in registrations]
-    for start in range(0, len(ids), bulk.BATCH):
-        db.session.execute(delete(OutboxMessage).where(OutboxMessage.registration_id.in_(ids[start:start + bulk.BATCH]),
-                                                       OutboxMessage.status == OutboxStatus.QUEUED,
-                                                       OutboxMessage.kind == "registration_received"))
-    for registration in registrations:
-        signals.registration_received.send(registration)
 
 
 def _registered_statuses(event_id: int) -> dict[str, str]:

@@ -60,6 +60,9 @@ def register_many(event, rows: Iterable[dict[str, Any]], *, actor: str = "import
         progress(min(start + batch, len(rows)))
     if outcome.created and decides_a_place(event):
         outcome.redecided = _decide_places(event, outcome.created)
+        if notify:
+            for registration in outcome.redecided:
+                signals.registration_received.send(registration, replaces=True)
     return outcome
 
 
