@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
 
-from events_app import log_redaction
+from events_app import log_redaction, routing
 
 
 def create_app(config_class=None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(config_class=None) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(config_class)
     app.instance_path = str(INSTANCE_DIR)
+    routing.register(app)  # before any route: `<int:…>` ids are bounded (404, not a database error)
     register_extensions(app)
     register_blueprints(app)
     register_favicon(app)

@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FloatField, Form, IntegerField, SelectField
+from wtforms import BooleanField, FloatField, Form, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
@@ -23,6 +23,7 @@ from events_app.documents.views import bp, log_download, pdf_buffer, refuse_argu
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
 from events_app.extensions import db
+from events_app.forms import IdField
 
 _FALSE = ("", "0", "false", "no", "n", "off")
 OFFSET_MESSAGE = _l("Enter a number of millimetres from -20 to 20.")
@@ -49,7 +50,7 @@ class BadgeRunForm(Form):
     offset_y = FloatField(_l("Printer offset down (mm)"), default=0.0,
                           validators=[Optional(), NumberRange(-20, 20, OFFSET_MESSAGE)],
                           invalid_value_message=OFFSET_MESSAGE)
-    registration = IntegerField(validators=[Optional()])  # one delegate's reprint
+    registration = IdField(validators=[Optional()])  # one delegate's reprint
     record = SelectField(choices=[("1", "1"), ("0", "0")], default="1")  # 0: a preview, nothing recorded
 
     @classmethod
