@@ -7,6 +7,7 @@ Like every service here these functions flush and never commit; the caller commi
 import copy
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -56,6 +57,9 @@ EVENT_FIELDS = frozenset({
     "signatory_name", "signatory_title", "signatory_organisation", "contact_email", "badge_colour_by",
     "badge_colours", "privacy_notice",
 })
+# Text that is one line wherever it appears (email subjects, PDF headings, the letter's signature block).
+ONE_LINE_FIELDS = ("title", "venue", "city", "signatory_name", "signatory_title", "signatory_organisation",
+                   "contact_email")
 EVENT_TIMES = ("registration_opens_at", "registration_closes_at", "edit_deadline")
 
 
@@ -92,6 +96,14 @@ def check_slug(slug: str) -> None:
     if not SLUG_RE.match(slug or ""):
         raise EventError(_("The short name (slug) must be 3–64 lower-case letters, digits and hyphens, starting "
                            "and ending with a letter or digit."), field="slug")
+
+
+def check_one_line(values: dict) -> None:
+    """Titles, places and names are one line: a line break would reach email subjects and PDF headings."""
+    for name in ONE_LINE_FIELDS:
+        value = values.get(name)
+        if isinstance(value, str) and any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
+            raise EventError(_("Use one line, without line breaks or control characters."), field=name)
 
 
 def check_year(day: date | datetime | None, *, field: str) -> None:
@@ -139,6 +151,7 @@ def _checked(values: dict) -> dict:
     if not (values.get("title") or "").strip():
         raise EventError(_("Please give the event a title."), field="title")
     values["title"] = values["title"].strip()
+    check_one_line(values)
     values["privacy_notice"] = (values.get("privacy_notice") or "").strip()  # blank: the default notice
     values["timezone"] = check_timezone(values.get("timezone"))
     check_days(values["starts_on"], values["ends_on"])
