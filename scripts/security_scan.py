@@ -99,11 +99,18 @@ def sqlmap(name: str, args: list[str], out: Path, seconds: int, level: int) -> t
         log = done.stdout + done.stderr
     except subprocess.TimeoutExpired as error:
         return "timed out", (error.stdout or b"").decode() if isinstance(error.stdout, bytes) else (error.stdout or "")
-    if re.search(r"identified the following injection point|is vulnerable|appears to be .*injectable", log):
-        return "INJECTABLE", log
-    if "do not appear to be injectable" in log or "does not seem to be injectable" in log:
-        return "nothing injectable", log
-    return "inconclusive", log
+    return verdict(log), log
+
+
+def verdict(log: str) -> str:
+    """sqlmap's conclusion. It says "appears to be … injectable" on a first hint and then checks it; only
+    "identified the following injection point(s)" is a finding (a hint it disproves is a false positive)."""
+    if re.search(r"identified the following injection point|is vulnerable", log):
+        return "INJECTABLE"
+    if "all tested parameters do not appear to be injectable" in log:
+        disproved = log.count("false positive or unexploitable injection point detected")
+        return "nothing injectable" + (f" ({disproved} first hint(s) disproved by sqlmap)" if disproved else "")
+    return "inconclusive"
 
 
 def main(argv=None) -> int:
@@ -139,10 +146,10 @@ def main(argv=None) -> int:
         }
         verdicts = {}
         for name, run_args in runs.items():
-            verdict, log = sqlmap(name, run_args, folder / "sqlmap", args.seconds, args.level)
-            verdicts[name] = verdict
+            said, log = sqlmap(name, run_args, folder / "sqlmap", args.seconds, args.level)
+            verdicts[name] = said
             (folder / f"{re.sub(r'[^a-z]+', '-', name.lower())}.log").write_text(log, encoding="utf-8")
-            print(f"{name}: {verdict}", flush=True)
+            print(f"{name}: {said}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -158,7 +165,7 @@ def main(argv=None) -> int:
     signed_in = [line for line in access if f"GET /manage/events/{SLUG}/?" in line and '" 200 ' in line]
     if not signed_in:
         print("the delegate list was never answered 200: the signed-in run was not signed in")
-    failed = [name for name, verdict in verdicts.items() if verdict != "nothing injectable"] or not signed_in
+    failed = [name for name, said in verdicts.items() if not said.startswith("nothing injectable")] or not signed_in
     return 1 if failed or errors else 0
 
 
