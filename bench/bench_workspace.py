@@ -144,10 +144,15 @@ def _export_baselines(db, event, runs: int) -> dict:
 
 def _plain_select(db, event, columns: list[str]) -> tuple[str, tuple]:
     """The export's columns read the plainest way: stored values as they are, attendance counted per row."""
+    from sqlalchemy import JSON
+
     from events_app.delegate_files.exporting import attended_column
+    from events_app.models import UTCDateTime
+    from events_app.registration.models import Registration
 
     mark = "%s" if db.engine.dialect.name == "postgresql" else "?"
-    stored = [c for c in columns if c not in ("days_attended",) and not c.startswith("attended_")]
+    stored = [c if not isinstance(Registration.__table__.c[c].type, JSON | UTCDateTime) else f"CAST({c} AS TEXT)"
+              for c in columns if c not in ("days_attended",) and not c.startswith("attended_")]
     days = list(event.days)
     attendance = ["(SELECT count(*) FROM checkins WHERE registration_id = registrations.id)"] + [
         f"EXISTS (SELECT 1 FROM checkins WHERE registration_id = registrations.id AND day = {mark})"  # noqa: S608
@@ -222,11 +227,13 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         results = [run_database(f"sqlite:///{tmp}/bench.sqlite", args.runs, args.rounds)]
+    print("\n".join(report(results[0])), flush=True)
     if args.postgres:
         results.append(run_database(args.postgres, args.runs, args.rounds))
+        print("\n".join(report(results[1])), flush=True)
     lines = [line for result in results for line in (*report(result), "")]
     load = f"load average (1 min) before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
-    print("\n".join(lines) + load)
+    print(load)
     if args.results:
         write_section(args.results, HEADING, f"""{HEADING}
 
