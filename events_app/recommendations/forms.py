@@ -8,6 +8,7 @@ from events_app.choices import LANGUAGE_LABELS
 from events_app.forms import CleanForm, MultiCheckboxField
 from events_app.recommendations.models import OPEN_STATUSES
 from events_app.recommendations.services import TRANSLATION_LANGUAGES, addressees, themes
+from events_app.registration.field_messages import at_most
 
 TEXT_LIMIT = 5000
 
@@ -100,7 +101,7 @@ class SplitForm(CleanForm):
 class EndorseForm(CleanForm):
     """A participant's endorsement of (or comment on) one adopted recommendation."""
 
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), at_most(2000)], render_kw={"rows": 2})
     list_organisation = BooleanField(_l("Name my organisation among those endorsing, in the published document"))
     endorse = SubmitField(_l("Endorse"))
     comment_only = SubmitField(_l("Send comment only"))
