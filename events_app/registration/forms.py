@@ -156,6 +156,10 @@ class RegistrationForm(CleanForm):
     def __init__(self, *args, locale: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = [("", _("Choose…")), *country_choices(locale)]
+        # The lists' labels are read here, in the page's language: read when the class is made, they were English.
+        self.stakeholder_group.choices = [("", _("Choose…")), *StakeholderGroup.choices()]
+        self.gender.choices = [("", "—"), *Gender.choices()]
+        self.dietary.choices = [("", "—"), *Dietary.choices()]
         if not self.submission_key.data:
             self.submission_key.data = secrets.token_urlsafe(24)
 
