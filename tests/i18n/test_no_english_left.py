@@ -7,6 +7,7 @@ or label nobody translated.
 import html
 import re
 from datetime import date, timedelta
+from functools import cache
 
 import pytest
 
@@ -14,6 +15,7 @@ from events_app.mail import messages
 from events_app.registration import invitations
 from events_app.registration.invitations import InviteeRow
 from tests.conftest import submit
+from tests.i18n.catalogues import POT, read
 
 READERS = ["km", "my", "zh_Hans"]
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]+(?:\s+[A-Za-z][A-Za-z'’-]+){2,}")
@@ -25,11 +27,26 @@ TYPED = ["Regional Symposium on Migrant Workers Rights", "Asian Institute of Tec
 def english_left(text: str) -> list[str]:
     """Runs of three or more Latin words, once markup, addresses, links and typed data are removed."""
     text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    # What a screen reader or a hovering pointer reads is text too.
+    spoken = re.findall(r'\b(?:aria-label|alt|title|placeholder)="([^"]*)"', text)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text) + " " + " | ".join(spoken))
     text = re.sub(r"https?://\S+|\S+@\S+", " ", text)
     for typed in TYPED:
         text = text.replace(typed, " ")
-    return LATIN_RUN.findall(text)
+    return LATIN_RUN.findall(text) + _untranslated_labels(text)
+
+
+def _untranslated_labels(text: str) -> list[str]:
+    """Short pieces (one or two words: a button, a label) that are exactly an English message of the catalogue."""
+    pieces = {piece.strip(" :·|()—") for piece in re.split(r"\s{2,}|\n|\|", text)}
+    return sorted(piece for piece in pieces if piece in _short_messages())
+
+
+@cache
+def _short_messages() -> frozenset[str]:
+    template = read(POT)
+    return frozenset(str(message.id) for message in template if isinstance(message.id, str)
+                     and re.search(r"[A-Za-z]{3}", message.id) and len(message.id.split()) <= 2)
 
 
 def _listed(found: dict) -> str:
@@ -77,17 +94,19 @@ def test_every_email_to_a_delegate_is_in_their_language(db, symposium, delegate,
 
 
 @pytest.mark.parametrize("locale", READERS)
-def test_every_public_page_is_in_the_readers_language(client, db, make_event, symposium, delegate, locale):
+def test_every_public_page_is_in_the_readers_language(client, db, make_event, make_registration, symposium, delegate,
+                                                      locale):
     registration = delegate(locale)  # pending: the organisers approve
     slug, token = symposium.slug, registration.token
     invited = make_event(title=TYPED[0], invitation_only=True).slug
     closed = make_event(title=TYPED[0], starts_on=date.today() - timedelta(days=5)).slug
+    approved = make_registration(make_event(title=TYPED[0], city="Bangkok"), locale=locale).token  # with its ticket
     client.get(f"/?lang={locale}")
     pages = {path: client.get(path) for path in [
         "/", f"/events/{slug}", f"/events/{slug}/register", f"/events/{slug}/lost-link",
         f"/events/{slug}/privacy", f"/events/{slug}/registered", f"/r/{token}", f"/r/{token}/confirmation",
         f"/r/{token}/edit", f"/r/{token}/cancel", f"/r/{token}/ticket.pdf", f"/events/{invited}/register",
-        f"/events/{closed}", f"/events/{closed}/register", "/events/no-such-event"]}
+        f"/events/{closed}", f"/events/{closed}/register", "/events/no-such-event", f"/r/{approved}"]}
     assert "%PDF" not in pages[f"/r/{token}/ticket.pdf"].get_data(as_text=True)  # a page: no ticket before approval
     pages["register with errors"] = submit(client, f"/events/{slug}/register", {"full_name": "សុខ"})
     pages["lost link sent"] = submit(client, f"/events/{slug}/lost-link", {"email": "sok@example.org"},
