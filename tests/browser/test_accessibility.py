@@ -8,13 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from events_app.auth import tokens
-from events_app.choices import JobStatus
-from events_app.events import settings
-from events_app.jobs.models import Job
-from events_app.jobs.services import new_result_path
 from events_app.mail import outbox
-from events_app.recommendations import services as recommendations
 from tests.browser.test_journey_in_browser import _sign_in
+from tests.manage.test_access_matrix import events  # noqa: F401 - two events with something on every page
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 780}
@@ -94,52 +90,42 @@ def test_the_sign_in_page_has_no_violations(live_server, browser, axe_violations
 
 
 @pytest.fixture()
-def workspace(db, auth, make_event, make_registration):
-    """An event with something on every workspace page: a delegate, quota, question, recommendation, job, email."""
+def workspace(db, auth, events):  # noqa: F811 - the fixture imported above
+    """Event A of the access matrix (a delegate, quota, question, recommendation, finished job), an email, a user."""
     admin = auth.user("admin")
-    event = make_event(slug="mekong", title="Mekong Consultation", approval_required=True, country="TH")
-    registration = make_registration(event, full_name="សុខ ចាន់ធី", name_latin="Sok Chanthy", country="KH")
-    settings.add_quota(event, kind="country", value="TH", places=5)
-    question = settings.add_question(event, key="workshop", label="Workshop", kind="text")
-    recommendations.save_settings(event, theme_names=["Health"], addressee_names=["ASEAN"], preamble="",
-                                  endorsement_open=False)
-    recommendation = recommendations.draft(event, by=None, theme_id=recommendations.themes(event)[0].id,
-                                           addressee_ids=[recommendations.addressees(event)[0].id],
-                                           text="Ensure access to health care.")
-    result = new_result_path(".csv")
-    result.write_text("full_name\n", encoding="utf-8")
-    job = Job(kind="export", event_id=event.id, params={}, status=JobStatus.DONE, done=1, total=1,
-              result={"file": result.name, "filename": "export.csv", "content_type": "text/csv"})
+    made = events["a"]
+    event = made["event"]
     message = outbox.queue("approved", recipient="sok@example.org", subject="Your place is confirmed",
                            body_text="Dear Sok,\n", body_html="<p>Dear Sok,</p>", event_id=event.id)
     staff = auth.user("staff")
     set_password = tokens.issue(staff)
-    db.session.add(job)
     db.session.commit()
+    registration_id, job_id = made["registration_id"], made["job_id"]
+    question_id, recommendation_id = made["question_id"], made["rec_id"]
     slug = event.slug
     pages = {
         "manage.index": "/manage/", "manage.audit_log": "/manage/audit",
         "manage.delegates": f"/manage/events/{slug}/",
-        "manage.delegates (filtered)": f"/manage/events/{slug}/?status=pending&country=KH&needs_visa_letter=no"
+        "manage.delegates (filtered)": f"/manage/events/{slug}/?status=pending&country=TH&needs_visa_letter=no"
                                        "&sort=registered_at",
         "manage.event_audit": f"/manage/events/{slug}/audit",
         "documents.badges_page": f"/manage/events/{slug}/badges",
         "manage.copy_event_page": f"/manage/events/{slug}/copy",
         "manage.event_dashboard": f"/manage/events/{slug}/dashboard",
-        "manage.delegate": f"/manage/events/{slug}/delegates/{registration.id}",
-        "manage.edit_delegate": f"/manage/events/{slug}/delegates/{registration.id}/edit",
+        "manage.delegate": f"/manage/events/{slug}/delegates/{registration_id}",
+        "manage.edit_delegate": f"/manage/events/{slug}/delegates/{registration_id}/edit",
         "documents.documents_page": f"/manage/events/{slug}/documents",
         "manage.duplicates": f"/manage/events/{slug}/duplicates",
         "manage.export_page": f"/manage/events/{slug}/export",
         "manage.import_page": f"/manage/events/{slug}/import",
         "manage.invitation_list": f"/manage/events/{slug}/invitations",
-        "manage.job_page": f"/manage/events/{slug}/jobs/{job.id}",
+        "manage.job_page": f"/manage/events/{slug}/jobs/{job_id}",
         "manage.questions": f"/manage/events/{slug}/questions",
-        "manage.edit_question": f"/manage/events/{slug}/questions/{question.id}",
+        "manage.edit_question": f"/manage/events/{slug}/questions/{question_id}",
         "manage.quotas": f"/manage/events/{slug}/quotas",
         "recommendations.index": f"/manage/events/{slug}/recommendations",
-        "recommendations.edit": f"/manage/events/{slug}/recommendations/{recommendation.id}",
-        "recommendations.split": f"/manage/events/{slug}/recommendations/{recommendation.id}/split",
+        "recommendations.edit": f"/manage/events/{slug}/recommendations/{recommendation_id}",
+        "recommendations.split": f"/manage/events/{slug}/recommendations/{recommendation_id}/split",
         "recommendations.endorsement_counts": f"/manage/events/{slug}/recommendations/endorsements",
         "recommendations.new": f"/manage/events/{slug}/recommendations/new",
         "recommendations.settings": f"/manage/events/{slug}/recommendations/settings",
@@ -151,7 +137,7 @@ def workspace(db, auth, make_event, make_registration):
         "manage.user_list": "/manage/users",
         "manage.user_page": f"/manage/users/{staff.id}",
         "attendance.desk": f"/checkin/{slug}",
-        "attendance.desk (search)": f"/checkin/{slug}?q=Sok",
+        "attendance.desk (search)": f"/checkin/{slug}?q=Delegate",
     }
     return {"admin": admin, "event": event, "slug": slug, "pages": pages,
             "set_password": f"/auth/set-password/{set_password}"}
@@ -196,7 +182,7 @@ def test_every_workspace_page_has_no_violations(live_server, browser, axe_violat
 def test_the_desk_on_a_phone_has_no_violations(live_server, browser, axe_violations, workspace):
     page = browser.new_page(viewport=PHONE)
     _sign_in(page, live_server, workspace["admin"].email)
-    assert _audit(page, axe_violations, f"{live_server}/checkin/{workspace['slug']}?q=Sok") == []
+    assert _audit(page, axe_violations, f"{live_server}/checkin/{workspace['slug']}?q=Delegate") == []
 
 
 # WCAG 1.4.10 reflow: 320 CSS px wide, and a 1280 px window at 200% zoom (640 CSS px, two device pixels each).
@@ -231,7 +217,7 @@ def test_public_pages_and_the_desk_reflow_without_sideways_scrolling(live_server
             found[f"{locale} {path}"] = _overflow(page)
             shoot(page, f"reflow-{size}-{locale}-{number}")
     _sign_in(page, live_server, workspace["admin"].email)
-    for path in (f"/checkin/{slug}", f"/checkin/{slug}?q=Sok"):
+    for path in (f"/checkin/{slug}", f"/checkin/{slug}?q=Delegate"):
         page.goto(live_server + path)
         found[path] = _overflow(page)
         shoot(page, f"reflow-{size}-desk")
