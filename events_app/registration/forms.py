@@ -36,6 +36,7 @@ from events_app.registration.validation import FieldError
 
 HONORIFICS = ["", "Ms.", "Mr.", "Mx.", "Dr.", "Prof.", "H.E.", "Hon.", "Ven.", "U", "Daw"]
 
+
 def _field_rule(check):
     """Turn a validation.check_* function into a WTForms validator that may rewrite the data."""
 
