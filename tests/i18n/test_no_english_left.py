@@ -12,6 +12,7 @@ from functools import cache
 import pytest
 
 from events_app.mail import messages
+from events_app.recommendations import services as recommendations
 from events_app.registration import invitations
 from events_app.registration.invitations import InviteeRow
 from tests.conftest import submit
@@ -21,7 +22,8 @@ READERS = ["km", "my", "zh_Hans"]
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]+(?:\s+[A-Za-z][A-Za-z'’-]+){2,}")
 ORGANISATION = "Mekong Migration Network"
 TYPED = ["Regional Symposium on Migrant Workers Rights", "Asian Institute of Technology Conference Centre", "Bangkok",
-         ORGANISATION, "Sok Chanthy", "team@mekong.example", "Recruitment fees", "Which working group"]
+         ORGANISATION, "Sok Chanthy", "team@mekong.example", "Recruitment fees", "Which working group",
+         "Ensure access to health care for every migrant worker.", "Health", "ASEAN"]
 
 
 def english_left(text: str) -> list[str]:
@@ -100,13 +102,20 @@ def test_every_public_page_is_in_the_readers_language(client, db, make_event, ma
     slug, token = symposium.slug, registration.token
     invited = make_event(title=TYPED[0], invitation_only=True).slug
     closed = make_event(title=TYPED[0], starts_on=date.today() - timedelta(days=5)).slug
-    approved = make_registration(make_event(title=TYPED[0], city="Bangkok"), locale=locale).token  # with its ticket
+    endorsing = make_event(title=TYPED[0], city="Bangkok")
+    recommendations.save_settings(endorsing, theme_names=["Health"], addressee_names=["ASEAN"], preamble="",
+                                  endorsement_open=True)
+    adopted = recommendations.draft(endorsing, by=None, theme_id=recommendations.themes(endorsing)[0].id,
+                                    addressee_ids=[recommendations.addressees(endorsing)[0].id], text=TYPED[8])
+    recommendations.set_status(adopted, "adopted", by=None)
+    approved = make_registration(endorsing, locale=locale).token  # with its ticket, and recommendations to endorse
     client.get(f"/?lang={locale}")
     pages = {path: client.get(path) for path in [
         "/", f"/events/{slug}", f"/events/{slug}/register", f"/events/{slug}/lost-link",
         f"/events/{slug}/privacy", f"/events/{slug}/registered", f"/r/{token}", f"/r/{token}/confirmation",
         f"/r/{token}/edit", f"/r/{token}/cancel", f"/r/{token}/ticket.pdf", f"/events/{invited}/register",
-        f"/events/{closed}", f"/events/{closed}/register", "/events/no-such-event", f"/r/{approved}"]}
+        f"/events/{closed}", f"/events/{closed}/register", "/events/no-such-event", f"/r/{approved}",
+        f"/r/{approved}/recommendations"]}
     assert "%PDF" not in pages[f"/r/{token}/ticket.pdf"].get_data(as_text=True)  # a page: no ticket before approval
     pages["register with errors"] = submit(client, f"/events/{slug}/register", {"full_name": "សុខ"})
     pages["lost link sent"] = submit(client, f"/events/{slug}/lost-link", {"email": "sok@example.org"},
