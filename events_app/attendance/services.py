@@ -1,38 +1,74 @@
-"""Check-in at the door: by badge code or by name, once per delegate per day."""
+"""Check-in at the door: by badge code or by name, once per delegate per day; lost badges revoked."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import joinedload, load_only
 
-from events_app.attendance.models import CheckIn
+from events_app.attendance.models import CheckIn, RevokedCode
+from events_app.audit import services as audit
 from events_app.choices import Status
 from events_app.database import LIKE_ESCAPE, contains_pattern
 from events_app.extensions import db
 from events_app.models import utcnow
-from events_app.registration.models import Registration
+from events_app.registration.models import Registration, new_checkin_code
+
+MAX_CODE = 64  # a longer "code" is a scanner misread or a paste: unknown without a query
+# What the desk shows of a delegate; a scan loads these and nothing else.
+DESK_COLUMNS = (Registration.id, Registration.event_id, Registration.status, Registration.full_name,
+                Registration.name_latin, Registration.organisation)
 
 
 @dataclass(frozen=True)
 class CheckInOutcome:
     """The result of a scan or a click at the desk, in the words the desk shows."""
 
-    result: str  # "checked_in" | "already" | "not_approved" | "unknown"
+    # checked_in | already | not_approved | unknown | other_event | revoked
+    result: str
     registration: Registration | None = None
     checkin: CheckIn | None = None
 
 
-def find_by_code(event_id: int, code: str) -> Registration | None:
-    """The registration whose badge carries this check-in code (scanners may add spaces)."""
+def _clean(code: str | None) -> str:
     code = (code or "").strip()
-    if not code or len(code) > 64:
+    return code if len(code) <= MAX_CODE else ""
+
+
+def find_by_code(event_id: int, code: str) -> Registration | None:
+    """The registration of this event whose badge carries this check-in code (scanners may add spaces)."""
+    registration = _by_code(_clean(code))
+    return registration if registration is not None and registration.event_id == event_id else None
+
+
+def _by_code(code: str) -> Registration | None:
+    if not code:
         return None
-    # Only what the desk decides on: a scan must not pay for the other 40-odd columns.
+    # Only what the desk decides on and shows: a scan must not pay for the other 40-odd columns.
+    return db.session.scalar(select(Registration).options(load_only(*DESK_COLUMNS))
+                             .where(Registration.checkin_code == code))
+
+
+def scan(event_id: int, code: str, *, day: date, by_user=None, method: str = "scan",
+         at: datetime | None = None) -> CheckInOutcome:
+    """Check in whoever carries this badge code; says why not for another event's badge or a revoked one."""
+    code = _clean(code)
+    registration = _by_code(code)
+    if registration is None:
+        revoked = _revoked_holder(event_id, code)
+        return CheckInOutcome("revoked", revoked) if revoked is not None else CheckInOutcome("unknown")
+    if registration.event_id != event_id:
+        return CheckInOutcome("other_event")  # nothing about another event's delegate
+    return check_in(registration, day=day, by_user=by_user, method=method, at=at)
+
+
+def _revoked_holder(event_id: int, code: str) -> Registration | None:
+    if not code:
+        return None
     return db.session.scalar(
-        select(Registration)
-        .options(load_only(Registration.id, Registration.event_id, Registration.status))
-        .where(Registration.event_id == event_id, Registration.checkin_code == code)
+        select(Registration).options(load_only(*DESK_COLUMNS))
+        .join(RevokedCode, RevokedCode.registration_id == Registration.id)
+        .where(RevokedCode.code == code, Registration.event_id == event_id)
     )
 
 
@@ -67,32 +103,40 @@ def search(event_id: int, text: str, *, limit: int = 20) -> list[Registration]:
     )
 
 
-def check_in(registration: Registration | None, *, day: date, by_user=None, method: str = "scan") -> CheckInOutcome:
-    """Record the delegate's arrival for `day`; a second time says when, and records nothing."""
+def check_in(registration: Registration | None, *, day: date, by_user=None, method: str = "scan",
+             at: datetime | None = None) -> CheckInOutcome:
+    """Record the delegate's arrival for `day`; a second time says when, and records nothing.
+
+    `at` is when the scan happened (an offline desk sends its queue later); the earliest time wins.
+    """
     if registration is None:
         return CheckInOutcome("unknown")
     if registration.status != Status.APPROVED:
         return CheckInOutcome("not_approved", registration)
+    now = utcnow()
+    at = min(at, now) if at is not None else now  # a desk's clock running fast does not date the future
     # Insert first and let the (registration, day) constraint say "already": the first scan,
     # the common case, then costs one statement.
-    checkin = CheckIn(
-        registration_id=registration.id,
-        day=day,
-        checked_in_at=utcnow(),
-        by_user_id=getattr(by_user, "id", None),
-        method=method,
-    )
+    checkin = CheckIn(registration_id=registration.id, day=day, checked_in_at=at,
+                      by_user_id=getattr(by_user, "id", None), method=method)
     try:
         with db.session.begin_nested():
             db.session.add(checkin)
     except IntegrityError:
-        # Scanned before (or by another desk at the same moment): say when, record nothing.
-        return CheckInOutcome("already", registration, _checkin_for(registration.id, day))
+        # Scanned before (or by another desk at the same moment): say when, record nothing new.
+        earlier = checkin_for(registration.id, day)
+        if earlier is not None and at < earlier.checked_in_at:
+            # An offline desk saw them first: its time (and who) is the arrival.
+            earlier.checked_in_at, earlier.by_user_id, earlier.method = at, checkin.by_user_id, method
+            db.session.flush()
+        return CheckInOutcome("already", registration, earlier)
     return CheckInOutcome("checked_in", registration, checkin)
 
 
-def _checkin_for(registration_id: int, day: date) -> CheckIn | None:
-    return db.session.scalar(select(CheckIn).where(CheckIn.registration_id == registration_id, CheckIn.day == day))
+def checkin_for(registration_id: int, day: date) -> CheckIn | None:
+    """The delegate's check-in on that day, with who recorded it."""
+    return db.session.scalar(select(CheckIn).options(joinedload(CheckIn.by_user))
+                             .where(CheckIn.registration_id == registration_id, CheckIn.day == day))
 
 
 def checked_in_ids(event_id: int, day: date) -> set[int]:
@@ -119,9 +163,21 @@ def undo_check_in(registration: Registration | None, *, day: date) -> bool:
     """Remove the delegate's check-in for `day` (a wrong badge scanned); False when there was none."""
     if registration is None:
         return False
-    checkin = _checkin_for(registration.id, day)
+    checkin = checkin_for(registration.id, day)
     if checkin is None:
         return False
     db.session.delete(checkin)
     db.session.flush()
     return True
+
+
+def revoke_code(registration: Registration, *, by_user=None) -> str:
+    """A lost badge: its code answers "revoked" from now on, and the delegate gets a new one (returned)."""
+    old = registration.checkin_code
+    db.session.add(RevokedCode(registration_id=registration.id, code=old, by_user_id=getattr(by_user, "id", None)))
+    registration.checkin_code = new_checkin_code()
+    db.session.flush()
+    if by_user is not None:
+        audit.record("badge.revoked", user=by_user, registration=registration,
+                     summary="Lost badge: code revoked, a new badge issued")
+    return registration.checkin_code

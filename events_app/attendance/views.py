@@ -1,21 +1,24 @@
-"""The check-in desk: scan a badge or find a name, and the delegate is in for the day."""
-from datetime import datetime
+"""The check-in desk: scan a badge (scanner, camera or typed) or find a name, and the delegate is in for the day.
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+Every page works without JavaScript (Post/Redirect/Get); desk.js posts the same forms as JSON
+(with the CSRF token in a header) and shows the same result fragment without a reload.
+"""
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from events_app.attendance import services
-from events_app.attendance.forms import DeskForm, ScanForm, SearchCheckInForm
+from events_app.attendance.counts import live_counts
+from events_app.attendance.forms import DeskForm, RevokeForm, ScanForm, SearchCheckInForm
+from events_app.attendance.models import CheckIn
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
 from events_app.extensions import db
-from events_app.registration.capacity import approved_count
 from events_app.registration.models import Registration
 
 bp = Blueprint("attendance", __name__)
 
 
-def _desk_day(event, requested):
+def desk_day(event, requested):
     """The day being checked in: the one asked for if it is an event day, else today, else day one."""
     if requested in event.days:
         return requested
@@ -26,11 +29,11 @@ def _desk_day(event, requested):
 @bp.route("/<slug>", methods=["GET"])
 @event_view(*TEAM_ROLES)
 def desk(event: Event):
-    """The desk page: scan box, name search, the last result and today's count."""
+    """The desk page: scan box, camera, name search, the last result and the day's counts."""
     form = DeskForm(request.args)
     if not form.validate():
         abort(400)  # a day that is not a date: only a hand-edited link sends one
-    day = _desk_day(event, form.day.data)
+    day = desk_day(event, form.day.data)
     query = form.q.data
     results = services.search(event.id, query) if query else []
     return render_template(
@@ -43,8 +46,7 @@ def desk(event: Event):
         query=query,
         results=results,
         checked_in=services.checked_in_ids(event.id, day) if results else set(),
-        count=services.day_count(event.id, day),
-        approved=approved_count(event.id),
+        counts=live_counts(event, day),
         last=_last_result(event),
     )
 
@@ -52,16 +54,32 @@ def desk(event: Event):
 @bp.route("/<slug>/scan", methods=["POST"])
 @event_view(*TEAM_ROLES)
 def scan(event: Event):
-    """Check in by badge code."""
-    return _check_in(event, ScanForm(), lambda form: services.find_by_code(event.id, form.code.data), "scan")
+    """Check in by badge code: a form post (redirects back) or desk.js's JSON (answers the result)."""
+    form = ScanForm()
+    day = desk_day(event, form.day.data)
+    if not form.validate_on_submit():
+        if request.is_json:
+            return jsonify(result="invalid", errors=form.errors), 400
+        return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
+    outcome = services.scan(event.id, form.code.data, day=day, by_user=current_user)
+    db.session.commit()
+    if request.is_json:
+        return jsonify(result_json(event, day, outcome))
+    _remember(outcome)
+    return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
 
 
 @bp.route("/<slug>/checkin", methods=["POST"])
 @event_view(*TEAM_ROLES)
 def pick(event: Event):
     """Check in a delegate chosen from the name search."""
-    return _check_in(event, SearchCheckInForm(),
-                     lambda form: services.delegate_of_event(event.id, form.registration_id.data), "search")
+    form = SearchCheckInForm()
+    day = desk_day(event, form.day.data)
+    if form.validate_on_submit():
+        registration = services.delegate_of_event(event.id, form.registration_id.data)
+        _remember(services.check_in(registration, day=day, by_user=current_user, method="search"))
+        db.session.commit()
+    return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
 
 
 @bp.route("/<slug>/undo", methods=["POST"])
@@ -69,23 +87,37 @@ def pick(event: Event):
 def undo(event: Event):
     """Take back a check-in made by mistake (the wrong badge was scanned)."""
     form = SearchCheckInForm()
-    day = _desk_day(event, form.day.data)
+    day = desk_day(event, form.day.data)
     if form.validate_on_submit():
         registration = services.delegate_of_event(event.id, form.registration_id.data)
         if services.undo_check_in(registration, day=day):
             db.session.commit()
-            session["last_checkin"] = {"result": "undone", "registration_id": registration.id, "at": ""}
+            session["last_checkin"] = {"result": "undone", "registration_id": registration.id}
     return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
 
 
-def _check_in(event, form, find_delegate, method: str):
-    """Scan and name search differ only in how the delegate is found; the check-in is the same."""
-    day = _desk_day(event, form.day.data)
-    if form.validate_on_submit():
-        registration = find_delegate(form)
-        _remember(services.check_in(registration, day=day, by_user=current_user, method=method))
-        db.session.commit()
+@bp.route("/<slug>/revoke", methods=["POST"])
+@event_view(*TEAM_ROLES)
+def revoke(event: Event):
+    """A lost badge: revoke its code and open the new badge, ready to print."""
+    form = RevokeForm()
+    day = desk_day(event, form.day.data)
+    registration = services.delegate_of_event(event.id, form.registration_id.data) \
+        if form.validate_on_submit() else None
+    if registration is None:
+        return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
+    services.revoke_code(registration, by_user=current_user)
+    db.session.commit()
+    session["last_checkin"] = {"result": "reissued", "registration_id": registration.id}
     return redirect(url_for(".desk", slug=event.slug, day=day.isoformat()))
+
+
+def result_json(event, day, outcome) -> dict:
+    """What desk.js shows for a scan: the result word and the same fragment the page shows."""
+    last = {"result": outcome.result, "registration": outcome.registration, "checkin": outcome.checkin}
+    return {"result": outcome.result, "day": day.isoformat(),
+            "html": render_template("attendance/_result.html", event=event, day=day, last=last,
+                                    pick_form=SearchCheckInForm(formdata=None, day=day))}
 
 
 def _remember(outcome) -> None:
@@ -94,7 +126,7 @@ def _remember(outcome) -> None:
     session["last_checkin"] = {
         "result": outcome.result,
         "registration_id": outcome.registration.id if outcome.registration else None,
-        "at": outcome.checkin.checked_in_at.isoformat() if outcome.checkin else "",
+        "checkin_id": outcome.checkin.id if outcome.checkin else None,
     }
 
 
@@ -102,11 +134,16 @@ def _last_result(event) -> dict | None:
     last = session.pop("last_checkin", None)
     if not last:
         return None
-    registration = None
+    registration = checkin = None
     if last.get("registration_id"):
         registration = db.session.get(Registration, last["registration_id"])
         if registration is None or registration.event_id != event.id:
             registration = None
-    at = datetime.fromisoformat(last["at"]) if last.get("at") else None
-    return {"result": last.get("result"), "registration": registration, "at": at}
+    if registration is not None and last.get("checkin_id"):
+        checkin = db.session.get(CheckIn, last["checkin_id"])
+    return {"result": last.get("result"), "registration": registration, "checkin": checkin,
+            "walkin": last.get("walkin", False), "existing": last.get("existing", False)}
 
+
+# The desk's other pages register on this blueprint.
+from events_app.attendance import desk_api, walkin_views  # noqa: E402,F401
