@@ -36,6 +36,14 @@
   }
   function queue() { return read(queueKey) || []; }
 
+  // A time as the rest of the desk shows it: the event's zone, 24-hour, the page's language.
+  function clock(iso) {
+    try {
+      return new Date(iso).toLocaleTimeString(document.documentElement.lang || "en",
+        {timeZone: cfg.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23"}) + " (" + cfg.timezone + ")";
+    } catch (e) { return iso; }
+  }
+
   function fetchList() {
     if (!navigator.onLine) { return; }
     fetch(cfg.codesUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
@@ -143,11 +151,13 @@
       showText("not_approved", "Not checked in", entry[0] + " — registration is " + entry[3] + ". Please send them to the help desk.");
       return;
     }
+    var items = queue();
+    var queued = items.some(function (item) { return item.code === code && item.day === cfg.day; });
     if (entry && entry[4]) {
-      showText("already", "Already checked in", entry[0] + (entry[1] ? " (" + entry[1] + ")" : ""));
+      showText("already", queued ? "Already scanned here" : "Already checked in",
+               entry[0] + (entry[1] ? " (" + entry[1] + ")" : "") + (queued ? " — saved, not yet sent" : ""));
       return;
     }
-    var items = queue();
     items.push({code: code, at: new Date().toISOString(), day: cfg.day});
     write(queueKey, items);
     if (entry) {
@@ -169,7 +179,7 @@
     items.forEach(function (item) {
       var li = document.createElement("li");
       var entry = list && list.delegates[item.code];
-      li.textContent = (entry ? entry[0] : item.code) + " — " + new Date(item.at).toLocaleTimeString();
+      li.textContent = (entry ? entry[0] : item.code) + " — " + clock(item.at);
       ul.appendChild(li);
     });
     box.hidden = items.length === 0;
