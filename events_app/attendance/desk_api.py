@@ -1,25 +1,17 @@
 """What desk.js asks for: live counts, the day's codes for offline use, a batch of offline scans, the worker."""
 from datetime import date
 
-from flask import abort, current_app, jsonify, request, send_from_directory
+from flask import current_app, jsonify, request, send_from_directory
 from flask_babel import get_locale
 from flask_login import current_user
 
 from events_app.attendance import offline
 from events_app.attendance.counts import live_counts
-from events_app.attendance.forms import DeskForm
-from events_app.attendance.views import bp, desk_day
+from events_app.attendance.views import bp, desk_day, requested_day
 from events_app.countries import country_name
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
 from events_app.extensions import db
-
-
-def _day(event):
-    form = DeskForm(request.args)
-    if not form.validate():
-        abort(400)
-    return desk_day(event, form.day.data)
 
 
 @bp.route("/<slug>/counts.json")
@@ -27,7 +19,7 @@ def _day(event):
 def counts_json(event: Event):
     """The day's counts, polled every few seconds by the desk page."""
     locale = str(get_locale() or "en")
-    response = jsonify(live_counts(event, _day(event)).as_json(lambda code: country_name(code, locale)))
+    response = jsonify(live_counts(event, requested_day(event)).as_json(lambda code: country_name(code, locale)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -36,7 +28,7 @@ def counts_json(event: Event):
 @event_view(*TEAM_ROLES)
 def codes_json(event: Event):
     """The day's codes and names, kept by the browser so the desk answers scans when the wifi drops."""
-    response = jsonify(offline.day_list(event.id, _day(event)))
+    response = jsonify(offline.day_list(event.id, requested_day(event)))
     response.headers["Cache-Control"] = "no-store, private"
     return response
 

@@ -6,7 +6,7 @@ from wtforms.widgets import HiddenInput
 
 from events_app.choices import StakeholderGroup
 from events_app.countries import country_choices
-from events_app.forms import CleanForm
+from events_app.forms import CleanForm, MultiCheckboxField
 from events_app.registration import validation
 from events_app.registration.validation import FieldError
 
@@ -91,3 +91,17 @@ class DeskSettingsForm(CleanForm):
     walkins_approved = BooleanField(_l("Approve walk-ins at once"),
                                     description=_l("Otherwise a walk-in is registered as pending and waits for "
                                                    "an organiser's approval before they can be checked in."))
+
+
+class SignInSheetForm(CleanForm):
+    """The names ticked on a paper sign-in sheet, entered afterwards for one day."""
+
+    attended = MultiCheckboxField("Attended", coerce=int, validators=[DataRequired("Tick at least one name.")])
+    day = DateField(validators=[Optional()], widget=HiddenInput())
+
+    def for_people(self, people) -> "SignInSheetForm":
+        """Offer these delegates (and no one else) to tick."""
+        self.attended.choices = [(p.id, p.full_name + (f" ({p.name_latin})" if p.name_latin and
+                                                         p.name_latin != p.full_name else "")
+                                  + f" — {p.organisation}") for p in people]
+        return self

@@ -26,6 +26,14 @@ def desk_day(event, requested):
     return today if today in event.days else event.starts_on
 
 
+def requested_day(event):
+    """The day a GET page was asked for (?day=), as desk_day decides it; 400 for a day that is not a date."""
+    form = DeskForm(request.args)
+    if not form.validate():
+        abort(400)  # only a hand-edited link sends one
+    return desk_day(event, form.day.data)
+
+
 @bp.route("/<slug>", methods=["GET"])
 @event_view(*TEAM_ROLES)
 def desk(event: Event):
@@ -146,4 +154,4 @@ def _last_result(event) -> dict | None:
 
 
 # The desk's other pages register on this blueprint.
-from events_app.attendance import desk_api, walkin_views  # noqa: E402,F401
+from events_app.attendance import desk_api, report_views, walkin_views  # noqa: E402,F401

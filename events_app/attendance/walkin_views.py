@@ -1,13 +1,11 @@
 """The desk's walk-in form and the organisers' desk settings."""
-from datetime import date
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from events_app.attendance import walkins
 from events_app.attendance.forms import DeskSettingsForm, WalkInForm
-from events_app.attendance.views import bp, desk_day
+from events_app.attendance.views import bp, desk_day, requested_day
 from events_app.choices import EventRole
 from events_app.events.access import TEAM_ROLES, event_view, may
 from events_app.events.models import Event
@@ -20,7 +18,7 @@ from events_app.registration.services import RegistrationClosed
 def walkin(event: Event):
     """Register someone at the door, check them in, and offer their badge for the card printer."""
     form = WalkInForm(locale=str(get_locale() or "en"))
-    day = desk_day(event, form.day.data if form.day.data else _day_argument())
+    day = desk_day(event, form.day.data) if request.method == "POST" else requested_day(event)
     if form.validate_on_submit():
         try:
             done = walkins.register_walkin(event, form.registration_data(), day=day, by_user=current_user)
@@ -51,13 +49,6 @@ def desk_settings(event: Event):
         db.session.commit()
         flash("Desk settings saved.", "success")
     return redirect(url_for(".walkin", slug=event.slug))
-
-
-def _day_argument():
-    try:
-        return date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        return None
 
 
 def _may_configure(event) -> bool:
