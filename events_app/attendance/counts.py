@@ -1,10 +1,11 @@
-"""Live counts for the desk: expected and checked in on a day, by stakeholder group and by country."""
+"""Live counts for the desk: expected and checked in on a day or at a session, by stakeholder group and country."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 
-from events_app.attendance.models import CheckIn
+from events_app.attendance.models import EventSession
+from events_app.attendance.services import arrivals
 from events_app.choices import StakeholderGroup, Status
 from events_app.extensions import db
 from events_app.registration.models import Registration
@@ -40,14 +41,15 @@ class DayCounts:
         }
 
 
-def live_counts(event, day: date) -> DayCounts:
-    """One grouped query: every approved delegate, and anyone checked in that day whatever their status now."""
-    checked = CheckIn.id.isnot(None)
+def live_counts(event, day: date, session: EventSession | None = None) -> DayCounts:
+    """One grouped query: every approved delegate, and anyone checked in that day (or session) whatever their status."""
+    arrival, joined = arrivals(day, session)
+    checked = arrival.id.isnot(None)
     approved = Registration.status == Status.APPROVED
     rows = db.session.execute(
         select(Registration.stakeholder_group, Registration.country,
-               func.sum(case((approved, 1), else_=0)), func.count(CheckIn.id))
-        .outerjoin(CheckIn, and_(CheckIn.registration_id == Registration.id, CheckIn.day == day))
+               func.sum(case((approved, 1), else_=0)), func.count(arrival.id))
+        .outerjoin(arrival, joined)
         .where(Registration.event_id == event.id, or_(approved, checked))
         .group_by(Registration.stakeholder_group, Registration.country)
     ).all()

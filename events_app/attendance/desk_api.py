@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from events_app.attendance import offline
 from events_app.attendance.counts import live_counts
-from events_app.attendance.views import bp, desk_day, requested_day
+from events_app.attendance.services import session_of
+from events_app.attendance.views import bp, desk_day, requested_place
 from events_app.countries import country_name
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
@@ -19,7 +20,8 @@ from events_app.extensions import db
 def counts_json(event: Event):
     """The day's counts, polled every few seconds by the desk page."""
     locale = str(get_locale() or "en")
-    response = jsonify(live_counts(event, requested_day(event)).as_json(lambda code: country_name(code, locale)))
+    day, session = requested_place(event)
+    response = jsonify(live_counts(event, day, session).as_json(lambda code: country_name(code, locale)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -28,7 +30,7 @@ def counts_json(event: Event):
 @event_view(*TEAM_ROLES)
 def codes_json(event: Event):
     """The day's codes and names, kept by the browser so the desk answers scans when the wifi drops."""
-    response = jsonify(offline.day_list(event.id, requested_day(event)))
+    response = jsonify(offline.day_list(event.id, *requested_place(event)))
     response.headers["Cache-Control"] = "no-store, private"
     return response
 
@@ -37,13 +39,16 @@ def codes_json(event: Event):
 @event_view(*TEAM_ROLES)
 def batch(event: Event):
     """Scans queued while offline; answers each one's result (idempotent: sending twice records nothing more)."""
-    body = request.get_json(silent=True) or {}
-    day = desk_day(event, _iso_day(body.get("day")))
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    session_id = body.get("session")
+    session = session_of(event.id, session_id) if isinstance(session_id, int) else None
+    day = session.day if session else desk_day(event, _iso_day(body.get("day")))
     try:
         scans = offline.parse_batch(body.get("scans"))
     except ValueError as error:
         return jsonify(error=str(error)), 400
-    outcomes = offline.record_batch(event.id, scans, day=day, by_user=current_user)
+    outcomes = offline.record_batch(event.id, scans, day=day, by_user=current_user, session=session)
     db.session.commit()
     return jsonify(day=day.isoformat(), results=[{"code": s.code, "result": o.result}
                                                  for s, o in zip(scans, outcomes, strict=True)])

@@ -20,6 +20,7 @@ class DeskForm(CleanForm):
         csrf = False
 
     day = DateField(validators=[Optional()])
+    session = IntegerField(validators=[Optional()])
     q = StringField(_l("Or find a name"), filters=[lambda text: text[:SEARCH_LENGTH] if text else ""])
 
 
@@ -28,6 +29,7 @@ class ScanForm(CleanForm):
 
     code = StringField(_l("Badge code"), validators=[DataRequired(), Length(max=200)])
     day = DateField(validators=[Optional()])
+    session = IntegerField(validators=[Optional()])
 
 
 class SearchCheckInForm(CleanForm):
@@ -35,6 +37,7 @@ class SearchCheckInForm(CleanForm):
 
     registration_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
     day = DateField(validators=[Optional()])
+    session = IntegerField(validators=[Optional()])
 
 
 class RevokeForm(SearchCheckInForm):
@@ -71,6 +74,7 @@ class WalkInForm(CleanForm):
     data_consent = BooleanField(_l("They have read the privacy notice and agree to it"),
                                 validators=[DataRequired(_l("They must agree to the privacy notice to register."))])
     day = DateField(validators=[Optional()], widget=HiddenInput())
+    session = IntegerField(validators=[Optional()], widget=HiddenInput())
 
     def __init__(self, *args, locale: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,10 +102,27 @@ class SignInSheetForm(CleanForm):
 
     attended = MultiCheckboxField("Attended", coerce=int, validators=[DataRequired("Tick at least one name.")])
     day = DateField(validators=[Optional()], widget=HiddenInput())
+    session = IntegerField(validators=[Optional()], widget=HiddenInput())
 
     def for_people(self, people) -> "SignInSheetForm":
         """Offer these delegates (and no one else) to tick."""
         self.attended.choices = [(p.id, p.full_name + (f" ({p.name_latin})" if p.name_latin and
                                                          p.name_latin != p.full_name else "")
                                   + f" — {p.organisation}") for p in people]
+        return self
+
+
+SESSION_KINDS = [("plenary", "Plenary"), ("working_group", "Working group"), ("other", "Other")]
+
+
+class SessionForm(CleanForm):
+    """A session of one event day."""
+
+    day = SelectField("Day", validators=[InputRequired("Choose the day.")])
+    title = StringField("Title", validators=[DataRequired("Give the session a title."), Length(max=200)])
+    kind = SelectField("Kind", choices=SESSION_KINDS)
+
+    def for_event(self, event) -> "SessionForm":
+        """Offer the event's days."""
+        self.day.choices = [(d.isoformat(), d.strftime("%a %d %b %Y")) for d in event.days]
         return self

@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
-from events_app.attendance.models import CheckIn, RevokedCode
-from events_app.attendance.services import CheckInOutcome, scan
+from events_app.attendance.models import EventSession, RevokedCode
+from events_app.attendance.services import CheckInOutcome, arrivals, scan
 from events_app.extensions import db
 from events_app.registration.models import Registration
 
@@ -20,12 +20,13 @@ class QueuedScan:
     at: datetime
 
 
-def day_list(event_id: int, day: date) -> dict:
+def day_list(event_id: int, day: date, session: EventSession | None = None) -> dict:
     """Only what a desk needs to answer a scan offline: code, names, organisation, status, checked in or not."""
+    arrival, joined = arrivals(day, session)
     rows = db.session.execute(
         select(Registration.checkin_code, Registration.full_name, Registration.name_latin,
-               Registration.organisation, Registration.status, CheckIn.id)
-        .outerjoin(CheckIn, and_(CheckIn.registration_id == Registration.id, CheckIn.day == day))
+               Registration.organisation, Registration.status, arrival.id)
+        .outerjoin(arrival, joined)
         .where(Registration.event_id == event_id)
     ).all()
     revoked = db.session.scalars(
@@ -34,6 +35,7 @@ def day_list(event_id: int, day: date) -> dict:
     ).all()
     return {
         "day": day.isoformat(),
+        "session": session.id if session else None,
         "delegates": {code: [name, latin if latin != name else "", org, status.value, checkin is not None]
                       for code, name, latin, org, status, checkin in rows},
         "revoked": list(revoked),
@@ -56,7 +58,8 @@ def parse_batch(items) -> list[QueuedScan]:
     return scans
 
 
-def record_batch(event_id: int, scans: list[QueuedScan], *, day: date, by_user=None) -> list[CheckInOutcome]:
+def record_batch(event_id: int, scans: list[QueuedScan], *, day: date, by_user=None,
+                 session: EventSession | None = None) -> list[CheckInOutcome]:
     """Check in each queued scan, oldest first; a delegate already in is not doubled and the earliest time wins.
 
     Sending the same batch twice (a lost answer, a retry) records nothing more. The caller commits.
@@ -64,5 +67,6 @@ def record_batch(event_id: int, scans: list[QueuedScan], *, day: date, by_user=N
     ordered = sorted(enumerate(scans), key=lambda pair: pair[1].at)
     outcomes: dict[int, CheckInOutcome] = {}
     for index, queued in ordered:
-        outcomes[index] = scan(event_id, queued.code, day=day, by_user=by_user, method="offline", at=queued.at)
+        outcomes[index] = scan(event_id, queued.code, day=day, by_user=by_user, method="offline", at=queued.at,
+                               session=session)
     return [outcomes[i] for i in range(len(scans))]

@@ -2,9 +2,10 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from events_app.attendance import reports
+from events_app.attendance import reports, services
 from events_app.attendance.forms import SignInSheetForm
-from events_app.attendance.views import bp, desk_day, requested_day
+from events_app.attendance.sessions import session_counts
+from events_app.attendance.views import bp, desk_place, requested_place
 from events_app.audit import services as audit
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
@@ -18,11 +19,12 @@ EXPORTS = {"csv": ("text/csv; charset=utf-8", reports.as_csv),
 @event_view(*TEAM_ROLES)
 def report(event: Event):
     """Who came on which day, and the no-shows of the chosen day."""
-    day = requested_day(event)
+    day, _session = requested_place(event)
     attendees = reports.attendance(event)
     totals = reports.day_totals(event, attendees)
     chosen = next(t for t in totals if t["day"] == day)
-    return render_template("attendance/report.html", event=event, day=day, totals=totals, chosen=chosen)
+    return render_template("attendance/report.html", event=event, day=day, totals=totals, chosen=chosen,
+                           sessions=services.sessions_of(event.id), session_counts=session_counts(event.id))
 
 
 @bp.route("/<slug>/attendance.<any(csv, xlsx):kind>")
@@ -44,12 +46,14 @@ def report_file(event: Event, kind: str):
 def sign_in_sheet(event: Event):
     """Tick the names signed on a paper sheet; they are checked in for that day (method "sheet")."""
     form = SignInSheetForm()
-    day = desk_day(event, form.day.data) if request.method == "POST" else requested_day(event)
-    form.for_people(reports.not_yet_in(event, day))
+    day, session = desk_place(event, form) if request.method == "POST" else requested_place(event)
+    form.for_people(reports.not_yet_in(event, day, session))
     if form.validate_on_submit():
-        added = reports.mark_attended(event, form.attended.data, day=day, by_user=current_user)
+        added = reports.mark_attended(event, form.attended.data, day=day, by_user=current_user, session=session)
         db.session.commit()
-        flash(f"{added} marked attended for {day.isoformat()}.", "success")
-        return redirect(url_for(".sign_in_sheet", slug=event.slug, day=day.isoformat()))
-    form.day.data = day
-    return render_template("attendance/sheet.html", event=event, day=day, form=form)
+        flash(f"{added} marked attended for {session.title if session else day.isoformat()}.", "success")
+        return redirect(url_for(".sign_in_sheet", slug=event.slug, day=day.isoformat(),
+                                session=session.id if session else None))
+    form.day.data, form.session.data = day, session.id if session else None
+    return render_template("attendance/sheet.html", event=event, day=day, session=session, form=form,
+                           sessions=services.sessions_of(event.id, day))

@@ -1,4 +1,4 @@
-"""Who came on which day: the attendance table, no-shows, its CSV/XLSX, and a paper sign-in sheet entered later."""
+"""Who came on which day and to which session: the table, no-shows, CSV/XLSX, and paper sign-in sheets entered later."""
 import csv
 import io
 from dataclasses import dataclass, field
@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from sqlalchemy import exists, or_, select
 
-from events_app.attendance.models import CheckIn
-from events_app.attendance.services import check_in
+from events_app.attendance.models import CheckIn, EventSession, SessionCheckIn
+from events_app.attendance.services import arrivals, check_in, sessions_of
 from events_app.choices import Status
 from events_app.extensions import db
 from events_app.registration.models import Registration
@@ -21,6 +21,7 @@ class Attendee:
 
     registration: Registration
     arrived: dict[date, datetime] = field(default_factory=dict)
+    at_sessions: dict[int, datetime] = field(default_factory=dict)
 
     @property
     def days_attended(self) -> int:
@@ -29,7 +30,7 @@ class Attendee:
 
 
 def attendance(event) -> list[Attendee]:
-    """Every approved delegate, and anyone checked in whatever their status now, by name; two queries."""
+    """Every approved delegate, and anyone checked in whatever their status now, by name; three queries."""
     came = exists().where(CheckIn.registration_id == Registration.id)
     people = db.session.scalars(
         select(Registration).where(Registration.event_id == event.id,
@@ -44,6 +45,12 @@ def attendance(event) -> list[Attendee]:
     ):
         if registration_id in by_id:
             by_id[registration_id].arrived[day] = at
+    for registration_id, session_id, at in db.session.execute(
+        select(SessionCheckIn.registration_id, SessionCheckIn.session_id, SessionCheckIn.checked_in_at)
+        .join(EventSession, EventSession.id == SessionCheckIn.session_id).where(EventSession.event_id == event.id)
+    ):
+        if registration_id in by_id:
+            by_id[registration_id].at_sessions[session_id] = at
     return list(by_id.values())
 
 
@@ -57,17 +64,22 @@ def day_totals(event, attendees: list[Attendee]) -> list[dict]:
 
 
 def table(event, attendees: list[Attendee]) -> tuple[list[str], list[list]]:
-    """The export's columns and rows: the delegate, then each day's arrival time in the event's zone."""
+    """The export's columns and rows: the delegate, each day's and each session's arrival time (event's zone)."""
     zone = event.tz
+    sessions = sessions_of(event.id)
+
+    def clock(at):
+        return at.astimezone(zone).strftime("%H:%M") if at else ""
+
     columns = ["Name", "Name (Latin)", "Organisation", "Stakeholder group", "Country", "Status",
-               *(day.isoformat() for day in event.days), "Days attended"]
+               *(day.isoformat() for day in event.days), *(f"{s.day.isoformat()} {s.title}" for s in sessions),
+               "Days attended"]
     rows = []
     for a in attendees:
         r = a.registration
         rows.append([r.full_name, r.name_latin, r.organisation, r.stakeholder_group.label, r.country, r.status.label,
-                     *(a.arrived[day].astimezone(zone).strftime("%H:%M") if day in a.arrived else ""
-                       for day in event.days),
-                     a.days_attended])
+                     *(clock(a.arrived.get(day)) for day in event.days),
+                     *(clock(a.at_sessions.get(s.id)) for s in sessions), a.days_attended])
     return columns, rows
 
 
@@ -101,17 +113,20 @@ def as_xlsx(columns: list[str], rows: list[list], *, title: str = "Attendance") 
     return out.getvalue()
 
 
-def not_yet_in(event, day: date) -> list[Registration]:
-    """Approved delegates not checked in on that day, by name: the bulk sign-in sheet's list."""
-    came = exists().where(CheckIn.registration_id == Registration.id, CheckIn.day == day)
+def not_yet_in(event, day: date, session: EventSession | None = None) -> list[Registration]:
+    """Approved delegates not checked in on that day (or at that session), by name: the sign-in sheet's list."""
+    arrival, joined = arrivals(day, session)
+    came = exists().where(joined)
     return list(db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.status == Status.APPROVED,
                                    ~came).order_by(Registration.sort_name, Registration.id)
     ))
 
 
-def mark_attended(event, registration_ids: list[int], *, day: date, by_user=None) -> int:
-    """Record the ticked names of a paper sign-in sheet for that day; returns how many were newly checked in."""
+def mark_attended(event, registration_ids: list[int], *, day: date, by_user=None,
+                  session: EventSession | None = None) -> int:
+    """Record the ticked names of a paper sign-in sheet (a day's or a session's); returns how many were new."""
     people = db.session.scalars(select(Registration).where(Registration.event_id == event.id,
                                                            Registration.id.in_(registration_ids))).all()
-    return sum(check_in(person, day=day, by_user=by_user, method="sheet").result == "checked_in" for person in people)
+    return sum(check_in(person, day=day, by_user=by_user, method="sheet", session=session).result == "checked_in"
+               for person in people)

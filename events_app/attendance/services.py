@@ -1,12 +1,12 @@
-"""Check-in at the door: by badge code or by name, once per delegate per day; lost badges revoked."""
+"""Check-in at the door: by badge code or by name, once per delegate per day (and per session); lost badges."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
 
-from events_app.attendance.models import CheckIn, RevokedCode
+from events_app.attendance.models import CheckIn, EventSession, RevokedCode, SessionCheckIn
 from events_app.audit import services as audit
 from events_app.choices import Status
 from events_app.database import LIKE_ESCAPE, contains_pattern
@@ -50,7 +50,7 @@ def _by_code(code: str) -> Registration | None:
 
 
 def scan(event_id: int, code: str, *, day: date, by_user=None, method: str = "scan",
-         at: datetime | None = None) -> CheckInOutcome:
+         at: datetime | None = None, session: EventSession | None = None) -> CheckInOutcome:
     """Check in whoever carries this badge code; says why not for another event's badge or a revoked one."""
     code = _clean(code)
     registration = _by_code(code)
@@ -59,7 +59,7 @@ def scan(event_id: int, code: str, *, day: date, by_user=None, method: str = "sc
         return CheckInOutcome("revoked", revoked) if revoked is not None else CheckInOutcome("unknown")
     if registration.event_id != event_id:
         return CheckInOutcome("other_event")  # nothing about another event's delegate
-    return check_in(registration, day=day, by_user=by_user, method=method, at=at)
+    return check_in(registration, day=day, by_user=by_user, method=method, at=at, session=session)
 
 
 def _revoked_holder(event_id: int, code: str) -> Registration | None:
@@ -104,10 +104,11 @@ def search(event_id: int, text: str, *, limit: int = 20) -> list[Registration]:
 
 
 def check_in(registration: Registration | None, *, day: date, by_user=None, method: str = "scan",
-             at: datetime | None = None) -> CheckInOutcome:
-    """Record the delegate's arrival for `day`; a second time says when, and records nothing.
+             at: datetime | None = None, session: EventSession | None = None) -> CheckInOutcome:
+    """Record the delegate's arrival for `day` (and `session`); a second time says when, and records nothing.
 
     `at` is when the scan happened (an offline desk sends its queue later); the earliest time wins.
+    Arriving at a session is arriving that day too, so day counts and certificates include it.
     """
     if registration is None:
         return CheckInOutcome("unknown")
@@ -115,22 +116,54 @@ def check_in(registration: Registration | None, *, day: date, by_user=None, meth
         return CheckInOutcome("not_approved", registration)
     now = utcnow()
     at = min(at, now) if at is not None else now  # a desk's clock running fast does not date the future
-    # Insert first and let the (registration, day) constraint say "already": the first scan,
-    # the common case, then costs one statement.
-    checkin = CheckIn(registration_id=registration.id, day=day, checked_in_at=at,
-                      by_user_id=getattr(by_user, "id", None), method=method)
+    by_user_id = getattr(by_user, "id", None)
+    result, row = _record_once(CheckIn(registration_id=registration.id, day=day, checked_in_at=at,
+                                       by_user_id=by_user_id, method=method),
+                               lambda: checkin_for(registration.id, day))
+    if session is not None:
+        result, row = _record_once(SessionCheckIn(registration_id=registration.id, session_id=session.id,
+                                                  checked_in_at=at, by_user_id=by_user_id, method=method),
+                                   lambda: session_checkin_for(registration.id, session.id))
+    return CheckInOutcome(result, registration, row)
+
+
+def _record_once(row, earlier_row):
+    """Insert the arrival; if the unique constraint says it is there already, keep the earlier time."""
+    # Insert first and let the constraint say "already": the first scan, the common case, costs one statement.
     try:
         with db.session.begin_nested():
-            db.session.add(checkin)
+            db.session.add(row)
     except IntegrityError:
         # Scanned before (or by another desk at the same moment): say when, record nothing new.
-        earlier = checkin_for(registration.id, day)
-        if earlier is not None and at < earlier.checked_in_at:
+        earlier = earlier_row()
+        if earlier is not None and row.checked_in_at < earlier.checked_in_at:
             # An offline desk saw them first: its time (and who) is the arrival.
-            earlier.checked_in_at, earlier.by_user_id, earlier.method = at, checkin.by_user_id, method
+            earlier.checked_in_at, earlier.by_user_id, earlier.method = row.checked_in_at, row.by_user_id, row.method
             db.session.flush()
-        return CheckInOutcome("already", registration, earlier)
-    return CheckInOutcome("checked_in", registration, checkin)
+        return "already", earlier
+    return "checked_in", row
+
+
+def session_checkin_for(registration_id: int, session_id: int) -> SessionCheckIn | None:
+    """The delegate's check-in at that session, with who recorded it."""
+    return db.session.scalar(select(SessionCheckIn).options(joinedload(SessionCheckIn.by_user)).where(
+        SessionCheckIn.registration_id == registration_id, SessionCheckIn.session_id == session_id))
+
+
+def sessions_of(event_id: int, day: date | None = None) -> list[EventSession]:
+    """The event's sessions (of one day), in programme order."""
+    query = select(EventSession).where(EventSession.event_id == event_id)
+    if day is not None:
+        query = query.where(EventSession.day == day)
+    return list(db.session.scalars(query.order_by(EventSession.day, EventSession.position, EventSession.id)))
+
+
+def session_of(event_id: int, session_id: int | None) -> EventSession | None:
+    """The session with this id if it belongs to the event."""
+    if not session_id:
+        return None
+    return db.session.scalar(select(EventSession).where(EventSession.id == session_id,
+                                                        EventSession.event_id == event_id))
 
 
 def checkin_for(registration_id: int, day: date) -> CheckIn | None:
@@ -139,8 +172,19 @@ def checkin_for(registration_id: int, day: date) -> CheckIn | None:
                              .where(CheckIn.registration_id == registration_id, CheckIn.day == day))
 
 
-def checked_in_ids(event_id: int, day: date) -> set[int]:
-    """Ids of the event's registrations checked in on that day."""
+def arrivals(day: date, session: EventSession | None = None):
+    """The arrivals to count and their join to Registration: the day's check-ins, or one session's."""
+    if session is not None:
+        return SessionCheckIn, and_(SessionCheckIn.registration_id == Registration.id,
+                                    SessionCheckIn.session_id == session.id)
+    return CheckIn, and_(CheckIn.registration_id == Registration.id, CheckIn.day == day)
+
+
+def checked_in_ids(event_id: int, day: date, session: EventSession | None = None) -> set[int]:
+    """Ids of the event's registrations checked in on that day (or at that session)."""
+    if session is not None:
+        return set(db.session.scalars(select(SessionCheckIn.registration_id)
+                                      .where(SessionCheckIn.session_id == session.id)))
     return set(
         db.session.scalars(
             select(CheckIn.registration_id)
@@ -159,14 +203,14 @@ def day_count(event_id: int, day: date) -> int:
     ) or 0
 
 
-def undo_check_in(registration: Registration | None, *, day: date) -> bool:
-    """Remove the delegate's check-in for `day` (a wrong badge scanned); False when there was none."""
+def undo_check_in(registration: Registration | None, *, day: date, session: EventSession | None = None) -> bool:
+    """Remove the delegate's check-in for `day` (or only for `session`): a wrong badge scanned; False if none."""
     if registration is None:
         return False
-    checkin = checkin_for(registration.id, day)
-    if checkin is None:
+    row = session_checkin_for(registration.id, session.id) if session else checkin_for(registration.id, day)
+    if row is None:
         return False
-    db.session.delete(checkin)
+    db.session.delete(row)
     db.session.flush()
     return True
 

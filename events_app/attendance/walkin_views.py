@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from events_app.attendance import walkins
 from events_app.attendance.forms import DeskSettingsForm, WalkInForm
-from events_app.attendance.views import bp, desk_day, requested_day
+from events_app.attendance.views import bp, desk_place, requested_place
 from events_app.choices import EventRole
 from events_app.events.access import TEAM_ROLES, event_view, may
 from events_app.events.models import Event
@@ -18,7 +18,7 @@ from events_app.registration.services import RegistrationClosed
 def walkin(event: Event):
     """Register someone at the door, check them in, and offer their badge for the card printer."""
     form = WalkInForm(locale=str(get_locale() or "en"))
-    day = desk_day(event, form.day.data) if request.method == "POST" else requested_day(event)
+    day, _session = desk_place(event, form) if request.method == "POST" else requested_place(event)
     if form.validate_on_submit():
         try:
             done = walkins.register_walkin(event, form.registration_data(), day=day, by_user=current_user)

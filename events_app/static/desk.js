@@ -32,9 +32,10 @@
     var list = read(listKey);
     // Names are kept only while their day lasts: a list for a day that is over is dropped.
     if (list && list.day < localDay()) { localStorage.removeItem(listKey); return null; }
-    return list && list.day === cfg.day ? list : null;
+    return list && list.day === cfg.day && String(list.session || "") === cfg.session ? list : null;
   }
   function queue() { return read(queueKey) || []; }
+  function samePlace(item) { return item.day === cfg.day && (item.session || "") === cfg.session; }
 
   // A time as the rest of the desk shows it: the event's zone, 24-hour, the page's language.
   function clock(iso) {
@@ -102,7 +103,7 @@
     fetch(cfg.scanUrl, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
-      body: JSON.stringify({code: code, day: cfg.day})
+      body: JSON.stringify(cfg.session ? {code: code, day: cfg.day, session: Number(cfg.session)} : {code: code, day: cfg.day})
     }).then(function (r) {
       var type = r.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") < 0) { throw new Error("page"); }
@@ -152,13 +153,13 @@
       return;
     }
     var items = queue();
-    var queued = items.some(function (item) { return item.code === code && item.day === cfg.day; });
+    var queued = items.some(function (item) { return item.code === code && samePlace(item); });
     if (entry && entry[4]) {
       showText("already", queued ? "Already scanned here" : "Already checked in",
                entry[0] + (entry[1] ? " (" + entry[1] + ")" : "") + (queued ? " — saved, not yet sent" : ""));
       return;
     }
-    items.push({code: code, at: new Date().toISOString(), day: cfg.day});
+    items.push({code: code, at: new Date().toISOString(), day: cfg.day, session: cfg.session});
     write(queueKey, items);
     if (entry) {
       entry[4] = true;
@@ -190,13 +191,14 @@
   function sendQueue() {
     var items = queue();
     if (sending || !items.length || !navigator.onLine) { return; }
-    var day = items[0].day;
-    var batch = items.filter(function (item) { return item.day === day; });
+    var day = items[0].day, place = items[0].session || "";
+    var batch = items.filter(function (item) { return item.day === day && (item.session || "") === place; });
     sending = true;
     fetch(cfg.batchUrl, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
-      body: JSON.stringify({day: day, scans: batch.map(function (i) { return {code: i.code, at: i.at}; })})
+      body: JSON.stringify({day: day, session: place ? Number(place) : null,
+                            scans: batch.map(function (i) { return {code: i.code, at: i.at}; })})
     }).then(function (r) {
       if (!r.ok) { throw new Error(String(r.status)); }
       return r.json();
@@ -213,7 +215,10 @@
       showQueue();
       refreshCounts();
     }).catch(function () { /* still offline: try again later */ })
-      .then(function () { sending = false; if (queue().some(function (i) { return i.day !== day; })) { sendQueue(); } });
+      .then(function () {
+        sending = false;
+        if (queue().some(function (i) { return i.day !== day || (i.session || "") !== place; })) { sendQueue(); }
+      });
   }
 
   function showConnection(text) {
