@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
 
@@ -11,7 +11,7 @@ from events_app.audit import services as audit
 from events_app.choices import Status
 from events_app.database import LIKE_ESCAPE, contains_pattern
 from events_app.extensions import db
-from events_app.models import utcnow
+from events_app.models import UTCDateTime, utcnow
 from events_app.registration.models import Registration, new_checkin_code
 
 MAX_CODE = 64  # a longer "code" is a scanner misread or a paste: unknown without a query
@@ -53,13 +53,63 @@ def scan(event_id: int, code: str, *, day: date, by_user=None, method: str = "sc
          at: datetime | None = None, session: EventSession | None = None) -> CheckInOutcome:
     """Check in whoever carries this badge code; says why not for another event's badge or a revoked one."""
     code = _clean(code)
+    if code and session is None and db.session.get_bind().dialect.name == "postgresql":
+        return _scan_in_one_round_trip(event_id, code, day=day, by_user=by_user, method=method, at=at)
     registration = _by_code(code)
     if registration is None:
-        revoked = _revoked_holder(event_id, code)
-        return CheckInOutcome("revoked", revoked) if revoked is not None else CheckInOutcome("unknown")
+        return _not_found(event_id, code)
     if registration.event_id != event_id:
         return CheckInOutcome("other_event")  # nothing about another event's delegate
     return check_in(registration, day=day, by_user=by_user, method=method, at=at, session=session)
+
+
+def _not_found(event_id: int, code: str) -> CheckInOutcome:
+    revoked = _revoked_holder(event_id, code)
+    return CheckInOutcome("revoked", revoked) if revoked is not None else CheckInOutcome("unknown")
+
+
+# The morning queue's common case, a first scan of an approved delegate, in one statement: find the badge
+# and insert the day's check-in unless it is there (PostgreSQL: a data-modifying CTE). Anything else
+# (already in, not approved, another event) takes the ordinary path afterwards.
+_SCAN_STATEMENT = text("""
+WITH found AS (
+    SELECT id, event_id, status, full_name, name_latin, organisation FROM registrations WHERE checkin_code = :code
+), inserted AS (
+    INSERT INTO checkins (registration_id, day, checked_in_at, by_user_id, method)
+    SELECT id, :day, :at, :by_user_id, :method FROM found WHERE event_id = :event_id AND status = :approved
+    ON CONFLICT (registration_id, day) DO NOTHING
+    RETURNING id
+)
+SELECT found.id, found.event_id, found.status, found.full_name, found.name_latin, found.organisation,
+       (SELECT id FROM inserted) AS checkin_id
+FROM found
+""").bindparams(bindparam("at", type_=UTCDateTime()), bindparam("day", type_=Date())).columns(
+    status=Registration.__table__.c.status.type)
+
+
+def _scan_in_one_round_trip(event_id: int, code: str, *, day: date, by_user, method: str,
+                            at: datetime | None) -> CheckInOutcome:
+    now = utcnow()
+    at = min(at, now) if at is not None else now
+    by_user_id = getattr(by_user, "id", None)
+    row = db.session.execute(_SCAN_STATEMENT, {
+        "code": code, "day": day, "at": at, "by_user_id": by_user_id, "method": method, "event_id": event_id,
+        "approved": Status.APPROVED.value}).first()
+    if row is None:
+        return _not_found(event_id, code)
+    if row.event_id != event_id:
+        return CheckInOutcome("other_event")
+    # What the desk shows, without loading (or tracking) the 46-column row.
+    registration = Registration(id=row.id, event_id=row.event_id, status=row.status, full_name=row.full_name,
+                                name_latin=row.name_latin, organisation=row.organisation)
+    if row.status != Status.APPROVED:
+        return CheckInOutcome("not_approved", registration)
+    if row.checkin_id is None:  # in already (perhaps by another desk this very moment)
+        attempt = CheckIn(registration_id=row.id, day=day, checked_in_at=at, by_user_id=by_user_id, method=method)
+        return CheckInOutcome("already", registration, _keep_earliest(attempt, checkin_for(row.id, day)))
+    return CheckInOutcome("checked_in", registration,
+                          CheckIn(id=row.checkin_id, registration_id=row.id, day=day, checked_in_at=at,
+                                  by_user_id=by_user_id, method=method))
 
 
 def _revoked_holder(event_id: int, code: str) -> Registration | None:
@@ -135,13 +185,21 @@ def _record_once(row, earlier_row):
             db.session.add(row)
     except IntegrityError:
         # Scanned before (or by another desk at the same moment): say when, record nothing new.
-        earlier = earlier_row()
-        if earlier is not None and row.checked_in_at < earlier.checked_in_at:
-            # An offline desk saw them first: its time (and who) is the arrival.
-            earlier.checked_in_at, earlier.by_user_id, earlier.method = row.checked_in_at, row.by_user_id, row.method
-            db.session.flush()
-        return "already", earlier
+        return "already", _keep_earliest(row, earlier_row())
     return "checked_in", row
+
+
+def _keep_earliest(attempt, earlier):
+    """The recorded arrival, moved to the attempt's time (and desk) when that was earlier: an offline desk."""
+    if earlier is not None and attempt.checked_in_at < earlier.checked_in_at:
+        model = type(earlier)
+        # One conditional UPDATE: two desks sending earlier times at once cannot leave the later one.
+        db.session.execute(
+            update(model).where(model.id == earlier.id, model.checked_in_at > attempt.checked_in_at)
+            .values(checked_in_at=attempt.checked_in_at, by_user_id=attempt.by_user_id, method=attempt.method),
+            execution_options={"synchronize_session": False})
+        db.session.refresh(earlier)
+    return earlier
 
 
 def session_checkin_for(registration_id: int, session_id: int) -> SessionCheckIn | None:
