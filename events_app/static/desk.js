@@ -360,7 +360,19 @@
 
   // ---- start ----
   if ("serviceWorker" in navigator && cfg.workerUrl) {
-    navigator.serviceWorker.register(cfg.workerUrl, {scope: "/checkin/"}).catch(function () { /* no offline page */ });
+    navigator.serviceWorker.register(cfg.workerUrl, {scope: "/checkin/"})
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function () {
+        // Keep this page for a reload without a connection (the worker keeps later visits itself).
+        if (navigator.onLine && window.caches && !new URLSearchParams(location.search).has("q")) {
+          return caches.open("desk-v1").then(function (cache) { return cache.add(location.href); });
+        }
+      })
+      .then(function () { desk.dataset.offlineReady = "1"; })
+      .catch(function () { /* no offline page: the queue still works while the page stays open */ });
+  }
+  if (!navigator.onLine) {
+    resultBox.replaceChildren();  // a kept copy of the page: its last result is not this scan's
   }
   fetchList();
   showQueue();

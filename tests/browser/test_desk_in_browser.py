@@ -80,6 +80,7 @@ def test_offline_scans_are_queued_and_sent_once_when_the_wifi_returns(live_serve
     _sign_in(page, live_server, staff.email)
     page.goto(f"{live_server}/checkin/{event.slug}")
     page.wait_for_selector("#desk[data-list-ready='1']")
+    page.wait_for_selector("#desk[data-offline-ready='1']")
     context.set_offline(True)
     for person in (a, b, c):
         _scan(page, person.checkin_code)
@@ -93,6 +94,10 @@ def test_offline_scans_are_queued_and_sent_once_when_the_wifi_returns(live_serve
     assert "(Asia/Bangkok)" in page.inner_text("#queue")  # times at the desk are the event's
     shoot(page, "desk-offline-390")
     assert _checkins(db) == {}
+    page.reload()  # the service worker keeps the page; the queue is still there
+    page.wait_for_selector("#desk[data-ready='1']")
+    assert page.get_attribute("#desk", "data-queued") == "3" and "Chanthy Sok" in page.inner_text("#queue")
+    assert page.locator("#result .result").count() == 0
 
     # Meanwhile a second desk, online, checks in Bounmy.
     other = browser.new_context(viewport=DESKTOP)
@@ -163,4 +168,23 @@ def test_a_lost_badge_is_revoked_at_the_desk(live_server, browser, db, auth, mak
     page.wait_for_selector("#result .result-revoked")
     assert "Revoked badge" in _result(page) and "Sokha Meas" in _result(page)
     shoot(page, "desk-revoked-390")
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_desk_pages_pass_axe(live_server, browser, db, auth, make_event, make_registration, axe_violations,
+                                 shoot, viewport):
+    event = make_event()
+    person = make_registration(event, full_name="Thida Win")
+    page = browser.new_page(viewport=viewport)
+    _sign_in(page, live_server, auth.user("organiser").email)
+    page.goto(f"{live_server}/checkin/{event.slug}")
+    _scan(page, person.checkin_code)
+    page.wait_for_selector("#result .result-checked_in")
+    assert axe_violations(page) == []
+    shoot(page, f"desk-{viewport['width']}")
+    for path in ("walk-in", "report", "sheet", "sessions"):
+        page.goto(f"{live_server}/checkin/{event.slug}/{path}")
+        assert axe_violations(page) == [], path
+        shoot(page, f"desk-{path}-{viewport['width']}")
     page.close()
