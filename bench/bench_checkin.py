@@ -91,7 +91,8 @@ def main() -> None:
         from sqlalchemy.orm import Session
 
         from events_app import create_app
-        from events_app.attendance.services import find_by_code, scan as desk_scan
+        from events_app.attendance.services import find_by_code
+        from events_app.attendance.services import scan as desk_scan
         from events_app.events.models import Event
         from events_app.extensions import db
         from events_app.registration.models import Registration

@@ -83,7 +83,7 @@ def scan(event: Event):
     db.session.commit()
     if request.is_json:
         return jsonify(result_json(event, day, desk_session, outcome))
-    _remember(outcome)
+    session["last_checkin"] = _remembered(outcome)
     return back_to_desk(event, day, desk_session)
 
 
@@ -91,42 +91,40 @@ def scan(event: Event):
 @event_view(*TEAM_ROLES)
 def pick(event: Event):
     """Check in a delegate chosen from the name search."""
-    form = SearchCheckInForm()
-    day, desk_session = desk_place(event, form)
-    if form.validate_on_submit():
-        registration = services.delegate_of_event(event.id, form.registration_id.data)
-        _remember(services.check_in(registration, day=day, by_user=current_user, method="search",
-                                    session=desk_session))
-        db.session.commit()
-    return back_to_desk(event, day, desk_session)
+    return _act_on_delegate(event, SearchCheckInForm(), lambda registration, day, desk_session: _remembered(
+        services.check_in(registration, day=day, by_user=current_user, method="search", session=desk_session)))
 
 
 @bp.route("/<slug>/undo", methods=["POST"])
 @event_view(*TEAM_ROLES)
 def undo(event: Event):
     """Take back a check-in made by mistake (the wrong badge was scanned)."""
-    form = SearchCheckInForm()
-    day, desk_session = desk_place(event, form)
-    if form.validate_on_submit():
-        registration = services.delegate_of_event(event.id, form.registration_id.data)
-        if services.undo_check_in(registration, day=day, session=desk_session):
-            db.session.commit()
-            session["last_checkin"] = {"result": "undone", "registration_id": registration.id}
-    return back_to_desk(event, day, desk_session)
+    return _act_on_delegate(event, SearchCheckInForm(), lambda registration, day, desk_session: (
+        {"result": "undone", "registration_id": registration.id}
+        if services.undo_check_in(registration, day=day, session=desk_session) else None))
 
 
 @bp.route("/<slug>/revoke", methods=["POST"])
 @event_view(*TEAM_ROLES)
 def revoke(event: Event):
-    """A lost badge: revoke its code and open the new badge, ready to print."""
-    form = RevokeForm()
+    """A lost badge: revoke its code; the desk then offers the new badge, ready to print."""
+    def reissue(registration, day, desk_session):
+        services.revoke_code(registration, by_user=current_user)
+        return {"result": "reissued", "registration_id": registration.id}
+
+    return _act_on_delegate(event, RevokeForm(), reissue)
+
+
+def _act_on_delegate(event, form, act):
+    """The buttons beside a delegate: find them in this event, act, commit, and show the result once."""
     day, desk_session = desk_place(event, form)
     registration = services.delegate_of_event(event.id, form.registration_id.data) \
         if form.validate_on_submit() else None
     if registration is not None:
-        services.revoke_code(registration, by_user=current_user)
-        db.session.commit()
-        session["last_checkin"] = {"result": "reissued", "registration_id": registration.id}
+        last = act(registration, day, desk_session)
+        if last:
+            db.session.commit()
+            session["last_checkin"] = last
     return back_to_desk(event, day, desk_session)
 
 
@@ -137,10 +135,10 @@ def result_json(event, day, session, outcome) -> dict:
             "html": render_template("attendance/_result.html", event=event, day=day, session=session, last=last)}
 
 
-def _remember(outcome) -> None:
+def _remembered(outcome) -> dict:
     # The result is shown once on the next page (PRG), without personal data in the URL.
     # Only ids go into the (signed, not encrypted) session cookie, never names.
-    session["last_checkin"] = {
+    return {
         "result": outcome.result,
         "registration_id": outcome.registration.id if outcome.registration else None,
         "checkin_id": outcome.checkin.id if outcome.checkin else None,
