@@ -381,5 +381,6 @@
   setInterval(refreshCounts, 5000);
   setInterval(sendQueue, 15000);
   setInterval(fetchList, 300000);
+  setInterval(loadList, 60000);  // drops the names once their day is over, even on a desk left open
   desk.dataset.ready = "1";
 }());
