@@ -126,3 +126,9 @@ class SessionForm(CleanForm):
         """Offer the event's days."""
         self.day.choices = [(d.isoformat(), d.strftime("%a %d %b %Y")) for d in event.days]
         return self
+
+
+class RemoveSessionForm(CleanForm):
+    """Which session to remove."""
+
+    session = IntegerField(widget=HiddenInput(), validators=[DataRequired()])

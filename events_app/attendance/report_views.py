@@ -27,7 +27,8 @@ def report(event: Event):
                            sessions=services.sessions_of(event.id), session_counts=session_counts(event.id))
 
 
-@bp.route("/<slug>/attendance.<any(csv, xlsx):kind>")
+@bp.route("/<slug>/attendance.csv", defaults={"kind": "csv"})
+@bp.route("/<slug>/attendance.xlsx", defaults={"kind": "xlsx"})
 @event_view(*TEAM_ROLES)
 def report_file(event: Event, kind: str):
     """The attendance table as a spreadsheet: one row a delegate, each day's arrival time."""

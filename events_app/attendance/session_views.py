@@ -3,10 +3,9 @@ from datetime import date
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from events_app.attendance import services, sessions
-from events_app.attendance.forms import SessionForm
+from events_app.attendance.forms import RemoveSessionForm, SessionForm
 from events_app.attendance.views import bp
 from events_app.choices import EventRole
 from events_app.events.access import TEAM_ROLES, event_view, may
@@ -28,15 +27,16 @@ def sessions_page(event: Event):
         return redirect(url_for(".sessions_page", slug=event.slug))
     return render_template("attendance/sessions.html", event=event, form=form, organiser=organiser,
                            sessions=services.sessions_of(event.id), counts=sessions.session_counts(event.id),
-                           remove_form=FlaskForm())
+                           remove_form=RemoveSessionForm())
 
 
-@bp.route("/<slug>/sessions/<int:session_id>/remove", methods=["POST"])
+@bp.route("/<slug>/sessions/remove", methods=["POST"])
 @event_view(EventRole.ORGANISER)
-def remove_session(event: Event, session_id: int):
+def remove_session(event: Event):
     """Remove a session added by mistake (its day's check-ins stay)."""
-    session = services.session_of(event.id, session_id)
-    if session is not None and FlaskForm().validate_on_submit():
+    form = RemoveSessionForm()
+    session = services.session_of(event.id, form.session.data) if form.validate_on_submit() else None
+    if session is not None:
         sessions.remove_session(session)
         db.session.commit()
         flash(f"Session “{session.title}” removed.", "success")

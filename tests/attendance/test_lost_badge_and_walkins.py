@@ -48,7 +48,11 @@ def test_only_an_approved_delegate_gets_a_desk_badge(client, db, auth, make_even
     event = make_event(approval_required=True)
     pending = make_registration(event)
     auth.login("staff")
-    assert client.get(f"/manage/events/{event.slug}/badges/desk/{pending.id}.pdf").status_code == 404
+    response = client.get(f"/manage/events/{event.slug}/badges/desk/{pending.id}.pdf", follow_redirects=True)
+    assert response.mimetype == "text/html"
+    assert f"No badge: the registration of {pending.full_name} is Pending." in visible_text(
+        response.get_data(as_text=True))
+    assert client.get(f"/manage/events/{event.slug}/badges/desk/999999.pdf").status_code == 404
 
 
 def _walk_in(client, event, **fields):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from flask import abort, current_app
+from flask import abort, current_app, flash, redirect, url_for
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFString
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
@@ -54,8 +54,12 @@ def desk_badge(event: Event, registration_id: int):
     """The delegate's badge for the desk's card printer, opened in the browser (records it as printed)."""
     registration = db.session.scalar(select(Registration).where(Registration.id == registration_id,
                                                                 Registration.event_id == event.id))
-    if registration is None or registration.status != Status.APPROVED:
-        abort(404)  # only approved delegates get a badge: the desk admits no one else
+    if registration is None:
+        abort(404)
+    if registration.status != Status.APPROVED:
+        # Only approved delegates get a badge: the desk admits no one else.
+        flash(f"No badge: the registration of {registration.full_name} is {registration.status.label}.", "error")
+        return redirect(url_for("attendance.desk", slug=event.slug), code=303)
     out = pdf_buffer(1024 * 1024)
     info = event_info(event)
     render_card_badge(info, badge_data(registration, colour_by=info.colour_by), out,
