@@ -1,50 +1,23 @@
-"""One badge for the check-in desk's card printer (a walk-in, a lost badge): a CR80 page that opens to print.
+"""The check-in desk's badge download: one delegate's badge on a CR80 card that opens to print (card.py).
 
-The badge is the same drawing as every other (render.draw_badge); only the page differs: one card-sized
-page, printed at 100% (PrintScaling None) and a print dialog on opening where the viewer allows it.
+Linked from the desk (a walk-in, a lost badge); attendance cannot import documents, which reads its
+check-ins, so the desk links here rather than calling the renderer.
 """
 from __future__ import annotations
 
-from typing import BinaryIO
-
 from flask import abort, current_app, flash, redirect, url_for
-from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFString
-from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
 from events_app.choices import Status
 from events_app.database import writes_on_get
-from events_app.documents.badges.layouts import get_layout
-from events_app.documents.badges.render import draw_badge, logo_image, register_logo
+from events_app.documents.badges.card import render_card_badge
 from events_app.documents.data import badge_data, event_info
-from events_app.documents.fonts import font_set
-from events_app.documents.records import BadgeData, EventInfo
 from events_app.documents.views import bp, log_download, pdf_buffer, send_pdf
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
 from events_app.extensions import db
 from events_app.models import utcnow
 from events_app.registration.models import Registration
-
-DESK_LAYOUT = "cr80"
-_PRINT_ON_OPEN = "this.print({bUI: true, bSilent: false, bShrinkToFit: false});"
-
-
-def render_card_badge(event: EventInfo, badge: BadgeData, out: BinaryIO, *, layout: str = DESK_LAYOUT,
-                      font_dirs=()) -> None:
-    """Write a one-page PDF of one badge, the page the size of the badge, that asks to be printed."""
-    lay = get_layout(layout)
-    fonts = font_set(font_dirs)
-    canv = Canvas(out, pagesize=lay.page_size, pageCompression=1, invariant=1,
-                  initialFontName=fonts.base_font(), initialFontSize=8)
-    canv.setTitle(f"Badge: {badge.display_name}")
-    canv.setCreator("events_app")
-    canv.setViewerPreference("PrintScaling", "None")  # a card printer needs 100%, not "fit to page"
-    canv.setCatalogEntry("OpenAction", PDFDictionary({"S": PDFName("JavaScript"), "JS": PDFString(_PRINT_ON_OPEN)}))
-    logo = register_logo(canv, logo_image(event.logo))
-    draw_badge(canv, fonts, event, badge, *lay.cells()[0], logo=logo)
-    canv.showPage()
-    canv.save()
 
 
 @bp.route("/events/<slug>/badges/desk/<int:registration_id>.pdf")
