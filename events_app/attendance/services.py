@@ -1,6 +1,6 @@
 """Check-in at the door: by badge code or by name, once per delegate per day."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -125,3 +125,20 @@ def undo_check_in(registration: Registration | None, *, day: date) -> bool:
     db.session.delete(checkin)
     db.session.flush()
     return True
+
+
+def record_batch(event_id: int, scans: list[tuple[str, datetime]], *, day: date, by_user=None) -> list[CheckInOutcome]:
+    """Check in a queue of (code, time) scans made offline, oldest first; the earliest time wins.
+
+    Sending the same batch again records nothing more. The caller commits.
+    """
+    now = utcnow()
+    outcomes: dict[int, CheckInOutcome] = {}
+    for index, (code, at) in sorted(enumerate(scans), key=lambda pair: pair[1][1]):
+        at = min(at if at.tzinfo else at.replace(tzinfo=UTC), now)  # a desk clock running fast dates no future
+        outcome = check_in(find_by_code(event_id, code), day=day, by_user=by_user, method="offline")
+        if outcome.checkin is not None and (outcome.result == "checked_in" or at < outcome.checkin.checked_in_at):
+            outcome.checkin.checked_in_at = at
+            db.session.flush()
+        outcomes[index] = outcome
+    return [outcomes[i] for i in range(len(scans))]

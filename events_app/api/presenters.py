@@ -1,0 +1,48 @@
+"""Rows as the API's JSON: events, registrations (without contact details for staff), dashboard figures."""
+from datetime import date, datetime
+
+from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS
+
+CONTACT_FIELDS = ("email", "phone")
+# What a registration shows: the data dictionary without the passport details (never sent by the API).
+SHOWN_FIELDS = tuple(name for name in DELEGATE_FIELDS if name not in VISA_FIELDS and name != "data_consent")
+
+
+def event_json(event) -> dict:
+    """An event's public facts and the state of its registration."""
+    return {
+        "slug": event.slug, "title": event.title, "starts_on": event.starts_on, "ends_on": event.ends_on,
+        "days": event.days, "timezone": event.timezone, "venue": event.venue, "city": event.city,
+        "country": event.country, "capacity": event.capacity, "approval_required": event.approval_required,
+        "invitation_only": event.invitation_only, "registration_state": event.registration_state(),
+        "updated_at": event.updated_at,
+    }
+
+
+def registration_json(registration, *, contacts: bool) -> dict:
+    """One registration; email and phone only for those who may see contact details."""
+    data = {name: getattr(registration, name) for name in SHOWN_FIELDS}
+    if not contacts:
+        data.update(dict.fromkeys(CONTACT_FIELDS))
+    data.update(
+        id=registration.id, status=registration.status, waitlist_position=registration.waitlist_position,
+        participant_role=registration.participant_role, answers=dict(registration.answers or {}),
+        checkin_code=registration.checkin_code, badge_printed_at=registration.badge_printed_at,
+        registered_at=registration.registered_at, updated_at=registration.updated_at,
+    )
+    return data
+
+
+def figure_json(figure) -> dict:
+    """A dashboard figure as its table (the chart itself stays on the dashboard)."""
+    return {"key": figure.key, "title": str(figure.title), "columns": [str(c) for c in figure.columns],
+            "rows": [[_cell(value) for value in row] for row in figure.rows],
+            "facts": [str(fact) for fact in figure.facts]}
+
+
+def _cell(value):
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
