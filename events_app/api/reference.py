@@ -61,5 +61,5 @@ def schemas(spec: dict) -> list[dict]:
                    "example": json.dumps(details["examples"][0], ensure_ascii=False) if details.get("examples") else ""}
                   for field, details in schema.get("properties", {}).items()]
         found.append({"name": name, "description": schema.get("description", ""), "fields": fields,
-                      "values": schema.get("enum", [])})
+                      "choices": schema.get("enum", [])})
     return found

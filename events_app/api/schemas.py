@@ -137,7 +137,8 @@ class DelegateFields(Strict):
     """The data-dictionary fields a registration is made or edited with."""
 
     full_name: str = Field(min_length=1, max_length=200, examples=["ສົມພອນ ວົງສາ"])
-    name_latin: str = Field(default="", max_length=200, examples=["Somphone Vongsa"])
+    name_latin: str = Field(default="", max_length=200, examples=["Somphone Vongsa"],
+                            description="Required when full_name has letters of another script (for sorting and badges)")
     badge_name: str = Text200
     honorific: str = Field(default="", max_length=40)
     email: str = Field(min_length=3, max_length=254, examples=["somphone@example.org"])
@@ -171,7 +172,14 @@ class DelegateFields(Strict):
 class RegistrationIn(DelegateFields):
     """A new registration, decided by the same rules as the form: capacity, quotas, waiting list, approval."""
 
-    data_consent: bool = Field(description="The delegate agreed to the event's privacy notice (required)")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "full_name": "ສົມພອນ ວົງສາ", "name_latin": "Somphone Vongsa", "email": "somphone@example.org",
+        "phone": "+856 20 5555 1234", "organisation": "Lao Migrant Workers Network", "stakeholder_group": "ngo",
+        "country": "LA", "languages": ["lo", "th"], "locale": "lo", "data_consent": True,
+    }]})
+
+    data_consent: bool = Field(description="The delegate agreed to the event's privacy notice (must be true)",
+                               examples=[True])
     invitation_code: str = Field(default="", max_length=64, description="For invitation-only events")
 
 
@@ -204,7 +212,8 @@ class StatusChangeIn(Strict):
 class CheckInIn(Strict):
     """Either the badge's code (a scan) or the registration's id (found by name)."""
 
-    badge_code: str | None = Field(default=None, min_length=1, max_length=64)
+    badge_code: str | None = Field(default=None, min_length=1, max_length=64,
+                                   description="A registration's `checkin_code` (what its badge's QR code carries)")
     registration_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     day: date | None = Field(default=None, description="A day of the event; today in the event's time zone if left out")
 

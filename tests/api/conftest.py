@@ -5,7 +5,7 @@ from events_app.api import tokens
 from events_app.auth.services import create_user
 from events_app.choices import UserRole
 from events_app.extensions import db as _db
-from tests.conftest import Auth, delegate_data
+from tests.conftest import delegate_data
 
 
 def bearer(secret: str) -> dict:
@@ -25,9 +25,8 @@ def make_token(db):
 
 
 @pytest.fixture()
-def team(client):
+def team(auth):
     """The standard users (organiser, staff, rapporteur at every event the test makes; an admin)."""
-    auth = Auth(client)
     return {role: auth.user(role) for role in ("organiser", "staff", "rapporteur", "admin")}
 
 
