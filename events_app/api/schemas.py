@@ -138,7 +138,7 @@ class DelegateFields(Strict):
 
     full_name: str = Field(min_length=1, max_length=200, examples=["ສົມພອນ ວົງສາ"])
     name_latin: str = Field(default="", max_length=200, examples=["Somphone Vongsa"],
-                            description="Required when full_name has letters of another script (for sorting and badges)")
+                            description="Required when full_name has letters of another script (sorting, badges)")
     badge_name: str = Text200
     honorific: str = Field(default="", max_length=40)
     email: str = Field(min_length=3, max_length=254, examples=["somphone@example.org"])
