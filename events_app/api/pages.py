@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from events_app.api import tokens
 from events_app.api.reference import operations, schemas
@@ -28,7 +28,8 @@ class TokenForm(FlaskForm):
                        validators=[Optional(), Length(max=100)])
     scope = SelectField("Scope", choices=[("read", "read: read events, registrations, check-ins and badges"),
                                           ("checkin", "checkin: read, and check delegates in"),
-                                          ("write", "write: everything your role allows")], default="read")
+                                          ("write", "write: everything your role allows")], default="read",
+                        validators=[InputRequired()])
     event = SelectField("Event", choices=[], validators=[Optional()],
                         description="Limit the token to one event; it never reaches beyond the events of your roles.")
 

@@ -60,6 +60,7 @@ def schemas(spec: dict) -> list[dict]:
                    "description": details.get("description", ""),
                    "example": json.dumps(details["examples"][0], ensure_ascii=False) if details.get("examples") else ""}
                   for field, details in schema.get("properties", {}).items()]
+        example = json.dumps(schema["examples"][0], ensure_ascii=False, indent=2) if schema.get("examples") else ""
         found.append({"name": name, "description": schema.get("description", ""), "fields": fields,
-                      "choices": schema.get("enum", [])})
+                      "choices": schema.get("enum", []), "example": example})
     return found

@@ -30,6 +30,7 @@ def _bearer() -> str:
 @bp.before_request
 def authenticate():
     """Find the request's token; refuse a missing, unknown or revoked one, and cookie sessions."""
+    _refuse_nul()
     if request.method == "OPTIONS" or request.endpoint in PUBLIC_ENDPOINTS:
         return
     secret = _bearer()
@@ -45,6 +46,13 @@ def authenticate():
     if token is None:
         raise ApiError(401, "This token is unknown or was revoked.", code="token_invalid")
     g.api_token = token
+
+
+def _refuse_nul() -> None:
+    """No text in the API holds a NUL character, and PostgreSQL refuses one in a query: say so (400), not 500."""
+    if "\x00" in request.path or "\x00" in request.query_string.decode("utf-8", "replace") \
+            or "%00" in request.query_string.decode("ascii", "replace") or b"\\u0000" in request.get_data():
+        raise ApiError(400, "Text may not contain NUL characters.")
 
 
 @bp.after_request

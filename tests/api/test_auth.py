@@ -151,7 +151,7 @@ def test_cors_is_off_unless_an_origin_is_configured(client, team, make_token, ap
         allowed = client.get(f"{API}/events", headers=headers)
         other = client.get(f"{API}/events", headers={**headers, "Origin": "https://evil.example"})
     finally:
-        app.config.pop("API_CORS_ORIGINS")
+        app.config["API_CORS_ORIGINS"] = ""
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://partner.example"
     assert "Access-Control-Allow-Origin" not in other.headers
 
@@ -161,3 +161,14 @@ def test_api_takes_no_csrf_token_but_a_bearer_token(client, team, make_event, ma
     answer = client.post(f"{API}/events/{event.slug}/registrations", json=delegate_json(1),
                          headers=bearer(make_token(team["organiser"])))
     assert answer.status_code == 201
+
+
+def test_nul_characters_are_refused_not_a_500(client, team, make_event, make_token):
+    # PostgreSQL refuses NUL in text; schemathesis found a badge code holding one.
+    event = make_event()
+    headers = bearer(make_token(team["organiser"]))
+    answers = [client.get(f"{API}/events/{event.slug}/registrations", query_string={"q": "a\x00b"}, headers=headers),
+               client.post(f"{API}/events/{event.slug}/checkins", json={"badge_code": "x\x00"}, headers=headers),
+               client.get(f"{API}/events/a%00b", headers=headers)]
+    assert [answer.status_code for answer in answers] == [400, 400, 400]
+    assert all(_error(answer) == "bad_request" for answer in answers)
