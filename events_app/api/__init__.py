@@ -8,12 +8,6 @@ def init_app(app) -> None:
     from events_app.api.pages import bp as pages_bp
     from events_app.api.requests import bp
     from events_app.api.requests import init_app as init_requests
-    from events_app.api.spec import document
-
-    @bp.get("/openapi.json")
-    def openapi():
-        """The OpenAPI 3.1 document of this API (read without a token)."""
-        return document()
 
     init_requests(app)
     app.register_blueprint(bp, url_prefix="/api/v1")

@@ -1,12 +1,18 @@
-"""GET /api/v1/events, one event, and its statistics (the dashboard's figures)."""
+"""GET /api/v1/openapi.json, /api/v1/events, one event, and its statistics (the dashboard's figures)."""
 from events_app.api.presenters import event_json, figure_json
 from events_app.api.requests import bp, event_for, visible_events
 from events_app.api.schemas import ErrorBody, EventList, EventOut, StatisticsOut
-from events_app.api.spec import operation, responses
+from events_app.api.spec import document, operation, responses
 from events_app.choices import EventRole
 from events_app.extensions import db
 from events_app.manage.dashboard_figures import dashboard
 from events_app.registration.capacity import places_left, status_counts
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 document of this API (read without a token)."""
+    return document()
 
 
 @bp.get("/events")

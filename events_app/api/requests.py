@@ -139,10 +139,13 @@ def bounded_id(value: int) -> int:
     return value
 
 
+# One limit per token over the whole API (API_RATE_LIMIT, read per request).
+limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "600 per minute"), key_func=token_key)(bp)
+
+
 def init_app(app) -> None:
-    """Register the blueprint without CSRF (tokens, not cookies), with its rate limit and error shape."""
+    """Exempt the blueprint from CSRF (tokens, not cookies) and answer errors under /api/ in the one shape."""
     csrf.exempt(bp)
-    limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "600 per minute"), key_func=token_key)(bp)
     app.register_error_handler(ApiError, errors.handle_api_error)
 
     def http_error(error: HTTPException):

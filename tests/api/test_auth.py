@@ -172,3 +172,29 @@ def test_nul_characters_are_refused_not_a_500(client, team, make_event, make_tok
                client.get(f"{API}/events/a%00b", headers=headers)]
     assert [answer.status_code for answer in answers] == [400, 400, 400]
     assert all(_error(answer) == "bad_request" for answer in answers)
+
+
+def test_each_token_has_its_own_rate_limit(app, team, make_token):
+    from config import TestingConfig
+    from events_app import create_app
+    from events_app.extensions import limiter
+
+    class Limited(TestingConfig):  # the suite runs with limits off: this app has them on, on the same database
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        RATELIMIT_ENABLED = True
+        API_RATE_LIMIT = "3 per minute"
+
+    first, second = bearer(make_token(team["organiser"], "read")), bearer(make_token(team["staff"], "read"))
+    limited_app = create_app(Limited)
+    try:
+        with limited_app.app_context():
+            client = limited_app.test_client()
+            answers = [client.get(f"{API}/events", headers=first).status_code for _ in range(4)]
+            other = client.get(f"{API}/events", headers=second).status_code
+            limited = client.get(f"{API}/events", headers=first)
+            public = [client.get(f"{API}/openapi.json").status_code for _ in range(4)]
+    finally:
+        limiter.enabled = False  # one Limiter serves every app: the suite's stays unlimited
+    assert answers == [200, 200, 200, 429] and other == 200
+    assert limited.status_code == 429 and _error(limited) == "rate_limited" and "Retry-After" in limited.headers
+    assert public[-1] == 429  # without a token the limit is the client's address
