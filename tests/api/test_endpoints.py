@@ -99,6 +99,12 @@ def test_list_filters_search_cursor_and_updated_since(client, team, make_event, 
     assert seen == sorted(p.id for p in people)
     later = client.get(url, query_string={"updated_since": "2999-01-01T00:00:00Z"}, headers=headers).json
     assert later["total"] == 0
+    since = max(p.updated_at for p in people) + timedelta(microseconds=1)
+    edited = client.patch(f"{url}/{people[1].id}", json={"position": "Coordinator"},
+                          headers=bearer(make_token(team["organiser"], "write")))
+    assert edited.status_code == 200
+    synced = client.get(url, query_string={"updated_since": since.isoformat()}, headers=headers).json
+    assert [r["id"] for r in synced["items"]] == [people[1].id] and synced["total"] == 1
     bad = client.get(url, query_string={"cursor": "nonsense!"}, headers=headers)
     assert bad.status_code == 400 and bad.json["error"]["code"] == "bad_cursor"
 
