@@ -9,7 +9,7 @@ PORT ?= 5000
 BASE_URL ?= http://$(HOST):$(PORT)
 MAIL_SINK_PORT ?= 8025
 
-.PHONY: run test bench lint messages translations system system-test install install-dev clean
+.PHONY: run run-prod test bench lint messages translations system system-test install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ test: install-dev translations
 	fi
 
 # Badges: the app against plain reportlab drawing the same content; figures go to bench/RESULTS.md.
+# The production shape on one machine (deploy/): nginx, two gunicorn instances, the mail worker and the
+# job runner, on local PostgreSQL and Redis; http://127.0.0.1:8080 (NGINX_PORT, APP_PORTS to change).
+run-prod: install translations
+	@bash scripts/install-system-packages.sh --prod
+	$(BIN)/python scripts/run_prod.py
+
 bench: install-dev
 	$(BIN)/python bench/bench_badges.py --results bench/RESULTS.md
 

@@ -30,7 +30,10 @@ def normalise_database_url(url: str) -> str:
 class Config:
     """Settings shared by every environment; development defaults need nothing installed."""
 
+    APP_ENV = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Old keys, comma-separated, still accepted for sessions and encrypted fields during a key change.
+    SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key]
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'events_app.sqlite'}")
     )
@@ -64,6 +67,9 @@ class Config:
     # Days before an event on which the worker queues reminders (unset: only `flask mail reminders`).
     MAIL_REMINDER_DAYS = int(os.environ["MAIL_REMINDER_DAYS"]) if os.environ.get("MAIL_REMINDER_DAYS") else None
 
+    # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto/-Host; 0: none trusted.
+    PROXY_FIX = int(os.environ.get("PROXY_FIX", "0"))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # json: one JSON object per line, with the request id
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # redis://host:6379 shares the limits between app processes (needs the `redis` package).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -81,6 +87,12 @@ class Config:
     PRIVACY_MAIL_DAYS = int(os.environ.get("PRIVACY_MAIL_DAYS", "90"))  # bodies of sent email
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A workspace session ends after this long without a request, and this long after sign-in whatever happens.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    # Failed sign-ins allowed per email (known or not) before it pauses, in the limiter's storage; empty: no pause.
+    LOGIN_FAILURE_LIMITS = os.environ.get("LOGIN_FAILURE_LIMITS", "5 per 15 minutes; 20 per day")
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))  # sent only in production over HTTPS
 
 
 class DevelopmentConfig(Config):
@@ -100,6 +112,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     """The test suite: TEST_DATABASE_URL or a throw-away SQLite file; CSRF stays on."""
 
+    APP_ENV = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -115,7 +128,9 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: refuses to start without a real SECRET_KEY and DATABASE_URL."""
 
-    SESSION_COOKIE_SECURE = True
+    APP_ENV = "production"  # what `flask demo` and the HSTS header ask (app.config["APP_ENV"])
+    # Cookies only over HTTPS. `make run-prod` serves plain HTTP on loopback and turns this off there.
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
 
     @classmethod
     def check(cls) -> None:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
 
-from events_app import log_redaction
+from events_app import body_limits, log_redaction, request_log, security_headers
 
 
 def create_app(config_class=None) -> Flask:
@@ -21,15 +21,23 @@ def create_app(config_class=None) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(config_class)
     app.instance_path = str(INSTANCE_DIR)
+    request_log.init_app(app)  # first: every later hook's log lines carry the request id
     register_extensions(app)
+    body_limits.init_app(app)
     register_blueprints(app)
     register_favicon(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     register_hooks()
+    security_headers.init_app(app)
     logging.getLogger("events_app").setLevel(logging.INFO)
     log_redaction.install()
+    if app.config["PROXY_FIX"]:  # behind nginx: trust that many hops of X-Forwarded-*
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 
@@ -120,6 +128,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendance_bp, url_prefix="/checkin")
     init_recommendations(app)  # its pages under /manage and /r, and `flask documents recommendations`
     init_api(app)  # /api/v1 and its pages in the workspace (/manage/api…)
+    from events_app import health
+
+    health.init_app(app)
 
 
 FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for it on every page otherwise

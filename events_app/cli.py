@@ -19,12 +19,14 @@ events_cli = AppGroup("events", help="Create and list events.")
 
 def add_commands(app) -> None:
     """Attach every command group to the app; a refusal by any of our commands is one line."""
+    from events_app.backup import backup_cli, keys_cli
     from events_app.delegate_files.cli import delegates_cli
     from events_app.documents.cli import documents_cli
     from events_app.mail.cli import mail_cli
 
     app.cli.add_command(demo_command)
-    for group in (users_cli, events_cli, delegates_cli, documents_cli, mail_cli, privacy_cli):
+    for group in (users_cli, events_cli, delegates_cli, documents_cli, mail_cli, privacy_cli, backup_cli,
+                  keys_cli):
         app.cli.add_command(group)
     for command in _our_commands(app.cli):
         command.callback = _one_line_errors(command.callback)
@@ -70,8 +72,10 @@ def _one_line_errors(callback):
 
 
 @click.command("demo")
+@click.option("--scale", type=click.IntRange(min=1, max=1_000_000), default=None, metavar="N",
+              help="Also fill events scale-01, scale-02, … with N registrations in all (for benchmarks).")
 @with_appcontext
-def demo_command():
+def demo_command(scale: int | None):
     """Load the demo symposium with multilingual delegates (idempotent)."""
     from events_app.demo import DEMO_ORGANISER, DEMO_PASSWORD, DEMO_SLUG, load_demo
 
@@ -81,6 +85,12 @@ def demo_command():
         f"Demo event {DEMO_SLUG}: {'created' if created['event'] else 'already there'}; "
         f"{created['delegates']} delegates added."
     )
+    if scale:
+        from events_app.demo_scale import load_scale
+
+        report = load_scale(scale)
+        db.session.commit()
+        click.echo(f"Scale events: {report.events}; {report.added} registrations added, {report.total} in all.")
     click.echo(f"Organiser login: {DEMO_ORGANISER} / {DEMO_PASSWORD}")
 
 

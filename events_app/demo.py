@@ -4,6 +4,8 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
+import click
+from flask import current_app
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
@@ -24,12 +26,18 @@ DEMO_PASSWORD = "mekong-demo-2026"  # noqa: S105 - printed by `make run` on purp
 SAMPLE = Path(__file__).parent / "data" / "demo_delegates.csv"
 
 
+class DemoRefused(click.ClickException):
+    """The demo would create an organiser whose password is published: never in production."""
+
+
 def load_demo(*, today: date | None = None) -> dict:
     """Create the demo events, users and delegates unless they exist; returns what it did.
 
     The symposium is a month ahead (registration, badges, visa letters); a consultation two
     months ago has attendance (certificates, attendance reports).
     """
+    if current_app.config.get("APP_ENV") == "production":
+        raise DemoRefused("the demo is refused in production: it creates an organiser with a published password")
     today = today or date.today()
     created = {"event": False, "users": [], "delegates": 0}
     for email, role in ((DEMO_ORGANISER, UserRole.ORGANISER), (DEMO_STAFF, UserRole.STAFF)):

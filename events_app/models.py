@@ -3,7 +3,7 @@ import base64
 import hashlib
 from datetime import UTC, datetime
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from sqlalchemy import DateTime, MetaData, String, TypeDecorator
 from sqlalchemy import Enum as SAEnum
@@ -45,11 +45,20 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-def _fernet() -> Fernet:
-    # Derived from SECRET_KEY so no second secret has to be managed; rotating the key
-    # makes old ciphertexts unreadable, which the retention purge tolerates.
-    digest = hashlib.sha256(("events_app-field-encryption:" + current_app.config["SECRET_KEY"]).encode()).digest()
+def _key(secret: str) -> Fernet:
+    digest = hashlib.sha256(("events_app-field-encryption:" + secret).encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def field_cipher() -> MultiFernet:
+    """Encrypts under SECRET_KEY and reads under it or any of SECRET_KEY_FALLBACKS.
+
+    Derived from SECRET_KEY so no second secret has to be managed. After a key change, list the old key
+    in SECRET_KEY_FALLBACKS and run `flask keys rotate` (see README: Backups and keys).
+    """
+    config = current_app.config
+    secrets = [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or [])]
+    return MultiFernet([_key(secret) for secret in secrets])
 
 
 class EncryptedString(TypeDecorator):
@@ -61,13 +70,13 @@ class EncryptedString(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None or value == "":
             return None
-        return _fernet().encrypt(str(value).encode("utf-8")).decode("ascii")
+        return field_cipher().encrypt(str(value).encode("utf-8")).decode("ascii")
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         try:
-            return _fernet().decrypt(value.encode("ascii")).decode("utf-8")
+            return field_cipher().decrypt(value.encode("ascii")).decode("utf-8")
         except InvalidToken:
             return None
 

@@ -4,10 +4,15 @@
 set -u
 # libicu-dev, pkg-config, g++ and python3-dev build PyICU (line breaks in Thai, Lao, Khmer and Burmese:
 # documents/text.py); python3-venv makes the .venv on a Debian whose python3 came from apt.
+# postgresql-client gives `flask backup` its pg_dump and pg_restore.
 packages=(fonts-noto-core fonts-droid-fallback poppler-utils zbar-tools qpdf libicu-dev pkg-config g++ python3-dev
-          python3-venv)
+          python3-venv postgresql-client)
+# nginx fronts `make run-prod`, and the tests start that production shape too.
+if [ "${1:-}" = "--prod" ]; then
+  packages+=(nginx)
+fi
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium chromium-driver)
+  packages+=(chromium chromium-driver nginx)
   # npm fetches axe-core for the accessibility tests; a node installed another way will do.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)

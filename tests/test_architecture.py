@@ -11,11 +11,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "events_app"
 # a sibling only where the sibling does not import it back.
 LAYERS = [
     {"models", "extensions", "choices", "countries", "forms", "formatting", "database", "log_redaction", "files",
-     "signals", "i18n", "auth", "audit", "jobs"},
+     "request_log", "body_limits", "signals", "i18n", "auth", "audit", "jobs", "security_headers"},
     {"events"},
     {"registration"},
     {"mail", "documents", "attendance", "recommendations"},
-    {"manage", "api", "cli", "demo", "privacy", "delegate_files", "__init__"},
+    {"manage", "api", "cli", "demo", "privacy", "delegate_files", "backup", "health", "demo_scale", "__init__"},
 ]
 LAYER_OF = {name: level for level, names in enumerate(LAYERS) for name in names}
 

@@ -35,7 +35,7 @@ def test_users_create_with_password_from_stdin(cli, db):
     ("args", "stdin", "message"),
     [
         (["users", "create", "x@example.org", "--role", "king", "--password-stdin"], "long password 123\n", "king"),
-        (["users", "create", "x@example.org", "--role", "staff", "--password-stdin"], "short\n", "at least 10"),
+        (["users", "create", "x@example.org", "--role", "staff", "--password-stdin"], "short\n", "at least 12"),
         (["users", "create", "not-an-email", "--role", "staff", "--password-stdin"], "long password 123\n",
          "not an email"),
     ],

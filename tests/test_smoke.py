@@ -1,10 +1,10 @@
 """The app starts, the health check answers, unknown pages are friendly 404s."""
 
 
-def test_healthz_reports_database(client):
-    response = client.get("/healthz")
+def test_readyz_reports_database(client):
+    response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json()["checks"]["database"] == "ok"
 
 
 def test_unknown_event_is_a_404_page(client):

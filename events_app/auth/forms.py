@@ -1,9 +1,9 @@
-"""Sign-in, set-password and user-management forms."""
+"""Sign-in, password, two-step sign-in and user-management forms."""
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from events_app.auth.services import MIN_PASSWORD_LENGTH
+from events_app.auth.passwords import MIN_PASSWORD_LENGTH, password_problem
 from events_app.choices import EventRole, UserRole
 from events_app.forms import CleanForm
 
@@ -16,18 +16,45 @@ class LoginForm(CleanForm):
 
 
 class SetPasswordForm(CleanForm):
-    """A new password, typed twice (the rules are create_user's)."""
+    """A new password, typed twice (the rules are create_user's); the view sets `user` for the guessability check."""
+
+    user = None
+
+    def validate_password(self, field) -> None:
+        inputs = (self.user.email, self.user.name) if self.user is not None else ()
+        problem = password_problem(field.data or "", user_inputs=inputs)
+        if problem:
+            raise ValidationError(problem)
 
     password = PasswordField(
         _l("New password"),
         description=_l("At least %(n)s characters. A few unrelated words are easy to remember and hard to guess.",
                        n=MIN_PASSWORD_LENGTH),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
-                                           message=_l("The password must have at least %(n)s characters.",
-                                                      n=MIN_PASSWORD_LENGTH))],
+        validators=[DataRequired(), Length(max=200)],  # length and guessability: validate_password
     )
     confirm = PasswordField(_l("The same password again"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """One's own password: the current one, then the new one twice."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+
+
+class CodeForm(CleanForm):
+    """A 6-digit code from the authenticator app, or one of the recovery codes."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("The 6-digit code your authenticator app shows now, or a recovery code."),
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none",
+                                  "spellcheck": "false"})
+
+
+class ConfirmPasswordForm(CleanForm):
+    """The user's password, asked again before turning two-step sign-in off."""
+
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=200)])
 
 
 class InviteUserForm(CleanForm):

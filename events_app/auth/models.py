@@ -1,4 +1,5 @@
-"""Users who sign in (organisers, staff, rapporteurs, admins), their roles per event, their single-use links."""
+"""Users who sign in (organisers, staff, rapporteurs, admins), their roles per event, their single-use links,
+and their second factor (a TOTP secret encrypted at rest and single-use recovery codes kept hashed)."""
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -8,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from events_app.choices import EventRole, UserRole
 from events_app.extensions import db
-from events_app.models import TimestampMixin, UTCDateTime, enum_column, utcnow
+from events_app.models import EncryptedString, TimestampMixin, UTCDateTime, enum_column, utcnow
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -25,6 +26,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Raised by sign-out everywhere, a password change or an admin's "sign this user out": a session
     # that carries an older number is no longer valid.
     session_version: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    # Set by an administrator's password reset: the next sign-in leads straight to choosing a new one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # Two-step sign-in (auth/totp.py): the secret exists from enrolment, counts once a code confirmed it.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(400))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is accepted once, not replayed
 
     event_roles: Mapped[list["EventRoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="EventRoleGrant.id"
@@ -35,6 +42,11 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_two_factor(self) -> bool:
+        """Whether sign-in asks for a code from an authenticator app after the password."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -76,3 +88,14 @@ class UserToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that replace an authenticator code (a lost phone); only its hash is kept."""
+
+    __tablename__ = "user_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)  # sha256 hex of a 50-bit random code
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

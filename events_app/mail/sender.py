@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.extensions import db
 from events_app.mail.attachments import AttachmentError, build_attachments
@@ -22,6 +23,15 @@ from events_app.mail.transport import Envelope, Failure, TimeoutConnection, buil
 from events_app.models import utcnow
 
 log = logging.getLogger(__name__)
+
+# Written on a row claimed again after its worker vanished mid-send (killed, or the database went away
+# before the outcome was recorded): the server may have the message; the retry carries the same Message-ID.
+UNRECORDED_NOTE = ("outcome unknown: the previous attempt ended without a recorded outcome; "
+                   "sent again with the same Message-ID")
+# Kept on a message delivered after an "outcome unknown" attempt, so the outbox tells the whole story.
+DUPLICATE_NOTE = ("sent; an earlier attempt's outcome was unknown, so the recipient may have it twice "
+                  "with the same Message-ID")
+RECORD_RETRY_SECONDS = (0.2, 0.5, 1, 2, 4, 8, 15, 30)
 
 def lease_length() -> timedelta:
     """How long a claim lasts: far longer than one SMTP conversation may take."""
@@ -77,7 +87,9 @@ def claim(*, limit: int, now: datetime, only_ids: list[int] | None = None,
         candidates = candidates.where(OutboxMessage.id.not_in(skip_ids))
     take = (
         update(OutboxMessage)
-        .values(status=OutboxStatus.SENDING, locked_until=lease_until, attempts=OutboxMessage.attempts + 1)
+        .values(status=OutboxStatus.SENDING, locked_until=lease_until, attempts=OutboxMessage.attempts + 1,
+                last_error=case((OutboxMessage.status == OutboxStatus.SENDING, UNRECORDED_NOTE),
+                                else_=OutboxMessage.last_error))
         .execution_options(synchronize_session=False)
     )
     try:
@@ -144,10 +156,11 @@ def deliver_batch(*, limit: int, now: datetime | None = None, only_ids: list[int
                     connection.host = connection.configure_host()
                 connection.send(message)
             except Exception as error:  # noqa: BLE001 - every failure is classified and recorded
-                failure = classify(error, timeout=timeout)
+                failure = classify(error, timeout=timeout, payload_sent=connection.payload_sent)
                 connection.close()
-                if failure.connection:
-                    unreachable = failure
+                if failure.connection:  # the rest of the batch was never tried: not "unknown" for them
+                    unreachable = failure if not failure.unknown else Failure(
+                        "not tried: the mail server stopped answering", retry=True, connection=True)
                 _record_failure(envelope.id, failure, lease_until, now, report)
             else:
                 _record_sent(envelope.id, lease_until, report)
@@ -189,12 +202,59 @@ def _finish(message_id: int, lease_until: datetime, **values) -> bool:
 
 
 def _record_sent(message_id: int, lease_until: datetime, report: Report) -> None:
-    if _finish(message_id, lease_until, status=OutboxStatus.SENT, sent_at=utcnow(), last_error=""):
+    """Record a delivery the server accepted: retry the recording, never the sending.
+
+    The message is out; sending it again would be the failure. So a database error here (a restart,
+    a dropped connection) is waited out, in fresh transactions, while the lease still protects the row.
+    """
+    sent_at = utcnow()
+    for delay in (*RECORD_RETRY_SECONDS, None):
+        try:
+            recorded = _finish(message_id, lease_until, status=OutboxStatus.SENT, sent_at=sent_at,
+                               last_error=case((OutboxMessage.last_error.startswith("outcome unknown"),
+                                                DUPLICATE_NOTE), else_=""))
+            if not recorded:
+                recorded = _claim_back_as_sent(message_id, sent_at) or _already_sent(message_id)
+            break
+        except SQLAlchemyError:
+            db.session.rollback()
+            if delay is None or utcnow() + timedelta(seconds=delay) >= lease_until:
+                raise  # the worker stops; the row's lease runs out and it is retried (same Message-ID)
+            log.warning("outbox %s sent; recording it failed, trying again in %ss", message_id, delay)
+            stop_for(delay)
+    if recorded:
         report.sent.append(message_id)
         log.info("outbox %s sent", message_id)
     else:
         report.lost.append(message_id)
-        log.warning("outbox %s sent but its lease had been lost", message_id)
+        log.warning("outbox %s sent but another worker had claimed it again", message_id)
+
+
+def _claim_back_as_sent(message_id: int, sent_at: datetime) -> bool:
+    """Our lease ran out while we sent: mark it sent anyway unless another worker holds it now."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id,
+               or_(OutboxMessage.status == OutboxStatus.QUEUED,
+                   and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < utcnow())))
+        .values(status=OutboxStatus.SENT, sent_at=sent_at, locked_until=None,
+                last_error="sent after its lease had run out")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _already_sent(message_id: int) -> bool:
+    """True when an earlier try's commit did land (its answer was lost with the connection)."""
+    status = db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == message_id))
+    db.session.rollback()
+    return status == OutboxStatus.SENT
+
+
+def stop_for(seconds: float) -> None:
+    """Wait before retrying a database write (a seam so tests need not sleep)."""
+    threading.Event().wait(seconds)
 
 
 def _release(message_id: int, lease_until: datetime, report: Report) -> None:

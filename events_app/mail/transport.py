@@ -37,6 +37,38 @@ class Failure:
     retry: bool
     code: int | None = None
     connection: bool = False  # the server could not be reached: the rest of the batch waits too
+    unknown: bool = False  # the server had the whole message but never answered: it may have it
+
+
+class _TrackingSMTP:
+    """Remembers whether the message's data went out, so a silence after it reads as "unknown".
+
+    smtplib's data() sends the DATA command, waits for 354, then sends the message and waits for
+    the final reply; anything sent between the 354 and that reply is the message itself.
+    """
+
+    payload_sent = False
+    _in_data = False
+
+    def data(self, msg):
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def send(self, s):
+        super().send(s)
+        if self._in_data and not (isinstance(s, str) and s.lower().startswith("data")):
+            self.payload_sent = True
+
+
+class TrackingSMTP(_TrackingSMTP, smtplib.SMTP):
+    pass
+
+
+class TrackingSMTPSSL(_TrackingSMTP, smtplib.SMTP_SSL):
+    pass
 
 
 class TimeoutConnection(Connection):
@@ -64,7 +96,7 @@ class TimeoutConnection(Connection):
     def configure_host(self) -> smtplib.SMTP:
         """Connect, say hello, STARTTLS and log in, each step bounded by the timeout."""
         settings = self.mail
-        smtp_class = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
+        smtp_class = TrackingSMTPSSL if settings.use_ssl else TrackingSMTP
         host = smtp_class(settings.server, settings.port, timeout=self.timeout)
         try:
             if settings.use_tls:
@@ -75,6 +107,16 @@ class TimeoutConnection(Connection):
             host.close()
             raise
         return host
+
+    def send(self, message, envelope_from=None) -> None:
+        if self.host is not None:
+            self.host.payload_sent = False
+        super().send(message, envelope_from)
+
+    @property
+    def payload_sent(self) -> bool:
+        """True when the last send got as far as transmitting the message itself."""
+        return bool(getattr(self.host, "payload_sent", False))
 
     def __exit__(self, exc_type, exc_value, tb) -> None:
         self.close()
@@ -121,8 +163,18 @@ def _language_tag(locale: str) -> str:
     return tag if LANGUAGE_TAG_RE.fullmatch(tag) else "en"
 
 
-def classify(error: BaseException, *, timeout: float) -> Failure:
-    """Turn an exception from building or sending into a Failure; 5xx is final, the rest is retried."""
+def classify(error: BaseException, *, timeout: float, payload_sent: bool = False) -> Failure:
+    """Turn an exception from building or sending into a Failure; 5xx is final, the rest is retried.
+
+    With `payload_sent`, a timeout or a dropped connection came after the server had the whole
+    message: it may have delivered it, so the outcome is "unknown" (retried with the same Message-ID).
+    """
+    if payload_sent and not isinstance(error, smtplib.SMTPResponseException) and (
+            isinstance(error, OSError | smtplib.SMTPServerDisconnected)
+            or isinstance(error.__context__, TimeoutError)):
+        return Failure("outcome unknown: the mail server had the whole message but gave no answer "
+                       f"({type(error).__name__}); it may have been delivered, so it is sent again "
+                       "later with the same Message-ID", retry=True, connection=True, unknown=True)
     if isinstance(error, UnsafeHeaderError | BadHeaderError):
         return Failure(f"refused: {error or 'a header contains a line break'}", retry=False)
     if isinstance(error, smtplib.SMTPRecipientsRefused):

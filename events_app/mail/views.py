@@ -1,5 +1,5 @@
 """The outbox in the organisers' workspace (queued, sent and failed email) and the bulk message form."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -50,6 +50,19 @@ def outbox_message(message_id: int):
     return render_template("mail/manage/outbox_message.html", message=message, status_labels=STATUS_LABELS,
                            headers=readable.headers_of(message), files=files, files_problem=files_problem,
                            resend_form=ResendForm())
+
+
+@bp.route("/mail/<int:message_id>/html")
+@login_required
+def outbox_message_html(message_id: int):
+    """The email's HTML alone, for the sandboxed frame on the message page: its inline styles may apply here
+    (email clients need them), and nothing else may run, load or frame it but the workspace."""
+    message = _message_or_404(message_id)
+    response = make_response(message.body_html or "")
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                                   "frame-ancestors 'self'; sandbox")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 @bp.route("/mail/<int:message_id>/resend", methods=["POST"])

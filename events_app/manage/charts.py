@@ -28,11 +28,17 @@ MARKS = (
     '<path d="M-2 6L2 10M0 0L8 8M6-2L10 2" stroke="{c}" stroke-width="2.4"/>',  # reverse diagonal
     '<rect width="4" height="4" fill="{c}"/><rect x="4" y="4" width="4" height="4" fill="{c}"/>',  # checks
 )
-STYLE = (f"<style>text{{font:{FONT}px system-ui,'Noto Sans',sans-serif;fill:#1b1f24}}"
-         ".value{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}"
-         ".axis{stroke:#8a949e}.grid{stroke:#d6dbe0}.bar{stroke:#1b1f24;stroke-width:.6}"
-         ".target{fill:none;stroke:#1b1f24;stroke-dasharray:4 3}.line{fill:none;stroke:#0b5cad;stroke-width:2.5}"
-         "</style>")
+# Presentation attributes, not a <style> element or style="": the Content-Security-Policy allows no inline
+# style, and attributes draw the same inline and in a standalone .svg. Added to each element by its class.
+TEXT = f'font-family="system-ui,\'Noto Sans\',sans-serif" font-size="{FONT}" fill="#1b1f24"'
+PRESENTATION = {
+    "value": 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"',
+    "axis": 'stroke="#8a949e"',
+    "grid": 'stroke="#d6dbe0"',
+    "bar": 'stroke="#1b1f24" stroke-width=".6"',
+    "target": 'fill="none" stroke="#1b1f24" stroke-dasharray="4 3"',
+    "line": 'fill="none" stroke="#0b5cad" stroke-width="2.5"',
+}
 
 
 @dataclass(frozen=True)
@@ -159,12 +165,15 @@ def time_chart(uid: str, title: str, summary: str, days: Sequence[str], daily: S
 
 
 def _svg(uid: str, title: str, summary: str, height: float, defs: str, body: str) -> Markup:
+    # Escaped text cannot hold `class="…"` (its quotes became &#34;), so only our own elements get attributes.
+    for name, attributes in PRESENTATION.items():
+        body = body.replace(f'class="{name}"', f'class="{name}" {attributes}')
     # Safe: every label, name and number reached this markup through escape().
     return Markup(  # noqa: S704
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height + 4:.0f}" '
-        f'width="100%" style="min-width:400px;max-width:520px" aria-labelledby="{uid}-title {uid}-desc">'
+        f'width="100%" class="chart" {TEXT} aria-labelledby="{uid}-title {uid}-desc">'
         f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(summary)}</desc>'
-        f"{STYLE}<defs>{defs}</defs>{body}</svg>"
+        f"<defs>{defs}</defs>{body}</svg>"
     )
 
 

@@ -1,4 +1,5 @@
-"""Admins manage workspace users (on the `manage` blueprint): invite, roles per event, deactivate, sign out."""
+"""Admins manage workspace users (on the `manage` blueprint): invite, roles per event, deactivate, sign out, reset a
+password, turn two-step sign-in off."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -6,10 +7,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from events_app.auth import totp
 from events_app.auth.decorators import role_required
 from events_app.auth.forms import GrantForm, InviteUserForm
 from events_app.auth.models import User
-from events_app.auth.services import UserError, set_active
+from events_app.auth.services import UserError, reset_password, set_active
 from events_app.auth.sessions import end_sessions
 from events_app.choices import UserRole
 from events_app.events import access
@@ -120,6 +122,35 @@ def send_password_link(user_id: int):
         users.send_password_link(user)
         db.session.commit()
         flash(_("A link to choose a password was emailed to %(email)s.", email=user.email), "success")
+    return redirect(url_for(".user_page", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@admin_only
+def reset_user_password(user_id: int):
+    """Give the user a temporary password, shown once here, that they must change at their next sign-in;
+    every session of theirs ends."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id == current_user.id:
+        flash("Change your own password from Your account.", "error")
+        return redirect(url_for(".user_page", user_id=user.id))
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for(".user_page", user_id=user.id))
+    temporary = reset_password(user)
+    db.session.commit()
+    # Shown on this answer only (no flash: that would keep it in the cookie); the page is no-store.
+    return render_template("manage/users_reset.html", user=user, temporary=temporary)
+
+
+@bp.route("/users/<int:user_id>/two-factor-off", methods=["POST"])
+@admin_only
+def turn_two_factor_off(user_id: int):
+    """Turn the user's two-step sign-in off (a lost phone and no recovery codes left); they can set it up again."""
+    user = db.session.get(User, user_id) or abort(404)
+    if FlaskForm().validate_on_submit() and user.has_two_factor:
+        totp.disable(user)
+        db.session.commit()
+        flash(f"Two-step sign-in is off for {user.email}.", "success")
     return redirect(url_for(".user_page", user_id=user.id))
 
 

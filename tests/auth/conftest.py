@@ -32,6 +32,25 @@ def set_password_link(db, email: str) -> str:
 
 def get_afresh(client, url: str):
     """GET as a new request would: the `db` fixture keeps one app context open across requests, and
-    Flask-Login caches the signed-in user in its `g`, so that cache is dropped first."""
+    Flask-Login caches the signed-in user (Flask-WTF the CSRF token) in its `g`, so those are dropped before and
+    after: a browser's request never sees another's."""
+    forget_request_caches()
+    response = client.get(url)
+    forget_request_caches()
+    return response
+
+
+def forget_request_caches() -> None:
+    """Drop what Flask-Login and Flask-WTF keep on `g` for one request (tests share one app context)."""
     g.pop("_login_user", None)
-    return client.get(url)
+    g.pop("csrf_token", None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_sign_in_counts(app):
+    """Each test starts with no failed sign-ins counted (the throttle's memory storage outlives a test)."""
+    from events_app.auth import throttle
+
+    with app.app_context():
+        throttle._limiter().storage.reset()
+    yield

@@ -27,7 +27,7 @@ def test_an_invited_user_sets_a_password_once_and_signs_in(client, auth, db):
     auth.logout()
 
     short = submit(client, link, {"password": "short", "confirm": "short"})
-    assert "at least 10 characters" in short.get_data(as_text=True)
+    assert "at least 12 characters" in short.get_data(as_text=True)
     done = submit(client, link, {"password": "mekong river 2027", "confirm": "mekong river 2027"},
                   follow_redirects=True)
     assert "Your password is set" in done.get_data(as_text=True)

@@ -19,8 +19,15 @@ def test_the_message_page_shows_headers_attachments_text_and_sandboxed_html(db, 
     assert f"<dt>Subject</dt><dd>{escape(message.subject)}</dd>" in html
     assert f"{symposium.slug}.ics (text/calendar," in html
     assert f'<pre class="mail-body">{escape(message.body_text)}</pre>' in html
-    assert re.search(r'<iframe [^>]*sandbox=""[^>]*\s+srcdoc="' + re.escape(str(escape(message.body_html))) + '"', html)
+    frame = f"/manage/mail/{message.id}/html"
+    assert re.search(r'<iframe [^>]*sandbox=""[^>]*\s+src="' + re.escape(frame) + '"', html)
     assert "សុខ ដារ៉ា" in html
+    # The HTML is served alone, sandboxed, framed only by the workspace; its inline styles apply there only.
+    framed = client.get(frame)
+    assert framed.get_data(as_text=True) == message.body_html
+    policy = framed.headers["Content-Security-Policy"]
+    assert "sandbox" in policy and "frame-ancestors 'self'" in policy and "script-src" not in policy
+    assert framed.headers["X-Frame-Options"] == "SAMEORIGIN" and framed.headers["Cache-Control"] == "no-store"
 
 
 def test_the_outbox_list_links_each_message_and_labels_its_time_zone(db, client, auth, symposium):
