@@ -198,3 +198,44 @@ def test_each_token_has_its_own_rate_limit(app, team, make_token):
     assert answers == [200, 200, 200, 429] and other == 200
     assert limited.status_code == 429 and _error(limited) == "rate_limited" and "Retry-After" in limited.headers
     assert public[-1] == 429  # without a token the limit is the client's address
+
+
+def _fingerprint(db) -> str:
+    """Every row of every table but the log and the tokens' last use: equal means nothing changed."""
+    import hashlib
+
+    from sqlalchemy import text
+
+    digest = hashlib.sha256()
+    for table in db.metadata.sorted_tables:
+        if table.name not in ("audit_log", "api_tokens"):
+            rows = db.session.execute(text(f"SELECT * FROM {table.name}")).all()  # noqa: S608 - our table names
+            digest.update(repr(sorted(map(repr, rows))).encode())
+    return digest.hexdigest()
+
+
+def test_every_api_route_of_an_event_answers_another_organiser_as_if_it_did_not_exist(
+        app, client, team, outsider, make_event, make_registration, make_token, db):
+    event = make_event()
+    person = make_registration(event)
+    headers = bearer(make_token(outsider, "write"))
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.") and "slug" in rule.arguments]
+    assert len(rules) >= 9, "the walk found the API's event routes"
+    valid = {  # a body each write would accept at the user's own event
+        "api.create_registration": delegate_json(7), "api.update_registration": {"organisation": "Elsewhere"},
+        "api.change_registration_status": {"status": "cancelled"}, "api.create_check_in": {"badge_code": "x"},
+        "api.batch_check_ins": {"scans": []}, "api.print_badges": {},
+    }
+    before = _fingerprint(db)
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            answers = []
+            for slug in (event.slug, "no-such-event"):
+                url = rule.build({"slug": slug, "registration_id": person.id}, append_unknown=False)[1]
+                body = {"json": valid[rule.endpoint]} if method in ("POST", "PATCH") else {}
+                response = client.open(url, method=method, headers=headers, **body)
+                answers.append((response.status_code, response.get_json()))
+            assert answers[0] == answers[1], (method, rule.rule)
+            assert answers[0][0] == 404, (method, rule.rule, answers[0])
+    db.session.rollback()
+    assert _fingerprint(db) == before
