@@ -1,5 +1,6 @@
 """What every API request goes through: the token, the scope, the event, the audit line, ETag and CORS."""
 from flask import Blueprint, current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from events_app.api import errors, tokens
@@ -60,19 +61,26 @@ def finish(response):
     """Write the request to the audit log (one row), then ETag on GETs and CORS when configured."""
     token = g.get("api_token")
     if token is not None:
-        if response.status_code >= 400:
-            db.session.rollback()
-        event = g.get("api_event")
-        audit.record("api.request", user=token.user, event=event,
-                     summary=f"{request.method} {request.path} -> {response.status_code} "
-                             f"({token.scope} token {token.prefix}…)")
-        tokens.touch(token)
-        db.session.commit()
+        _log_use(token, response.status_code)
     if request.method == "GET" and response.status_code == 200 and not response.is_streamed:
         response.add_etag()
         response.make_conditional(request)
     _allow_origin(response)
     return response
+
+
+def _log_use(token, status: int) -> None:
+    """One audit row per request (who, what, the answer); a database that fails here does not hide the answer."""
+    try:
+        if status >= 400:
+            db.session.rollback()
+        audit.record("api.request", user=token.user, event=g.get("api_event"),
+                     summary=f"{request.method} {request.path} -> {status} ({token.scope} token {token.prefix}…)")
+        tokens.touch(token)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("the API request could not be written to the audit log")
 
 
 def _allow_origin(response) -> None:
