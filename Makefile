@@ -9,7 +9,7 @@ PORT ?= 5000
 BASE_URL ?= http://$(HOST):$(PORT)
 MAIL_SINK_PORT ?= 8025
 
-.PHONY: run run-prod test bench lint messages translations system system-test install install-dev clean
+.PHONY: run run-prod test bench lint messages translations system system-test install install-dev clean security audit-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,15 @@ bench: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# sqlmap against the public forms and the signed-in delegate list, on loopback with a fresh SQLite
+# database; fails when anything is injectable or answers 500 (SECURITY.md). Takes a few minutes.
+security: install-dev translations
+	$(BIN)/python scripts/security_scan.py
+
+# Known advisories for every pin in requirements*.txt, from PyPI's JSON API (needs the network).
+audit-deps:
+	$(BIN)/python scripts/audit_dependencies.py
 
 # Extract the participant-facing strings (babel.cfg) for translators and merge them into every catalogue:
 # new strings come out untranslated, changed ones fuzzy, and tests/i18n/test_catalogues.py fails until

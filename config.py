@@ -40,7 +40,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     BASE_URL_FROM_REQUEST = False  # see DevelopmentConfig
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))  # uploads: logos, imports
+    # Delegate tables (web and `flask delegates import`): refused above these, before being read whole.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+    # Any request body (logos, imports): a larger one is refused with the 413 page before it is read.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(IMPORT_MAX_BYTES + 1024 * 1024)))
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone all morning must still submit
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
 
-from events_app import body_limits, log_redaction, request_log, security_headers
+from events_app import body_limits, log_redaction, request_log, routing, security_headers
 
 
 def create_app(config_class=None) -> Flask:
@@ -22,6 +22,7 @@ def create_app(config_class=None) -> Flask:
     app.config.from_object(config_class)
     app.instance_path = str(INSTANCE_DIR)
     request_log.init_app(app)  # first: every later hook's log lines carry the request id
+    routing.register(app)  # before any route: `<int:…>` ids are bounded (404, not a database error)
     register_extensions(app)
     body_limits.init_app(app)
     register_blueprints(app)

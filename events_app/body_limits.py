@@ -4,7 +4,7 @@ Werkzeug checks MAX_CONTENT_LENGTH against the Content-Length header; a chunked 
 read (up to 8 MB, silently cut short) instead of refused, and an urlencoded form may be as large as an
 upload (Werkzeug applies MAX_FORM_MEMORY_SIZE to multipart fields only). This hook runs before any
 other (CSRF reads the form): a plain form may be MAX_FORM_MEMORY_SIZE (500 KB), anything else
-MAX_CONTENT_LENGTH (8 MB: logos, imports); a body without a length is read up to its limit and answered
+MAX_CONTENT_LENGTH (11 MB: logos, imports); a body without a length is read up to its limit and answered
 413 beyond it, else handed on with its length.
 """
 import tempfile

@@ -1,6 +1,9 @@
-"""What every form shares: text cleaned of stray spaces and NUL characters, and a list of checkboxes."""
+"""What every form shares: text cleaned of stray spaces and NUL characters, record ids, a list of checkboxes."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SearchField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import EmailField, IntegerField, SearchField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import ValidationError
+
+from events_app.routing import record_id
 
 TEXT_FIELDS = (StringField, TextAreaField, EmailField, SearchField)
 
@@ -31,3 +34,14 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class IdField(IntegerField):
+    """A record's id in a form or query string: out of the database's range it is a field error, never a query."""
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            try:
+                record_id(self.data)
+            except ValueError:
+                raise ValidationError("No such record.") from None

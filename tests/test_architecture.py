@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "events_app"
 # a sibling only where the sibling does not import it back.
 LAYERS = [
     {"models", "extensions", "choices", "countries", "forms", "formatting", "database", "log_redaction", "files",
-     "request_log", "body_limits", "signals", "i18n", "auth", "audit", "jobs", "security_headers"},
+     "request_log", "body_limits", "routing", "signals", "i18n", "auth", "audit", "jobs", "security_headers"},
     {"events"},
     {"registration"},
     {"mail", "documents", "attendance", "recommendations"},

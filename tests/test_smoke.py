@@ -18,9 +18,10 @@ def test_unknown_private_token_is_a_404_page(client):
     assert response.status_code == 404
 
 
-def test_an_oversized_upload_is_a_friendly_413(client, make_event):
+def test_an_oversized_upload_is_a_friendly_413(app, client, make_event):
     event = make_event()
-    response = client.post(f"/events/{event.slug}/register", data={"full_name": "x" * (9 * 1024 * 1024)})
+    too_large = app.config["MAX_CONTENT_LENGTH"] + 1
+    response = client.post(f"/events/{event.slug}/register", data={"full_name": "x" * too_large})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
 

@@ -10,10 +10,10 @@ from events_app.choices import EventRole, UserRole
 from events_app.events import access
 from events_app.events.models import Event
 from events_app.extensions import csrf, db, limiter
+from events_app.routing import MAX_ID
 
 bp = Blueprint("api", __name__)
 PUBLIC_ENDPOINTS = {"api.openapi"}  # the document itself is read without a token
-MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer name nothing (and PostgreSQL would refuse the comparison)
 
 
 def token_key() -> str:

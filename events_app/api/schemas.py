@@ -117,7 +117,7 @@ class RegistrationPage(BaseModel):
 class RegistrationQuery(Strict):
     """The organisers' list filters and search, plus cursor paging and `updated_since` for devices that sync."""
 
-    q: str = Field(default="", max_length=200, description="Search names, email and organisation")
+    q: str = Field(default="", max_length=200, description="Search names, organisation and (not for staff) email")
     status: Status | None = None
     stakeholder_group: StakeholderGroup | None = None
     country: str = Field(default="", max_length=2)

@@ -1,10 +1,10 @@
 """Forms of the check-in desk."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, StringField
+from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from events_app.forms import CleanForm
+from events_app.forms import CleanForm, IdField
 
 SEARCH_LENGTH = 200  # longer text is cut, not refused: a scanner or a paste may run on
 
@@ -29,5 +29,5 @@ class ScanForm(CleanForm):
 class SearchCheckInForm(CleanForm):
     """Check in a delegate found by name."""
 
-    registration_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    registration_id = IdField(widget=HiddenInput(), validators=[DataRequired()])
     day = DateField(validators=[Optional()])

@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from events_app.choices import Status
@@ -33,7 +34,8 @@ def import_command(event_slug: str, file: Path, dry_run: bool, notify: bool):
     event = event_by_slug(event_slug)
     db.session.rollback()  # end the look-up's transaction: on SQLite it holds the write lock
     try:
-        rows = read_table(file)
+        rows = read_table(file, max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+                          max_rows=current_app.config["IMPORT_MAX_ROWS"])
         if not any(any(v.strip() for v in row.values()) for row in rows):
             raise TableError(f"{file} has a header row but no delegates")
         with progress_bar(len(rows) * (1 if dry_run else 2), "Checking" if dry_run else "Importing") as progress:

@@ -24,13 +24,28 @@ class TableError(ValueError):
     """The file as a whole cannot be imported (unreadable, empty, wrong columns); one line says why."""
 
 
-def read_table(path: str | Path) -> list[dict[str, str]]:
+def check_size(size: int, max_bytes: int | None, name) -> None:
+    """Refuse a file larger than max_bytes, before it is read (IMPORT_MAX_BYTES)."""
+    if max_bytes is not None and size > max_bytes:
+        raise TableError(f"{name} is {_megabytes(size)}; at most {_megabytes(max_bytes)} can be imported at once: "
+                         "split the file")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 100 * 1024 else f"{size:,} bytes"
+
+
+def read_table(path: str | Path, *, max_bytes: int | None = None, max_rows: int | None = None
+               ) -> list[dict[str, str]]:
     """The rows of a CSV or XLSX file as {column: text}, columns checked against the data dictionary.
 
-    Every data row is returned, blank ones included, so that row i is spreadsheet row i + 2.
+    Every data row is returned, blank ones included, so that row i is spreadsheet row i + 2. A file
+    over max_bytes is refused by its size alone, one over max_rows (rows with text) as soon as it is seen.
     """
     path = Path(path)
     try:
+        if path.is_file():
+            check_size(path.stat().st_size, max_bytes, path)
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise TableError(f"no such file: {path}") from error
@@ -38,10 +53,10 @@ def read_table(path: str | Path) -> list[dict[str, str]]:
         raise TableError(f"{path} is a directory, not a CSV or XLSX file") from error
     except OSError as error:
         raise TableError(f"cannot read {path}: {error.strerror or error}") from error
-    return table_rows(data, path)
+    return table_rows(data, path, max_rows=max_rows)
 
 
-def table_rows(data: bytes, name: str | Path) -> list[dict[str, str]]:
+def table_rows(data: bytes, name: str | Path, *, max_rows: int | None = None) -> list[dict[str, str]]:
     """read_table for a file's bytes; `name` (the file's name as the organiser knows it) is used in
     messages and, for a file that is not a workbook, to tell a broken .xlsx from a CSV."""
     path = Path(name)
@@ -50,25 +65,54 @@ def table_rows(data: bytes, name: str | Path) -> list[dict[str, str]]:
     if data.startswith(XLS_MAGIC):
         raise TableError(f"{path} is an old Excel .xls workbook: save it as .xlsx or CSV (UTF-8)")
     if data.startswith(XLSX_MAGIC):
-        cells = _xlsx_cells(data, path)
+        cells = _xlsx_cells(data, path, max_rows)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         raise TableError(f"{path} is not a readable XLSX workbook")
     else:
-        cells = _csv_cells(data, path)
+        cells = _capped(_csv_cells(data, path), path, max_rows)
     return _as_rows(cells, path)
 
 
-def _xlsx_cells(data: bytes, path: Path) -> list[list[str]]:
+def _capped(rows, path: Path, max_rows: int | None) -> list[list[str]]:
+    """The rows (header first) until more than max_rows rows with text follow the header: then TableError."""
+    cells, filled = [], 0
+    for row in rows:
+        cells.append(row)
+        filled += any(cell.strip() for cell in row)
+        if max_rows is not None and filled > max_rows + 1:
+            raise TableError(f"{path} has more than {max_rows:,} rows; at most {max_rows:,} can be imported at "
+                             "once: split the file")
+    return cells
+
+
+def _xlsx_cells(data: bytes, path: Path, max_rows: int | None) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    # openpyxl parses with defusedxml (a requirement): a DTD or entity (billion laughs, an external
+    # file) is refused while a sheet is read, here or row by row below, and said in one line.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise TableError(f"{path} is not a readable XLSX workbook") from error
+        raise TableError(_unreadable_workbook(path, error)) from error
     try:
-        return [[_cell_text(value) for value in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        rows = ([_cell_text(value) for value in row] for row in workbook.worksheets[0].iter_rows(values_only=True))
+        return _capped(rows, path, max_rows)
+    except TableError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a sheet is parsed lazily: its XML errors surface here
+        raise TableError(_unreadable_workbook(path, error)) from error
     finally:
         workbook.close()
+
+
+def _unreadable_workbook(path: Path, error: BaseException | None) -> str:
+    while error is not None:  # openpyxl wraps the parser's error in its own
+        if type(error).__module__.startswith("defusedxml"):
+            return (f"{path} holds XML entity declarations, which are refused for safety: "
+                    "save it again as XLSX or CSV")
+        error = error.__cause__ or error.__context__
+    return f"{path} is not a readable XLSX workbook"
+
 
 
 def _cell_text(value: Any) -> str:
@@ -86,12 +130,13 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _csv_cells(data: bytes, path: Path) -> list[list[str]]:
+def _csv_cells(data: bytes, path: Path):
     text = decode_csv(data, path)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)  # Excel in some locales saves with ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        yield from reader
     except csv.Error as error:
         raise TableError(f"{path} is not a well-formed CSV file: {error}") from error
 

@@ -12,12 +12,27 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.utils import secure_filename
 
-from events_app.delegate_files.tables import TableError, table_rows
+from events_app.delegate_files.tables import TableError, check_size, table_rows
 
-UPLOAD_LIMIT_BYTES = 5 * 1024 * 1024
-ROW_LIMIT = 10_000
 KEEP_SECONDS = 24 * 3600  # an upload never confirmed is removed a day later
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22}\Z")
+
+
+def max_bytes() -> int:
+    """The largest table that may be imported (IMPORT_MAX_BYTES)."""
+    return current_app.config["IMPORT_MAX_BYTES"]
+
+
+def max_rows() -> int:
+    """The most delegates one import may hold (IMPORT_MAX_ROWS)."""
+    return current_app.config["IMPORT_MAX_ROWS"]
+
+
+def read_upload(stream, filename: str) -> bytes:
+    """An uploaded file's bytes, reading at most one byte past the limit; TableError when it is larger."""
+    data = stream.read(max_bytes() + 1)
+    check_size(len(data), max_bytes(), filename or "the file")
+    return data
 
 
 def uploads_folder() -> Path:
@@ -52,15 +67,12 @@ def original_name(path: Path) -> str:
 
 
 def upload_rows(path: Path) -> list[dict[str, str]]:
-    """The kept upload's rows (as read_table gives them); TableError beyond ROW_LIMIT rows."""
-    rows = table_rows(path.read_bytes(), original_name(path))
+    """The kept upload's rows (as read_table gives them); TableError beyond IMPORT_MAX_ROWS rows."""
+    rows = table_rows(path.read_bytes(), original_name(path), max_rows=max_rows())
     while rows and not any((value or "").strip() for value in rows[-1].values()):
         rows.pop()
     if not rows:
         raise TableError(f"{original_name(path)} has a header row but no delegates")
-    if len(rows) > ROW_LIMIT:
-        raise TableError(f"{original_name(path)} has {len(rows):,} rows; at most {ROW_LIMIT:,} can be imported "
-                         "at once: split the file")
     return rows
 
 

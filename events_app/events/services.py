@@ -7,6 +7,7 @@ Like every service here these functions flush and never commit; the caller commi
 import copy
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -56,6 +57,9 @@ EVENT_FIELDS = frozenset({
     "signatory_name", "signatory_title", "signatory_organisation", "contact_email", "badge_colour_by",
     "badge_colours", "privacy_notice",
 })
+# Text that is one line wherever it appears (email subjects, PDF headings, the letter's signature block).
+ONE_LINE_FIELDS = ("title", "venue", "city", "signatory_name", "signatory_title", "signatory_organisation",
+                   "contact_email")
 EVENT_TIMES = ("registration_opens_at", "registration_closes_at", "edit_deadline")
 
 
@@ -92,6 +96,14 @@ def check_slug(slug: str) -> None:
     if not SLUG_RE.match(slug or ""):
         raise EventError(_("The short name (slug) must be 3–64 lower-case letters, digits and hyphens, starting "
                            "and ending with a letter or digit."), field="slug")
+
+
+def check_one_line(values: dict) -> None:
+    """Titles, places and names are one line: a line break would reach email subjects and PDF headings."""
+    for name in ONE_LINE_FIELDS:
+        value = values.get(name)
+        if isinstance(value, str) and any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
+            raise EventError(_("Use one line, without line breaks or control characters."), field=name)
 
 
 def check_year(day: date | datetime | None, *, field: str) -> None:
@@ -139,6 +151,7 @@ def _checked(values: dict) -> dict:
     if not (values.get("title") or "").strip():
         raise EventError(_("Please give the event a title."), field="title")
     values["title"] = values["title"].strip()
+    check_one_line(values)
     values["privacy_notice"] = (values.get("privacy_notice") or "").strip()  # blank: the default notice
     values["timezone"] = check_timezone(values.get("timezone"))
     check_days(values["starts_on"], values["ends_on"])
@@ -204,25 +217,34 @@ def _unreadable(field: str) -> EventError:
                       field=field)
 
 
-def signature_image(data: bytes) -> tuple[bytes, str]:
-    """A checked signature image re-encoded by Pillow (no metadata, at most SIGNATURE_MAX_PIXELS wide).
+def reencoded_image(data: bytes, *, field: str = "logo", max_pixels: int | None = None) -> tuple[bytes, str]:
+    """A checked image re-encoded by Pillow: only its pixels are kept (no metadata, nothing appended).
 
-    A PNG stays PNG (its transparency lets the letter show through); a JPEG stays JPEG.
-    Returns (bytes, content type); EventError beside the signature field when it cannot be printed.
+    A PNG with HTML or a script after its last chunk, or a JPEG with a comment, comes out as the
+    picture alone. A PNG stays PNG (its transparency lets the page show through); a JPEG stays JPEG.
+    max_pixels shrinks it to fit that square. Returns (bytes, content type); EventError beside `field`.
     """
-    content_type = check_image(data, field="signature")
+    content_type = check_image(data, field=field)
     out = io.BytesIO()
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.thumbnail((SIGNATURE_MAX_PIXELS, SIGNATURE_MAX_PIXELS))
+            if max_pixels:
+                image.thumbnail((max_pixels, max_pixels))
+            clear = content_type == "image/png" and ("A" in image.getbands() or "transparency" in image.info)
+            pixels = image.convert("RGBA" if clear else "RGB")
+            pixels.info = {}  # Pillow would write a kept comment, text chunk or profile back out
             if content_type == "image/png":
-                clear = "A" in image.getbands() or "transparency" in image.info
-                image.convert("RGBA" if clear else "RGB").save(out, "PNG", optimize=True)
+                pixels.save(out, "PNG", optimize=True)
             else:
-                image.convert("RGB").save(out, "JPEG", quality=90)
+                pixels.save(out, "JPEG", quality=90)
     except (OSError, ValueError):  # an unusual pixel format Pillow cannot convert
-        raise _unreadable("signature") from None
+        raise _unreadable(field) from None
     return out.getvalue(), content_type
+
+
+def signature_image(data: bytes) -> tuple[bytes, str]:
+    """The signature re-encoded, at most SIGNATURE_MAX_PIXELS a side (600 dpi where it is printed)."""
+    return reencoded_image(data, field="signature", max_pixels=SIGNATURE_MAX_PIXELS)
 
 
 def _refuse_unknown(values: dict) -> None:
@@ -240,7 +262,7 @@ def create_event(slug: str, *, title: str, starts_on: date, ends_on: date, logo:
     check_slug(slug)
     values = _checked({"timezone": DEFAULT_TIMEZONE, **values, "title": title, "starts_on": starts_on,
                        "ends_on": ends_on})
-    content_type = check_image(logo) if logo else ""
+    logo, content_type = reencoded_image(logo) if logo else (logo, "")
     signed = signature_image(signature) if signature else (None, "")
     taken = EventError(_("An event with this short name exists already."), field="slug")
     if find_event(slug) is not None:
@@ -268,7 +290,7 @@ def update_event(event: Event, *, logo=_KEEP, signature=_KEEP, **changes) -> Eve
     _refuse_unknown(changes)
     current = {name: getattr(event, name) for name in EVENT_FIELDS}
     checked = _checked({**current, **changes})
-    content_type = check_image(logo) if logo is not _KEEP and logo else ""
+    logo, content_type = reencoded_image(logo) if logo is not _KEEP and logo else (logo, "")
     signed = signature_image(signature) if signature is not _KEEP and signature else (None, "")
     event = lock_event(event.id)
     capacity_before = event.capacity
@@ -298,7 +320,8 @@ def copy_event(source: Event, *, slug: str, title: str, starts_on: date, ends_on
     for name in EVENT_TIMES:
         values[name] = values[name] + shift if values[name] is not None else None
     values["attendance_threshold_days"] = min(values["attendance_threshold_days"], (ends_on - starts_on).days + 1)
-    event = create_event(slug, title=title, starts_on=starts_on, ends_on=ends_on, logo=source.logo, **values)
+    event = create_event(slug, title=title, starts_on=starts_on, ends_on=ends_on, **values)
+    event.logo, event.logo_content_type = source.logo, source.logo_content_type  # re-encoded on its upload
     event.quotas = [Quota(kind=q.kind, value=q.value, places=q.places) for q in source.quotas]
     event.questions = [Question(key=q.key, label=q.label, kind=q.kind, options=list(q.options),
                                 required=q.required, position=q.position) for q in source.questions]

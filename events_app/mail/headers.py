@@ -25,6 +25,12 @@ def safe_header(value: str, *, name: str = "header") -> str:
     return value
 
 
+def one_line(value: str) -> str:
+    """The text with every line break and control character made a space: for headers built from stored data."""
+    return " ".join("".join(" " if char in LINE_BREAKS or ord(char) < 32 or ord(char) == 127 else char
+                            for char in value).split())
+
+
 def safe_headers(headers: dict[str, str]) -> dict[str, str]:
     """Check every name and value of extra headers (Flask-Mail does not check these)."""
     for key, value in headers.items():

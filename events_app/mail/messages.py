@@ -17,6 +17,7 @@ from events_app.countries import country_name
 from events_app.extensions import db
 from events_app.formatting import event_dates
 from events_app.mail.attachments import ics_spec, ticket_spec
+from events_app.mail.headers import one_line
 from events_app.mail.links import base_url
 from events_app.mail.outbox import queue
 
@@ -70,7 +71,9 @@ def render(kind: str, *, locale: str, subject: str, **context) -> tuple[str, str
     """(subject, text, html) of one email, rendered from templates/mail/<kind>.txt/.html in `locale`."""
     event = context.get("event")
     with force_locale(locale):
-        subject_text = _(subject, event=event.title if event is not None else "")
+        # one_line: defence in depth, so an event title stored before titles were checked cannot make every
+        # registration's email (and with it the registration) fail on an unsafe header.
+        subject_text = one_line(_(subject, event=event.title if event is not None else ""))
     return (subject_text, *render_body(kind, locale=locale, **context))
 
 

@@ -62,7 +62,9 @@ def event_logo(event: Event):
     """The event's logo image, for the preview in its settings."""
     if not event.logo_content_type or not event.logo:
         abort(404)
-    return send_file(io.BytesIO(event.logo), mimetype=event.logo_content_type, max_age=0)
+    response = send_file(io.BytesIO(event.logo), mimetype=event.logo_content_type, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"  # an image, never read as a page
+    return response
 
 
 @bp.route("/events/<slug>/quotas", methods=["GET", "POST"])

@@ -93,11 +93,22 @@ class DelegateFilterForm(CleanForm):
     # Filters other than the search, shown folded away until one is used.
     MORE = ("stakeholder_group", "country", "participant_role", "gender", "dietary", "needs_visa_letter",
             "accessibility_needs", "badge_printed", "checked_in")
+    # Filters that would tell who has which needs: organisers' only, like the record they come from.
+    ORGANISER_FILTERS = ("gender", "dietary", "needs_visa_letter", "accessibility_needs")
+    full = True  # the organisers' form: every filter, and the search reads email addresses too
 
     @classmethod
-    def for_event(cls, event, formdata) -> "DelegateFilterForm":
-        """The form over `formdata` (request.args, or a kept query string), with the event's days to choose."""
+    def for_event(cls, event, formdata, *, full: bool = True) -> "DelegateFilterForm":
+        """The form over `formdata` (request.args, or a kept query string), with the event's days to choose.
+
+        full=False (staff): without the organisers' filters, and a search by name and organisation only.
+        """
         form = cls(formdata)
+        if not full:
+            for name in cls.ORGANISER_FILTERS:
+                del form[name]
+            form.MORE = tuple(name for name in cls.MORE if name not in cls.ORGANISER_FILTERS)
+            form.full = False
         form.country.choices = [("", _l("All"))] + list(country_choices())
         form.checked_in.choices = [("", _l("Any")), (ANY_DAY, _l("On some day")),
                                    (NOT_CHECKED_IN, _l("Not checked in"))] + [
@@ -108,6 +119,10 @@ class DelegateFilterForm(CleanForm):
     def narrowed(self) -> bool:
         """True when any filter beyond the search and status is set (the list shows them unfolded)."""
         return any(getattr(self, name).data for name in self.MORE)
+
+    def _chosen(self, name: str) -> str:
+        field = self._fields.get(name)  # staff's form has no organisers' filters
+        return field.data if field is not None else ""
 
     def criteria(self) -> ListCriteria:
         """The validated choices as the list service takes them."""
@@ -120,13 +135,14 @@ class DelegateFilterForm(CleanForm):
             stakeholder_group=StakeholderGroup(self.stakeholder_group.data) if self.stakeholder_group.data else None,
             country=self.country.data or "",
             participant_role=ParticipantRole(self.participant_role.data) if self.participant_role.data else None,
-            gender=Gender(self.gender.data) if self.gender.data else None,
-            dietary=Dietary(self.dietary.data) if self.dietary.data else None,
-            needs_visa_letter=_yes_no(self.needs_visa_letter.data),
-            accessibility_needs=_yes_no(self.accessibility_needs.data),
+            gender=Gender(self._chosen("gender")) if self._chosen("gender") else None,
+            dietary=Dietary(self._chosen("dietary")) if self._chosen("dietary") else None,
+            needs_visa_letter=_yes_no(self._chosen("needs_visa_letter")),
+            accessibility_needs=_yes_no(self._chosen("accessibility_needs")),
             badge_printed=_yes_no(self.badge_printed.data),
             checked_in=day,
             sort=self.sort.data or "name",
+            search_email=self.full,
         )
 
     def query_args(self) -> dict[str, str]:

@@ -25,7 +25,7 @@ IN_REQUEST_ROWS = 300  # more rows than this are imported by a job, with its pro
 
 def limits() -> dict:
     """The limits the import page states (and the upload and preview enforce)."""
-    return {"megabytes": uploads.UPLOAD_LIMIT_BYTES // (1024 * 1024), "rows": f"{uploads.ROW_LIMIT:,}"}
+    return {"megabytes": f"{uploads.max_bytes() / (1024 * 1024):g}", "rows": f"{uploads.max_rows():,}"}
 
 
 @bp.route("/events/<slug>/import", methods=["GET", "POST"])
@@ -34,9 +34,10 @@ def import_page(event):
     """The upload form; a valid upload is kept on the server and previewed."""
     form = ImportUploadForm()
     if form.validate_on_submit():
-        data = form.table.data.read(uploads.UPLOAD_LIMIT_BYTES + 1)
-        if len(data) > uploads.UPLOAD_LIMIT_BYTES:
-            form.table.errors.append(_("The file is larger than %(mb)s MB: split it.", mb=limits()["megabytes"]))
+        try:
+            data = uploads.read_upload(form.table.data, form.table.data.filename or "")
+        except TableError as error:
+            form.table.errors.append(str(error))
         else:
             token = uploads.keep_upload(event.id, data, form.table.data.filename or "")
             return redirect(url_for(".import_preview", slug=event.slug, token=token))

@@ -39,6 +39,7 @@ class ListCriteria:
     badge_printed: bool | None = None
     checked_in: date | str | None = None  # a day, ANY_DAY or NOT_CHECKED_IN
     sort: str = "name"
+    search_email: bool = True  # staff search by name and organisation only (email addresses are organisers')
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def matching(event_id: int, criteria: ListCriteria = ListCriteria()) -> Select:
         query = query.where(printed if criteria.badge_printed else ~printed)
     if criteria.checked_in:
         query = query.where(_checked_in(criteria.checked_in))
-    return _searched(query, criteria.q.strip())
+    return _searched(query, criteria.q.strip(), email=criteria.search_email)
 
 
 def _checked_in(day: date | str):
@@ -100,18 +101,16 @@ def _checked_in(day: date | str):
     return ~check_ins.exists() if day == NOT_CHECKED_IN else check_ins.exists()
 
 
-def _searched(query: Select, q: str) -> Select:
+def _searched(query: Select, q: str, *, email: bool = True) -> Select:
     if not q:
         return query
     folded, raw = contains_pattern(q.casefold()), contains_pattern(q)
-    return query.where(
-        or_(
-            Registration.sort_name.like(folded, escape=LIKE_ESCAPE),
-            Registration.full_name.ilike(raw, escape=LIKE_ESCAPE),
-            Registration.email.like(folded, escape=LIKE_ESCAPE),
-            Registration.organisation.ilike(raw, escape=LIKE_ESCAPE),
-        )
-    )
+    found = [Registration.sort_name.like(folded, escape=LIKE_ESCAPE),
+             Registration.full_name.ilike(raw, escape=LIKE_ESCAPE),
+             Registration.organisation.ilike(raw, escape=LIKE_ESCAPE)]
+    if email:
+        found.append(Registration.email.like(folded, escape=LIKE_ESCAPE))
+    return query.where(or_(*found))
 
 
 def ordered(query: Select, sort: str) -> Select:

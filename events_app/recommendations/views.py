@@ -23,6 +23,7 @@ from events_app.recommendations.forms import (
 )
 from events_app.recommendations.models import OPEN_STATUSES, RecommendationStatus
 from events_app.recommendations.services import RecommendationError
+from events_app.routing import record_id
 
 bp = Blueprint("recommendations", __name__)
 WRITERS = (EventRole.ORGANISER, EventRole.RAPPORTEUR)
@@ -90,7 +91,7 @@ def new(event):
             flash(_("Draft saved. Write the next one, or go back to the list."), "success")
             return redirect(url_for(".new", slug=event.slug, theme=rec.theme_id, source=rec.source), code=303)
     elif not form.is_submitted():
-        form.theme_id.data = request.args.get("theme", type=int)
+        form.theme_id.data = request.args.get("theme", type=record_id)
         form.source.data = request.args.get("source", "")
     return render_template("recommendations/form.html", event=event, form=form, rec=None)
 

@@ -150,7 +150,7 @@ def test_an_oversized_chunked_body_is_refused_by_nginx_and_by_the_app_behind_it(
                          b"Content-Type: application/x-www-form-urlencoded\r\n\r\n")
             chunk = b"a" * 65536
             try:
-                for _ in range(160):  # 10 MB, more than any form or upload may be
+                for _ in range(192):  # 12 MB, more than any form or upload may be
                     sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                 sock.sendall(b"0\r\n\r\n")
             except OSError:

@@ -1,7 +1,9 @@
 """Every workspace route with an event in its URL, walked from app.url_map: a rule added later is covered too.
 
-The organiser of event A gets 404 for every page, file and action of event B and changes nothing; staff of A
-get 403 on A's organiser-only pages; admins are let in everywhere.
+The organiser, staff and rapporteur of event A get 404 for every page, file and action of event B and change
+nothing; staff and rapporteurs of A get 403 on A's pages that are not for their role; admins are let in
+everywhere. A registrant's private link opens their own pages only: with it, another event's ids are unknown,
+and the workspace asks them to sign in.
 """
 import hashlib
 
@@ -64,7 +66,8 @@ def events(db, make_event, make_registration):
         db.session.add(job)
         db.session.commit()
         made[name] = {"event": event, "registration_id": registration.id, "quota_id": quota.id,
-                      "question_id": question.id, "rec_id": recommendation.id, "job_id": job.id}
+                      "question_id": question.id, "rec_id": recommendation.id, "job_id": job.id,
+                      "token": registration.token}
     return made
 
 
@@ -105,9 +108,10 @@ def test_every_workspace_route_of_an_event_checks_the_role_there(app):
     assert all(endpoint.startswith(("events.", "registration.", "api.")) for endpoint in public), public
 
 
-def test_the_organiser_of_one_event_gets_404_everywhere_in_another(app, db, client, events):
-    person(db, client, "ana@a.example", UserRole.ORGANISER, at=events["a"]["event"], event_role=EventRole.ORGANISER)
-    token = csrf_token(client.get("/manage/events/event-a/").get_data(as_text=True))
+@pytest.mark.parametrize("role", [EventRole.ORGANISER, EventRole.STAFF, EventRole.RAPPORTEUR])
+def test_the_team_of_one_event_gets_404_everywhere_in_another(app, db, client, events, role):
+    person(db, client, "ana@a.example", UserRole(role.value), at=events["a"]["event"], event_role=role)
+    token = csrf_token(client.get("/manage/").get_data(as_text=True))
     before = fingerprint()
     answers = {}
     for rule, methods in event_rules(app):
@@ -119,26 +123,70 @@ def test_the_organiser_of_one_event_gets_404_everywhere_in_another(app, db, clie
     db.session.rollback()
     assert {call: code for call, code in answers.items() if code != 404} == {}
     assert fingerprint() == before, "a refused request changed the database"
-    assert client.get("/manage/events/event-a/").status_code == 200  # and A's own pages still open
+    own = "/manage/events/event-a/recommendations" if role == EventRole.RAPPORTEUR else "/manage/events/event-a/"
+    assert client.get(own).status_code == 200  # and A's own pages still open
 
 
-def test_staff_get_403_on_the_organiser_pages_of_their_own_event(app, db, client, events):
-    person(db, client, "sok@a.example", UserRole.STAFF, at=events["a"]["event"], event_role=EventRole.STAFF)
-    token = csrf_token(client.get("/checkin/event-a").get_data(as_text=True))
-    organiser_only = [(rule, methods) for rule, methods in event_rules(app)
-                      if EventRole.STAFF not in app.view_functions[rule.endpoint].event_roles]
-    assert organiser_only, "some pages are for organisers only"
+@pytest.mark.parametrize("role, own_page", [(EventRole.STAFF, "/checkin/event-a"),
+                                            (EventRole.RAPPORTEUR, "/manage/events/event-a/recommendations")])
+def test_staff_and_rapporteurs_get_403_on_the_other_pages_of_their_own_event(app, db, client, events, role,
+                                                                             own_page):
+    person(db, client, "sok@a.example", UserRole(role.value), at=events["a"]["event"], event_role=role)
+    token = csrf_token(client.get(own_page).get_data(as_text=True))
+    not_theirs = [(rule, methods) for rule, methods in event_rules(app)
+                  if role not in app.view_functions[rule.endpoint].event_roles]
+    assert not_theirs, "some pages are not for this role"
     before = fingerprint()
-    for rule, methods in organiser_only:
+    refused = {}
+    for rule, methods in not_theirs:
         url = url_for_event(rule, events["a"])
         if "GET" in methods:
-            assert client.get(url).status_code == 403, url
+            refused[f"GET {url}"] = client.get(url).status_code
         if "POST" in methods:
-            assert client.post(url, data={"csrf_token": token}).status_code == 403, url
+            refused[f"POST {url}"] = client.post(url, data={"csrf_token": token}).status_code
     db.session.rollback()
+    assert {call: code for call, code in refused.items() if code != 403} == {}
     assert fingerprint() == before
-    assert client.get("/checkin/event-a").status_code == 200
-    assert client.get("/checkin/event-b").status_code == 404
+    assert client.get(own_page).status_code == 200
+    assert client.get(own_page.replace("event-a", "event-b")).status_code == 404
+
+
+def private_rules(app):
+    """(rule, methods) of every registrant's page: /r/<token>/…, GET and POST only."""
+    rules = [(rule, sorted(rule.methods & {"GET", "POST"})) for rule in app.url_map.iter_rules()
+             if rule.rule.startswith("/r/<token>")]
+    assert len(rules) > 5, "the walk found the private pages"
+    return rules
+
+
+def test_a_registrants_link_opens_nothing_of_another_registrant_or_the_workspace(app, db, client, events):
+    """Holding A's private link (and B's ids, as someone who saw B's page might), nothing of B opens."""
+    own = events["a"]["token"]
+    assert client.get(f"/r/{own}").status_code == 200
+    token = csrf_token(client.get(f"/r/{own}/edit").get_data(as_text=True))
+    before = fingerprint()
+    answers = {}
+    for rule, methods in private_rules(app):
+        if rule.arguments == {"token"}:
+            continue  # the link itself is the key: only B's own token opens B's pages (below)
+        url = rule.build({"token": own, "rec_id": events["b"]["rec_id"]})[1]
+        for method in methods:
+            answers[f"{method} {url}"] = client.open(url, method=method, data={"csrf_token": token}).status_code
+    for rule, methods in private_rules(app):
+        url = rule.build({"token": own[:-4] + "xxxx", "rec_id": events["b"]["rec_id"]})[1]
+        for method in methods:
+            answers[f"{method} {url} (a guessed link)"] = client.open(url, method=method,
+                                                                     data={"csrf_token": token}).status_code
+    db.session.rollback()
+    assert {call: code for call, code in answers.items() if code != 404} == {}
+    assert fingerprint() == before
+    workspace = {}
+    for rule, methods in event_rules(app):
+        if "GET" in methods:
+            code = client.get(url_for_event(rule, events["a"])).status_code
+            if code not in (302, 401):
+                workspace[rule.rule] = code
+    assert workspace == {}, "a registrant reached the workspace"
 
 
 def test_admins_open_every_page_of_every_event(app, db, client, events):

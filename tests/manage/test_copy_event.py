@@ -43,7 +43,7 @@ def test_the_copy_takes_settings_questions_quotas_and_looks_but_no_delegates(db,
     assert (copy.capacity, copy.approval_required, copy.letterhead_text, copy.city, copy.badge_colour_by,
             copy.badge_colours, copy.privacy_notice, copy.attendance_threshold_days, copy.logo) == (
         120, True, "Mekong Migration Network", "Bangkok", "stakeholder_group", {"ngo": "#123456"}, "Our notice.",
-        2, PNG)
+        2, source.logo)
     assert copy.registration_opens_at == datetime(2027, 1, 4, 2, 0, tzinfo=UTC)  # as many days later as the start
     assert [(q.kind, q.value, q.places) for q in copy.quotas] == [("country", "KH", 20)]
     assert [(q.key, q.label, q.options, q.required) for q in copy.questions] == [

@@ -5,7 +5,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from events_app.choices import EventRole
-from events_app.delegate_files import uploads
 from events_app.events import access
 from events_app.jobs.runner import work
 from events_app.manage import import_views
@@ -36,7 +35,7 @@ def _registered(db, event) -> int:
 def test_the_page_states_the_limits(client, db, auth, make_event):
     event = make_event()
     organiser_at(auth, db, event)
-    assert "At most 5 MB and 10,000 rows per file." in client.get(f"/manage/events/{event.slug}/import").get_data(
+    assert "At most 10 MB and 10,000 rows per file." in client.get(f"/manage/events/{event.slug}/import").get_data(
         as_text=True)
 
 
@@ -88,17 +87,17 @@ def test_likely_duplicates_of_registered_delegates_are_shown(client, db, auth, m
     assert "May be the same person" not in preview.split('<th scope="row">4</th>', 1)[1].split("</tr>", 1)[0]
 
 
-def test_too_many_rows_or_bytes_are_refused_with_the_limit(client, db, auth, make_event, monkeypatch):
+def test_too_many_rows_or_bytes_are_refused_with_the_limit(app, client, db, auth, make_event, monkeypatch):
     event = make_event()
     organiser_at(auth, db, event)
-    monkeypatch.setattr(uploads, "ROW_LIMIT", 2)
+    monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 2)
     table = (HEADER + "".join(f"D {n},,d{n}@example.org,Org,ngo,TH,\n" for n in range(3))).encode()
     page = client.get(_upload(client, event, table).headers["Location"], follow_redirects=True).get_data(
         as_text=True)
-    assert "has 3 rows; at most 2 can be imported at once" in page
-    monkeypatch.setattr(uploads, "UPLOAD_LIMIT_BYTES", 100)
+    assert "has more than 2 rows; at most 2 can be imported at once" in page
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 100)
     html = _upload(client, event, table).get_data(as_text=True)
-    assert "larger than" in html and _registered(db, event) == 0
+    assert "at most 100 bytes can be imported at once" in html and _registered(db, event) == 0
 
 
 def test_an_upload_is_found_only_for_its_own_event(client, db, auth, make_event):

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, IntegerField, SelectField
+from wtforms import BooleanField, FloatField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from events_app.choices import ParticipantRole, StakeholderGroup, Status
@@ -25,6 +25,7 @@ from events_app.documents.views import bp, log_download, pdf_buffer, refuse_argu
 from events_app.events.access import TEAM_ROLES, event_view
 from events_app.events.models import Event
 from events_app.extensions import db
+from events_app.forms import IdField
 from events_app.jobs import services as jobs
 
 _FALSE = ("", "0", "false", "no", "n", "off")
@@ -52,7 +53,7 @@ class BadgeRunForm(FlaskForm):
     offset_y = FloatField(_l("Printer offset down (mm)"), default=0.0,
                           validators=[Optional(), NumberRange(-20, 20, OFFSET_MESSAGE)],
                           invalid_value_message=OFFSET_MESSAGE)
-    registration = IntegerField(validators=[Optional()])  # one delegate's reprint
+    registration = IdField(validators=[Optional()])  # one delegate's reprint
     # Which button: update the count, print (recorded), preview (not recorded), the alignment sheet.
     action = SelectField(choices=[(a, a) for a in ("count", "print", "preview", "alignment")], default="print")
 

@@ -25,7 +25,7 @@ from events_app.documents.views import bp, log_download, pdf_buffer, refuse_argu
 from events_app.events.access import TEAM_ROLES, event_view, may
 from events_app.events.models import Event
 from events_app.extensions import db
-from events_app.forms import MultiCheckboxField
+from events_app.forms import IdField, MultiCheckboxField
 from events_app.registration.models import Registration
 
 COLUMN_LABELS = {
@@ -75,13 +75,13 @@ class SigninForm(Form):
 class LetterDownloadForm(Form):
     """Query arguments of the visa letters download: none for every letter, or one delegate's."""
 
-    registration_id = IntegerField(validators=[Optional()])
+    registration_id = IdField(validators=[Optional()])
 
 
 class ReleaseForm(FlaskForm):
     """Release one delegate's visa letter (registration_id) or every unreleased one (no id)."""
 
-    registration_id = IntegerField(validators=[Optional()])
+    registration_id = IdField(validators=[Optional()])
 
 
 def _is_organiser(event) -> bool:
