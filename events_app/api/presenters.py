@@ -3,7 +3,13 @@ from datetime import date, datetime
 
 from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS
 
-CONTACT_FIELDS = ("email", "phone")
+# What staff see of a registration (SECURITY.md, "who sees what": the desk's and printing's needs); the
+# other fields are null for them: contact details, position, gender, languages, needs, travel, consents, answers.
+STAFF_FIELDS = frozenset({
+    "id", "status", "waitlist_position", "full_name", "name_latin", "badge_name", "honorific", "organisation",
+    "stakeholder_group", "country", "participant_role", "checkin_code", "badge_printed_at", "registered_at",
+    "updated_at",
+})
 # What a registration shows: the data dictionary without the passport details (never sent by the API).
 SHOWN_FIELDS = tuple(name for name in DELEGATE_FIELDS if name not in VISA_FIELDS and name != "data_consent")
 
@@ -20,16 +26,16 @@ def event_json(event) -> dict:
 
 
 def registration_json(registration, *, contacts: bool) -> dict:
-    """One registration; email and phone only for those who may see contact details."""
+    """One registration; all of it for organisers and admins (`contacts`), what staff need for others."""
     data = {name: getattr(registration, name) for name in SHOWN_FIELDS}
-    if not contacts:
-        data.update(dict.fromkeys(CONTACT_FIELDS))
     data.update(
         id=registration.id, status=registration.status, waitlist_position=registration.waitlist_position,
         participant_role=registration.participant_role, answers=dict(registration.answers or {}),
         checkin_code=registration.checkin_code, badge_printed_at=registration.badge_printed_at,
         registered_at=registration.registered_at, updated_at=registration.updated_at,
     )
+    if not contacts:
+        data = {name: (value if name in STAFF_FIELDS else None) for name, value in data.items()}
     return data
 
 

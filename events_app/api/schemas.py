@@ -71,7 +71,8 @@ class StatisticsOut(BaseModel):
 
 
 class RegistrationOut(BaseModel):
-    """A registration. `email` and `phone` are null for tokens of staff (they see no contact details)."""
+    """A registration. For staff tokens every field from `email` to `answers` is null: staff see what the desk
+    and printing need (name, organisation, group, country, status, role, badge), never contact details or needs."""
 
     id: int
     status: Status
@@ -80,32 +81,32 @@ class RegistrationOut(BaseModel):
     name_latin: str = Field(examples=["Somphone Vongsa"])
     badge_name: str
     honorific: str
-    email: str | None
-    phone: str | None
     organisation: str
-    position: str
     stakeholder_group: StakeholderGroup
     country: str = Field(examples=["LA"])
-    region: str
-    gender: Gender | None
-    languages: list[str]
-    dietary: Dietary | None
-    dietary_notes: str
-    accessibility_needs: str
-    needs_visa_letter: bool
-    travel_support_requested: bool
-    accommodation_needed: bool
-    arrival_date: date | None
-    departure_date: date | None
     participant_role: ParticipantRole
-    list_publicly: bool
-    photo_consent: bool
-    locale: str
-    answers: dict[str, str | bool | None]
     checkin_code: str = Field(description="What the badge's QR code carries")
     badge_printed_at: datetime | None
     registered_at: datetime
     updated_at: datetime
+    email: str | None
+    phone: str | None
+    position: str | None
+    region: str | None
+    gender: Gender | None
+    languages: list[str] | None
+    dietary: Dietary | None
+    dietary_notes: str | None
+    accessibility_needs: str | None
+    needs_visa_letter: bool | None
+    travel_support_requested: bool | None
+    accommodation_needed: bool | None
+    arrival_date: date | None
+    departure_date: date | None
+    list_publicly: bool | None
+    photo_consent: bool | None
+    locale: str | None
+    answers: dict[str, str | bool | None] | None
 
 
 class RegistrationPage(BaseModel):

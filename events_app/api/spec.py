@@ -25,7 +25,8 @@ DESCRIPTION = """JSON API of events_app: events, registrations, check-ins and ba
 Send a token with every request: `Authorization: Bearer ea_…` (organisers make them in the workspace
 under *API tokens*, or `flask users token EMAIL --scope read|write|checkin [--event EVENT]`). A token
 sees only the events its user holds a role in (or its one event). Scopes: `read` reads; `checkin`
-reads and checks in; `write` does everything. Staff tokens never see email addresses or phone numbers.
+reads and checks in; `write` does everything. Staff tokens see what the check-in desk and badge printing
+need: a registration's contact details, needs and answers are null for them.
 
 Failures always answer `{"error": {"code", "message", "fields"}}`. GETs carry an `ETag`; send it back
 in `If-None-Match` to get `304 Not Modified` when nothing changed. Lists page with `cursor`.
