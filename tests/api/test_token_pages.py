@@ -60,6 +60,12 @@ def test_a_token_for_an_event_without_a_role_there_is_refused(client, outsider, 
         raise AssertionError("a token for an event of nobody's role was made")
 
 
+def test_the_workspace_links_to_the_api_pages(client):
+    Auth(client).login("staff")
+    html = client.get("/manage/").get_data(as_text=True)
+    assert 'href="/manage/api/tokens"' in html and 'href="/manage/api"' in html
+
+
 def test_tokens_pages_need_sign_in(client):
     assert client.get("/manage/api/tokens").status_code == 302
     assert client.get("/manage/api").status_code == 302
