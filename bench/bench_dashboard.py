@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def fill(db, event, count: int, rng: random.Random) -> None:
     for start in range(0, len(rows), 2000):
         db.session.execute(insert(Registration), rows[start:start + 2000])
     approved = db.session.scalars(select(Registration.id).where(
-        Registration.event_id == event.id, Registration.status == Status.APPROVED)).all()
+        Registration.event_id == event.id, Registration.status == Status.APPROVED).order_by(Registration.id)).all()
     checkins = [{"registration_id": rid, "day": day, "checked_in_at": datetime.now(UTC), "method": "scan"}
                 for number, day in enumerate(event.days) for rid in approved if rng.random() < 0.9 - 0.1 * number]
     for start in range(0, len(checkins), 5000):
@@ -120,6 +121,15 @@ def fill_and_time(url: str, time_event) -> dict:
 
     Shared with the workspace benchmark, so both measure the same data.
     """
+    with filled(url) as (app, client, db, events):
+        figures = {size: time_event(app, client, db, event) for size, event in events.items()}
+        figures["dialect"] = db.engine.dialect.name
+    return figures
+
+
+@contextmanager
+def filled(url: str):
+    """(app, test client signed in as the organiser, db, {1000: event, 10000: event}) on a filled database."""
     import flask_migrate
     from sqlalchemy import text
 
@@ -137,7 +147,6 @@ def fill_and_time(url: str, time_event) -> dict:
 
     app = create_app(Config)
     rng = random.Random(2026)
-    figures = {}
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -157,12 +166,11 @@ def fill_and_time(url: str, time_event) -> dict:
                 conn.execute(text("ANALYZE"))
         client = app.test_client()
         client.post("/auth/login", data={"email": "organiser@bench.example", "password": PASSWORD})
-        for size, event in events.items():
-            figures[size] = time_event(app, client, db, event)
-        figures["dialect"] = db.engine.dialect.name
-        db.session.remove()
-        db.engine.dispose()
-    return figures
+        try:
+            yield app, client, db, events
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def write_section(path: Path, heading: str, section: str) -> None:

@@ -3,10 +3,11 @@
 Every count is made by the database (GROUP BY, COUNT … FILTER); Python only arranges the grouped
 rows, so the statements and the work per page stay the same at 10 or 10,000 registrations.
 """
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import String, and_, cast, func, select, true
+from sqlalchemy import Text, and_, cast, func, select, true
 
 from events_app.attendance.models import CheckIn
 from events_app.choices import LANGUAGE_CODES, Dietary, Gender, StakeholderGroup, Status
@@ -65,31 +66,39 @@ def event_numbers(event) -> EventNumbers:
 def _profile_counts(event_id: int) -> dict:
     """Balance, gender, diet, needs and languages of the active registrations, from one pass over them.
 
-    The database groups by stakeholder group, country, gender and diet and counts each need and
-    language in every group; the groups (a few hundred at most, however many registrations) are
-    then added up here for each figure.
+    The database groups by stakeholder group, country, gender, diet and list of languages and counts
+    each need in every group; the groups (a few hundred at most, however many registrations) are then
+    added up here for each figure, a group's languages read from its JSON text. Counting each language
+    in SQL instead (a LIKE per language per row) made this statement three times slower.
     """
-    # A registration's languages are a JSON list such as ["km", "en"]: its text holds "km" in quotes.
-    language_text = cast(Registration.languages, String)
-    conditions = {"": true(), **NEEDS, **{code: language_text.like(f'%"{code}"%') for code in LANGUAGE_CODES}}
+    conditions = {"": true(), **NEEDS}
     counts = []
     for condition in conditions.values():
         counts += [func.count(Registration.id).filter(and_(condition, APPROVED)),
                    func.count(Registration.id).filter(condition)]
-    keys = (Registration.stakeholder_group, Registration.country, Registration.gender, Registration.dietary)
+    languages = cast(Registration.languages, Text)
+    keys = (Registration.stakeholder_group, Registration.country, Registration.gender, Registration.dietary, languages)
     rows = db.session.execute(
         select(*keys, *counts).where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
         .group_by(*keys)
     ).all()
     balance, genders, diets, needs = {}, {}, {}, {}  # each {key: [approved, active]}
-    for group, country, gender, diet, *numbers in rows:
+    for group, country, gender, diet, spoken, *numbers in rows:
         for tally, key in ((balance, (group, country)), (genders, gender), (diets, diet)):
             _add(tally.setdefault(key, [0, 0]), numbers[:2])
         for i, name in enumerate(conditions):
             _add(needs.setdefault(name, [0, 0]), numbers[2 * i:2 * i + 2])
+        for code in _codes(spoken):
+            _add(needs.setdefault(code, [0, 0]), numbers[:2])
     return {"balance": _as_splits(balance), "genders": _as_splits(genders), "diets": _as_splits(diets),
             "needs": {name: Split(*needs.get(name, (0, 0))) for name in NEEDS},
             "languages": {code: Split(*needs.get(code, (0, 0))) for code in LANGUAGE_CODES}}
+
+
+def _codes(text: str | None) -> set[str]:
+    """The language codes in a registration's languages (JSON text such as '["km", "en"]'), each once."""
+    spoken = json.loads(text) if text else []
+    return {code for code in spoken if isinstance(code, str)} if isinstance(spoken, list) else set()
 
 
 def _add(total: list[int], counts) -> None:

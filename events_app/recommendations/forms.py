@@ -1,7 +1,7 @@
 """Forms of the recommendations pages: drafting, adoption, the settings, and a participant's endorsement."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from events_app.choices import LANGUAGE_LABELS
@@ -95,12 +95,3 @@ class SplitForm(CleanForm):
     def texts(self) -> list[str]:
         """The parts as written."""
         return self.parts.data.replace("\r\n", "\n").split("\n\n")
-
-
-class EndorseForm(CleanForm):
-    """A participant's endorsement of (or comment on) one adopted recommendation."""
-
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
-    list_organisation = BooleanField(_l("Name my organisation among those endorsing, in the published document"))
-    endorse = SubmitField(_l("Endorse"))
-    comment_only = SubmitField(_l("Send comment only"))

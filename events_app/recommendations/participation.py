@@ -5,14 +5,31 @@ recommendations). Approved delegates only, and only while the organisers keep en
 """
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, SubmitField, TextAreaField
+from wtforms.validators import Optional
 
 from events_app.extensions import db
+from events_app.forms import CleanForm
 from events_app.recommendations import endorsements, services
-from events_app.recommendations.forms import EndorseForm
 from events_app.recommendations.services import RecommendationError
+from events_app.registration.field_messages import at_most
 from events_app.registration.services import by_token
 
 bp = Blueprint("endorsement", __name__)
+
+
+class EndorseForm(CleanForm):
+    """A participant's endorsement of (or comment on) one adopted recommendation.
+
+    Here rather than in forms.py (the organisers' forms, in English) so that its labels are in the
+    participants' catalogues.
+    """
+
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), at_most(2000)], render_kw={"rows": 2})
+    list_organisation = BooleanField(_l("Name my organisation among those endorsing, in the published document"))
+    endorse = SubmitField(_l("Endorse"))
+    comment_only = SubmitField(_l("Send comment only"))
 
 
 def _registration(token: str):

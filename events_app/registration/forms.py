@@ -8,15 +8,13 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
-    SelectField,
     StringField,
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from events_app import i18n
 from events_app.choices import (
@@ -32,6 +30,7 @@ from events_app.choices import (
 from events_app.countries import country_choices
 from events_app.forms import CleanForm, MultiCheckboxField
 from events_app.registration import validation
+from events_app.registration.field_messages import at_most, choice_field, date_field
 from events_app.registration.questions import PREFIX, add_question_fields, answers_from
 from events_app.registration.validation import FieldError
 
@@ -60,7 +59,7 @@ def _email_field() -> EmailField:
         FIELD_LABELS["email"],
         validators=[
             DataRequired(_l("Please enter your email address.")),
-            Length(max=254),
+            at_most(254),
             _field_rule(lambda form, value: validation.normalise_email(value)),
         ],
     )
@@ -74,35 +73,35 @@ class RegistrationForm(CleanForm):
     full_name = StringField(
         FIELD_LABELS["full_name"],
         description=_l("As you write it, in any script."),
-        validators=[DataRequired(_l("Please enter your name.")), Length(max=200)],
+        validators=[DataRequired(_l("Please enter your name.")), at_most(200)],
     )
     name_latin = StringField(
         FIELD_LABELS["name_latin"],
         description=_l("Needed if your name is not written in Latin letters."),
         render_kw={"needed_when": True},  # the label says no "(optional)": the description says when
-        validators=[Length(max=200)],  # no Optional(): its emptiness is checked against full_name
+        validators=[at_most(200)],  # no Optional(): its emptiness is checked against full_name
     )
     badge_name = StringField(
         FIELD_LABELS["badge_name"],
         description=_l("Leave empty to use your full name."),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), at_most(200)],
     )
-    honorific = SelectField(FIELD_LABELS["honorific"], choices=[(h, h or "—") for h in HONORIFICS], default="")
+    honorific = choice_field(FIELD_LABELS["honorific"], choices=[(h, h or "—") for h in HONORIFICS], default="")
     email = _email_field()
     phone = StringField(
         FIELD_LABELS["phone"],
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), at_most(40)],
     )
     organisation = StringField(
-        FIELD_LABELS["organisation"], validators=[DataRequired(_l("Please enter your organisation.")), Length(max=200)]
+        FIELD_LABELS["organisation"], validators=[DataRequired(_l("Please enter your organisation.")), at_most(200)]
     )
-    position = StringField(FIELD_LABELS["position"], validators=[Optional(), Length(max=200)])
-    stakeholder_group = SelectField(
+    position = StringField(FIELD_LABELS["position"], validators=[Optional(), at_most(200)])
+    stakeholder_group = choice_field(
         FIELD_LABELS["stakeholder_group"],
         choices=[("", _l("Choose…"))] + StakeholderGroup.choices(),
         validators=[InputRequired(_l("Please choose a stakeholder group."))],
     )
-    country = SelectField(
+    country = choice_field(
         FIELD_LABELS["country"],
         validate_choice=False,  # check_country below gives the one clear message
         validators=[
@@ -110,33 +109,34 @@ class RegistrationForm(CleanForm):
             _field_rule(lambda form, value: validation.check_country(value)),
         ],
     )
-    region = StringField(FIELD_LABELS["region"], validators=[Optional(), Length(max=100)])
-    gender = SelectField(
+    region = StringField(FIELD_LABELS["region"], validators=[Optional(), at_most(100)])
+    gender = choice_field(
         FIELD_LABELS["gender"],
         choices=[("", "—")] + Gender.choices(),
         validators=[Optional()],
         default="",
     )
-    languages = MultiCheckboxField(
+    languages = choice_field(
         FIELD_LABELS["languages"],
+        MultiCheckboxField,
         choices=[(code, LANGUAGE_LABELS[code]) for code in LANGUAGE_CODES],
         validators=[Optional()],
     )
-    dietary = SelectField(FIELD_LABELS["dietary"], choices=[("", "—")] + Dietary.choices(), default="")
-    dietary_notes = StringField(FIELD_LABELS["dietary_notes"], validators=[Optional(), Length(max=500)])
-    accessibility_needs = TextAreaField(FIELD_LABELS["accessibility_needs"], validators=[Optional(), Length(max=1000)])
+    dietary = choice_field(FIELD_LABELS["dietary"], choices=[("", "—")] + Dietary.choices(), default="")
+    dietary_notes = StringField(FIELD_LABELS["dietary_notes"], validators=[Optional(), at_most(500)])
+    accessibility_needs = TextAreaField(FIELD_LABELS["accessibility_needs"], validators=[Optional(), at_most(1000)])
     needs_visa_letter = BooleanField(FIELD_LABELS["needs_visa_letter"])
     nationality = StringField(FIELD_LABELS["nationality"], description=_l("Needed for a visa letter."),
-                              render_kw={"needed_when": True}, validators=[Optional(), Length(max=100)])
+                              render_kw={"needed_when": True}, validators=[Optional(), at_most(100)])
     passport_number = StringField(FIELD_LABELS["passport_number"], description=_l("Needed for a visa letter."),
-                                  render_kw={"needed_when": True}, validators=[Optional(), Length(max=40)])
-    date_of_birth = DateField(
+                                  render_kw={"needed_when": True}, validators=[Optional(), at_most(40)])
+    date_of_birth = date_field(
         FIELD_LABELS["date_of_birth"],
         description=_l("Needed for a visa letter."),
         render_kw={"needed_when": True},
         validators=[Optional()],
     )
-    passport_expiry = DateField(
+    passport_expiry = date_field(
         FIELD_LABELS["passport_expiry"],
         description=_l("Needed for a visa letter."),
         render_kw={"needed_when": True},
@@ -144,8 +144,8 @@ class RegistrationForm(CleanForm):
     )
     travel_support_requested = BooleanField(FIELD_LABELS["travel_support_requested"])
     accommodation_needed = BooleanField(FIELD_LABELS["accommodation_needed"])
-    arrival_date = DateField(FIELD_LABELS["arrival_date"], validators=[Optional()])
-    departure_date = DateField(FIELD_LABELS["departure_date"], validators=[Optional()])
+    arrival_date = date_field(FIELD_LABELS["arrival_date"], validators=[Optional()])
+    departure_date = date_field(FIELD_LABELS["departure_date"], validators=[Optional()])
     list_publicly = BooleanField(FIELD_LABELS["list_publicly"])
     photo_consent = BooleanField(FIELD_LABELS["photo_consent"])
     data_consent = BooleanField(
@@ -157,6 +157,10 @@ class RegistrationForm(CleanForm):
     def __init__(self, *args, locale: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = [("", _("Choose…")), *country_choices(locale)]
+        # The lists' labels are read here, in the page's language: read when the class is made, they were English.
+        self.stakeholder_group.choices = [("", _("Choose…")), *StakeholderGroup.choices()]
+        self.gender.choices = [("", "—"), *Gender.choices()]
+        self.dietary.choices = [("", "—"), *Dietary.choices()]
         if not self.submission_key.data:
             self.submission_key.data = secrets.token_urlsafe(24)
 

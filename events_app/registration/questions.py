@@ -1,7 +1,9 @@
 """An event's extra questions as form fields, and their answers as plain values."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, StringField, ValidationError
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
+
+from events_app.registration.field_messages import at_most, choice_field
 
 PREFIX = "q_"
 
@@ -20,13 +22,13 @@ def add_question_fields(form_class, questions):
         name = PREFIX + question.key
         if question.kind == "choice":
             validators = [InputRequired(_l("Please choose an answer."))] if question.required else [Optional()]
-            attrs[name] = RadioField(question.label, choices=[(o, o) for o in question.options],
-                                     validators=validators)
+            attrs[name] = choice_field(question.label, RadioField, choices=[(o, o) for o in question.options],
+                                       validators=validators)
         elif question.kind == "yes_no":
             attrs[name] = BooleanField(question.label, validators=[_required_yes_no] if question.required else [])
         else:
             validators = [InputRequired(_l("Please answer this question."))] if question.required else [Optional()]
-            attrs[name] = StringField(question.label, validators=[*validators, Length(max=1000)])
+            attrs[name] = StringField(question.label, validators=[*validators, at_most(1000)])
     return type(form_class.__name__ + "WithQuestions", (form_class,), attrs)
 
 

@@ -4,7 +4,7 @@ secret encrypted at rest, the last accepted time step, and single-use recovery c
 Existing users need no change at their next sign-in and have no second factor.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-30 09:10:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,9 @@ import re
 
 from openpyxl import load_workbook
 
+from events_app.choices import EventRole
 from events_app.delegate_files.exporting import export_columns
+from events_app.events import access
 from events_app.jobs.runner import work
 from events_app.manage import export_views
 from tests.conftest import csrf_token
@@ -101,3 +103,25 @@ def test_another_events_organiser_finds_no_export(client, db, make_event, make_r
     assert submit(client, "/auth/login", {"email": user.email, "password": "a long password 1"}).status_code == 302
     assert client.get(f"/manage/events/{other.slug}/export").status_code == 200
     assert client.get(f"/manage/events/{event.slug}/export").status_code == 404
+
+
+def test_the_csv_download_takes_the_same_statements_for_20_or_200_delegates(client, db, auth, make_event):
+    from tests.manage.test_delegate_list import _register_many, statements_run
+
+    user = auth.login("organiser")
+
+    def statements(size: int) -> int:
+        event = make_event()
+        _register_many(db, event, size, start=size * 10)
+        access.grant(user, event, EventRole.ORGANISER)
+        db.session.commit()
+        page = client.get(f"/manage/events/{event.slug}/export").get_data(as_text=True)
+        payload = {"csrf_token": csrf_token(page), "filter": "", "download": "Export", "fmt": "csv",
+                   "columns": export_columns(event)}
+        with statements_run(db) as seen:
+            response = client.post(f"/manage/events/{event.slug}/export", data=payload)
+            rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        assert response.status_code == 200 and len(rows) == size + 1 and rows[0] == export_columns(event)
+        return len(seen)
+
+    assert statements(20) == statements(200)

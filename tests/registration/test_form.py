@@ -50,7 +50,7 @@ def test_valid_registration_redirects_to_confirmation_and_stores_normalised_valu
     ("changes", "field", "message"),
     [
         ({"full_name": ""}, "full_name", "Please enter your name."),
-        ({"full_name": "x" * 201}, "full_name", "Field cannot be longer than 200 characters."),
+        ({"full_name": "x" * 201}, "full_name", "Please use at most 200 characters."),
         ({"name_latin": ""}, "name_latin", "Please also write your name in Latin letters"),
         ({"name_latin": "ចាន់ធី"}, "name_latin", "Use Latin letters only"),
         ({"email": ""}, "email", "Please enter your email address."),
@@ -58,7 +58,7 @@ def test_valid_registration_redirects_to_confirmation_and_stores_normalised_valu
         ({"email": "a@b"}, "email", "Enter a valid email address"),
         ({"organisation": "  "}, "organisation", "Please enter your organisation."),
         ({"stakeholder_group": ""}, "stakeholder_group", "Please choose a stakeholder group."),
-        ({"stakeholder_group": "lobbyist"}, "stakeholder_group", "Not a valid choice"),
+        ({"stakeholder_group": "lobbyist"}, "stakeholder_group", "Please choose from the list."),
         ({"country": ""}, "country", "Please choose your country."),
         ({"country": "XX"}, "country", "Choose a country from the list."),
         ({"phone": "12"}, "phone", "phone number"),

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from events_app.choices import Status
 from events_app.documents.badges.queries import BadgeSelection, badge_query, conditions
 from events_app.documents.badges.render import RenderReport, render_badges
+from events_app.documents.badges.ticket_labels import ticket_in_language
 from events_app.documents.badges.tickets import render_ticket
 from events_app.documents.data import badge_data, event_info
 from events_app.extensions import db
@@ -118,7 +119,9 @@ def record_printed(registration_ids: list[int]) -> int:
 
 
 def ticket_pdf(registration: Registration, *, font_dirs=()) -> bytes:
-    """The delegate's one-page ticket with the check-in QR (private page and approval email)."""
-    event = registration.event
-    colour_by = event.badge_colour_by or "participant_role"
-    return render_ticket(event_info(event), badge_data(registration, colour_by=colour_by), font_dirs=font_dirs)
+    """The delegate's one-page ticket with the check-in QR (private page and approval email).
+
+    In the delegate's language: its labels, the event's dates (Babel), country and role names.
+    """
+    info, badge, labels = ticket_in_language(registration)
+    return render_ticket(info, badge, labels=labels, font_dirs=font_dirs)

@@ -1,11 +1,13 @@
 """A delegate's one-page ticket: event logo, title, dates, venue, name and the badge's check-in QR.
 
 Attached to the approval email and offered on the delegate's private page; a pure function of plain
-data, like every renderer here.
+data, like every renderer here: the caller passes the ticket's words (TicketLabels) and the event's
+dates already in the delegate's language.
 """
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, A6
@@ -21,9 +23,26 @@ from events_app.documents.text import draw_fitted, fit_text
 PAGE_SIZES = {"a4": A4, "a6": A6}
 
 
-def render_ticket(event: EventInfo, badge: BadgeData, *, page: str = "a4", font_dirs=(),
-                  system_fonts: bool = True) -> bytes:
-    """Render a one-page ticket PDF (A4 or A6 portrait) and return its bytes."""
+@dataclass(frozen=True)
+class TicketLabels:
+    """The ticket's own lines, finished and translated by the caller (an empty line is left out)."""
+
+    document_title: str
+    show_code: str
+    check_in_code: str
+    questions: str = ""
+
+    @classmethod
+    def english(cls, event: EventInfo, badge: BadgeData) -> TicketLabels:
+        return cls(f"Ticket: {event.title}", "Show this code at the check-in desk.",
+                   f"Check-in code: {badge.checkin_code}",
+                   f"Questions: {event.contact_email}" if event.contact_email else "")
+
+
+def render_ticket(event: EventInfo, badge: BadgeData, *, page: str = "a4", labels: TicketLabels | None = None,
+                  font_dirs=(), system_fonts: bool = True) -> bytes:
+    """Render a one-page ticket PDF (A4 or A6 portrait) and return its bytes (English labels unless given)."""
+    labels = labels or TicketLabels.english(event, badge)
     fonts = font_set(font_dirs, system=system_fonts)
     w, h = PAGE_SIZES[page]
     s = w / A4[0]  # everything is designed on A4 and scaled to the page width
@@ -31,7 +50,7 @@ def render_ticket(event: EventInfo, badge: BadgeData, *, page: str = "a4", font_
     inner = w - 2 * margin
     out = io.BytesIO()
     canv = Canvas(out, pagesize=(w, h), pageCompression=1, invariant=1, initialFontName=fonts.base_font())
-    canv.setTitle(f"Ticket: {event.title}")
+    canv.setTitle(labels.document_title)
     canv.setCreator("events_app")
     centre = w / 2
 
@@ -74,13 +93,10 @@ def render_ticket(event: EventInfo, badge: BadgeData, *, page: str = "a4", font_
     qr_size = min(60 * mm * s, top - margin - 16 * mm * s)
     qr_y = top - 4 * mm * s - qr_size
     draw_qr(canv, badge.checkin_code, centre - qr_size / 2, qr_y, qr_size)
-    canv.setFillColorRGB(*GREY)
-    canv.setFont(fonts.base_font(), 10 * s)
-    canv.drawCentredString(centre, qr_y - 4 * mm * s, "Show this code at the check-in desk.")
-    canv.setFont(fonts.base_font(), 8 * s)
-    canv.drawCentredString(centre, qr_y - 9 * mm * s, f"Check-in code: {badge.checkin_code}")
-    if event.contact_email:
-        canv.drawCentredString(centre, margin * 0.6, f"Questions: {event.contact_email}")
+    # Shaped like every other line, so the labels show in Thai, Khmer, Burmese, Lao or Chinese too.
+    below = block(labels.show_code, qr_y - 2 * mm * s, 6 * mm * s, 10, colour=GREY, lines=2, min_size=7)
+    block(labels.check_in_code, below + 2 * mm * s, 5 * mm * s, 8, colour=GREY, lines=1, min_size=6)
+    block(labels.questions, margin * 0.6 + 4 * mm * s, 5 * mm * s, 8, colour=GREY, lines=1, min_size=6)
     canv.showPage()
     canv.save()
     return out.getvalue()
