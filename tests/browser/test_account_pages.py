@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_enrol_then_sign_in_with_a_code(live_server, browser, auth, shoot, viewport):
+def test_enrol_then_sign_in_with_a_code(live_server, browser, auth, shoot, viewport, axe_violations):
     organiser = auth.user("organiser")
     page = browser.new_page(viewport=viewport)
     width = viewport["width"]
@@ -30,11 +30,14 @@ def test_enrol_then_sign_in_with_a_code(live_server, browser, auth, shoot, viewp
     page.click("text=Change my password")
     assert "on a list of common passwords" in page.inner_text("#password-error")
     shoot(page, f"account-change-password-{width}")
+    found = {"auth.change_password (with an error)": axe_violations(page)}
     page.click("text=Manage two-step sign-in")
+    found["auth.two_factor"] = axe_violations(page)
     page.click("text=Set up two-step sign-in")
     secret = "".join(page.inner_text("code.secret").split())
     assert page.locator("img.qr").evaluate("img => img.naturalWidth") > 100
     shoot(page, f"account-enrol-{width}")
+    found["auth.enrol_two_factor"] = axe_violations(page)
     page.fill("#code", pyotp.TOTP(secret).now())
     page.click("text=Turn two-step sign-in on")
     codes = page.locator(".recovery-codes code").all_inner_texts()
@@ -47,6 +50,8 @@ def test_enrol_then_sign_in_with_a_code(live_server, browser, auth, shoot, viewp
     page.click("button[type=submit]")
     assert "That code is not right." in page.inner_text("#code-error")
     shoot(page, f"account-code-prompt-{width}")
+    found["auth.code (with an error)"] = axe_violations(page)
+    assert not any(found.values()), found
     page.fill("#code", codes[0])
     page.click("button[type=submit]")
     assert page.url.endswith("/manage/")
