@@ -107,6 +107,7 @@ def _delegate_locale() -> str | None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain, URL prefixes given here."""
     # Route modules that add to another module's blueprint must be imported before registration.
+    import events_app.documents.badges.desk_badge  # noqa: F401
     import events_app.manage.event_views  # noqa: F401
     import events_app.manage.invitation_views  # noqa: F401
     import events_app.manage.users_views  # noqa: F401

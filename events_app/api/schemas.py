@@ -217,6 +217,8 @@ class CheckInIn(Strict):
                                    description="A registration's `checkin_code` (what its badge's QR code carries)")
     registration_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     day: date | None = Field(default=None, description="A day of the event; today in the event's time zone if left out")
+    session_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                   description="A session of that day (GET …/sessions); the day's own list if left out")
 
 
 class CheckInOut(BaseModel):
@@ -238,12 +240,26 @@ class CheckInRow(BaseModel):
 
 class CheckInList(BaseModel):
     day: date
+    session_id: int | None
     total: int
     items: list[CheckInRow]
 
 
+class SessionOut(BaseModel):
+    id: int
+    day: date
+    title: str = Field(examples=["Working group 2: recruitment fees"])
+    kind: str = Field(examples=["working_group"], description="plenary or working_group")
+
+
+class SessionList(BaseModel):
+    items: list[SessionOut]
+
+
 class DayQuery(Strict):
     day: date | None = Field(default=None, description="Today in the event's time zone if left out")
+    session_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                   description="A session of that day (GET …/sessions); the day's own list if left out")
 
 
 class QueuedScanIn(Strict):
@@ -253,12 +269,15 @@ class QueuedScanIn(Strict):
 
 class BatchIn(Strict):
     day: date | None = None
+    session_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                   description="A session of that day (GET …/sessions); the day's own list if left out")
     scans: list[QueuedScanIn] = Field(max_length=500)
 
 
 class BatchResult(BaseModel):
     code: str
-    result: Literal["checked_in", "already", "not_approved", "unknown"]
+    result: Literal["checked_in", "already", "not_approved", "unknown", "revoked"] = Field(
+        description="`revoked`: a lost badge's old code (the delegate has a new one); `unknown`: not this event's")
     registration_id: int | None
 
 

@@ -64,4 +64,5 @@ def test_khmer_registration_approval_and_check_in(live_server, browser, db, auth
     shoot(door, "checkin-phone")
     door.fill("#code", registration.checkin_code)
     door.press("#code", "Enter")
+    door.wait_for_selector(".result-already")  # the desk answers in place, without a reload
     assert "Already checked in" in door.inner_text(".result")

@@ -15,6 +15,7 @@ RENDERERS = [
     "events_app.documents.badges.tickets",
     "events_app.documents.badges.layouts",
     "events_app.documents.badges.qr",
+    "events_app.documents.badges.card",
     "events_app.documents.lists.attendees",
     "events_app.documents.lists.signin",
     "events_app.documents.lists.certificates",
