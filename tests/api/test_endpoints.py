@@ -208,3 +208,33 @@ def test_every_use_is_in_the_audit_log(client, team, make_event, make_token, db)
     assert [line.summary.split(" (")[0] for line in lines] == [
         f"GET /api/v1/events/{event.slug} -> 200", "GET /api/v1/events/no-such-event -> 404"]
     assert all(line.actor == team["organiser"].email for line in lines)
+
+
+def test_sessions_check_in_list_and_a_revoked_badge(client, team, make_event, make_registration, make_token, db):
+    from events_app.attendance import services as attendance
+    from events_app.attendance.sessions import add_session
+
+    event = make_event(starts_on=date.today(), ends_on=date.today() + timedelta(days=1))
+    group = add_session(event, day=date.today(), title="Working group 2", kind="working_group")
+    person, lost = make_registration(event), make_registration(event)
+    old_code = lost.checkin_code
+    attendance.revoke_code(lost)
+    db.session.commit()
+    headers = bearer(make_token(team["staff"], "checkin"))
+    base = f"{API}/events/{event.slug}"
+    sessions = client.get(f"{base}/sessions", headers=headers).json["items"]
+    assert sessions == [{"id": group.id, "day": date.today().isoformat(), "title": "Working group 2",
+                         "kind": "working_group"}]
+    checked = client.post(f"{base}/checkins", json={"badge_code": person.checkin_code, "session_id": group.id},
+                          headers=headers)
+    assert checked.status_code == 201, checked.json
+    in_session = client.get(f"{base}/checkins", query_string={"session_id": group.id}, headers=headers).json
+    assert in_session["session_id"] == group.id and [r["registration_id"] for r in in_session["items"]] == [person.id]
+    assert client.get(f"{base}/checkins", headers=headers).json["total"] == 1  # a session's arrival is the day's too
+    revoked = client.post(f"{base}/checkins", json={"badge_code": old_code}, headers=headers)
+    assert revoked.status_code == 409 and revoked.json["error"]["code"] == "revoked"
+    batch = client.post(f"{base}/checkins/batch", headers=headers, json={"scans": [
+        {"code": old_code, "at": f"{date.today().isoformat()}T01:00:00Z"}]})
+    assert batch.json["results"][0]["result"] == "revoked"
+    unknown = client.get(f"{base}/checkins", query_string={"session_id": 999999}, headers=headers)
+    assert unknown.status_code == 422 and "session_id" in unknown.json["error"]["fields"]
