@@ -105,7 +105,8 @@ def test_staff_of_one_event_cannot_use_another_events_desk(client, db, make_even
                         json={"scans": [{"code": registration.checkin_code, "at": "2026-11-30T08:00:00Z"}]})
     assert batch.status_code == 404
     assert client.get(f"/checkin/{theirs.slug}/walk-in").status_code == 404
-    assert client.get(f"/manage/events/{theirs.slug}/badges/desk/{registration.id}.pdf").status_code == 404
+    assert client.post(f"/manage/events/{theirs.slug}/badges/desk/{registration.id}.pdf",
+                       data={"csrf_token": token}).status_code == 404
     # and their own event's desk does not reach the other's delegate either
     assert scan_json(client, mine, registration.checkin_code, token=token).get_json()["result"] == "other_event"
     assert db.session.scalars(select(CheckIn)).all() == []

@@ -11,7 +11,8 @@ from tests.conftest import submit
 
 
 def _desk_badge(client, event, registration_id, tmp_path):
-    response = client.get(f"/manage/events/{event.slug}/badges/desk/{registration_id}.pdf")
+    response = submit(client, f"/manage/events/{event.slug}/badges/desk/{registration_id}.pdf", {},
+                      page=f"/checkin/{event.slug}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "attachment" not in response.headers.get("Content-Disposition", "")  # opens in the browser
     pdf = tmp_path / "badge.pdf"
@@ -48,11 +49,14 @@ def test_only_an_approved_delegate_gets_a_desk_badge(client, db, auth, make_even
     event = make_event(approval_required=True)
     pending = make_registration(event)
     auth.login("staff")
-    response = client.get(f"/manage/events/{event.slug}/badges/desk/{pending.id}.pdf", follow_redirects=True)
+    response = submit(client, f"/manage/events/{event.slug}/badges/desk/{pending.id}.pdf", {},
+                      page=f"/checkin/{event.slug}", follow_redirects=True)
     assert response.mimetype == "text/html"
     assert f"No badge: the registration of {pending.full_name} is Pending." in visible_text(
         response.get_data(as_text=True))
-    assert client.get(f"/manage/events/{event.slug}/badges/desk/999999.pdf").status_code == 404
+    assert submit(client, f"/manage/events/{event.slug}/badges/desk/999999.pdf", {},
+                  page=f"/checkin/{event.slug}").status_code == 404
+    assert client.get(f"/manage/events/{event.slug}/badges/desk/{pending.id}.pdf").status_code == 405
 
 
 def _walk_in(client, event, **fields):

@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from events_app.attendance.models import CheckIn
+from events_app.documents.badges.card import render_card_badge
+from events_app.documents.data import badge_data, event_info
 from events_app.registration.models import Registration
 from tests.browser.conftest import CHROMIUM
 from tests.browser.desk_camera import badge_video
@@ -33,12 +35,10 @@ def test_the_camera_reads_a_printed_badge_and_checks_in(live_server, browser, db
     event = make_event()
     person = make_registration(event, full_name="ເພັດ ສີສະຫວາດ", name_latin="Phet Sisavath")
     staff = auth.user("staff")
-    # The badge as the card printer gets it, rendered by poppler: the camera films this image.
-    page = browser.new_page()
-    _sign_in(page, live_server, staff.email)
-    pdf = page.request.get(f"{live_server}/manage/events/{event.slug}/badges/desk/{person.id}.pdf").body()
-    page.close()
-    (tmp_path / "badge.pdf").write_bytes(pdf)
+    # The badge as the card printer gets it (the desk's own renderer), rendered by poppler: the camera films it.
+    info = event_info(event)
+    with (tmp_path / "badge.pdf").open("wb") as out:
+        render_card_badge(info, badge_data(person, colour_by=info.colour_by), out)
     subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(tmp_path / "badge.pdf"),
                     str(tmp_path / "badge")], check=True)
     video = badge_video(tmp_path / "badge.png", tmp_path / "badge.y4m")
@@ -132,10 +132,15 @@ def test_a_walk_in_gets_a_badge_at_once(live_server, browser, db, auth, make_eve
     page.click("text=Register and check in")
     page.wait_for_selector("#result .result-checked_in")
     assert "Walk-in registered and checked in" in _result(page) and "Trần Văn Minh" in _result(page)
-    link = page.locator("#result a", has_text="Print badge")
-    assert link.get_attribute("target") == "_blank"
-    response = page.request.get(live_server + link.get_attribute("href"))
+    button = page.locator("#result form", has_text="Print badge")
+    assert button.get_attribute("target") == "_blank" and button.get_attribute("method") == "post"
+    with page.expect_popup() as opened:  # the badge opens in a new tab, ready to print
+        page.click("#result button:has-text('Print badge')")
+    tab = opened.value
+    response = page.request.post(live_server + button.get_attribute("action"),
+                                 form={"csrf_token": button.locator("input[name=csrf_token]").get_attribute("value")})
     assert response.headers["content-type"] == "application/pdf"
+    tab.close()
     (tmp_path / "walkin.pdf").write_bytes(response.body())
     info = subprocess.run(["pdfinfo", str(tmp_path / "walkin.pdf")], capture_output=True, text=True).stdout
     assert "Pages:           1" in info and "242.646 x 153.014 pts" in info  # one CR80 card

@@ -1,7 +1,8 @@
 """The check-in desk's badge download: one delegate's badge on a CR80 card that opens to print (card.py).
 
-Linked from the desk (a walk-in, a lost badge); attendance cannot import documents, which reads its
-check-ins, so the desk links here rather than calling the renderer.
+Posted from the desk (a walk-in, a lost badge) into a new tab: it records the print, so it is a POST (no
+link from another site can print). Attendance cannot import documents, which reads its check-ins, so the
+desk's form points here rather than calling the renderer.
 """
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from flask import abort, current_app, flash, redirect, url_for
 from sqlalchemy import select
 
 from events_app.choices import Status
-from events_app.database import writes_on_get
 from events_app.documents.badges.card import render_card_badge
 from events_app.documents.data import badge_data, event_info
 from events_app.documents.views import bp, log_download, pdf_buffer, send_pdf
@@ -20,11 +20,10 @@ from events_app.models import utcnow
 from events_app.registration.models import Registration
 
 
-@bp.route("/events/<slug>/badges/desk/<int:registration_id>.pdf")
+@bp.route("/events/<slug>/badges/desk/<int:registration_id>.pdf", methods=["POST"])
 @event_view(*TEAM_ROLES)
-@writes_on_get
 def desk_badge(event: Event, registration_id: int):
-    """The delegate's badge for the desk's card printer, opened in the browser (records it as printed)."""
+    """The delegate's badge for the desk's card printer, opened in the browser; a POST, as it records the print."""
     registration = db.session.scalar(select(Registration).where(Registration.id == registration_id,
                                                                 Registration.event_id == event.id))
     if registration is None:
