@@ -2,7 +2,7 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event as sa_event
 
 from events_app.extensions import db
@@ -41,21 +41,8 @@ def _sqlite_begin(connection) -> None:
     # them are serialised. Page views (GET) stay deferred and never wait for writers.
     immediate = _begin_immediate.get()
     if immediate is None:
-        immediate = not (has_request_context() and request.method in READ_ONLY_METHODS
-                         and not _view_writes_on_get())
+        immediate = not (has_request_context() and request.method in READ_ONLY_METHODS)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def writes_on_get(view):
-    """Mark a view that writes although it answers GET (e.g. a download that records the print),
-    so its SQLite transaction takes the write lock up front like a POST's."""
-    view.writes_on_get = True
-    return view
-
-
-def _view_writes_on_get() -> bool:
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    return bool(getattr(view, "writes_on_get", False))
 
 
 @contextmanager

@@ -8,12 +8,7 @@ def init_app(app) -> None:
     from events_app.api.pages import bp as pages_bp
     from events_app.api.requests import bp
     from events_app.api.requests import init_app as init_requests
-    from events_app.database import writes_on_get
 
     init_requests(app)
     app.register_blueprint(bp, url_prefix="/api/v1")
     app.register_blueprint(pages_bp, url_prefix="/manage")
-    # Every API request writes its line in the audit log, GETs too: on SQLite they take the write lock up front.
-    for endpoint, view in app.view_functions.items():
-        if endpoint.startswith("api."):
-            writes_on_get(view)
