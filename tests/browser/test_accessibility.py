@@ -152,6 +152,8 @@ def workspace(db, auth, events):  # noqa: F811 - the fixture imported above
         "manage.user_list": "/manage/users",
         "manage.user_page": f"/manage/users/{staff.id}",
         "attendance.desk": f"/checkin/{slug}",
+        "api_pages.token_list": "/manage/api/tokens",
+        "api_pages.reference": "/manage/api",
         "attendance.desk (search)": f"/checkin/{slug}?q=Delegate",
     }
     return {"admin": admin, "event": event, "slug": slug, "pages": pages,
