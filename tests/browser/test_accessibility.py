@@ -40,7 +40,7 @@ EXEMPT = {
 # Audited by the account journey (tests/browser/test_account_pages.py): they need a signed-in user's own
 # steps (a wrong password, enrolment, the code prompt), not one page load.
 AUDITED_ELSEWHERE = {"auth.change_password", "auth.two_factor", "auth.enrol_two_factor", "auth.code",
-                     # the desk's own pages, at phone and desktop width, after a scan (tests/browser/test_desk_in_browser.py)
+                     # the desk's pages, at two widths, after a scan (tests/browser/test_desk_in_browser.py)
                      "attendance.walkin", "attendance.report", "attendance.sign_in_sheet", "attendance.sessions_page"}
 
 
