@@ -79,6 +79,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "events_app")  # several apps on one Redis
     RATELIMIT_HEADERS_ENABLED = True
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")  # per API token (README: the JSON API)
+    API_CORS_ORIGINS = os.environ.get("API_CORS_ORIGINS", "")  # CORS stays off unless origins are named
 
     FONT_DIRS = [p for p in os.environ.get("FONT_DIRS", "").split(os.pathsep) if p]
     BABEL_DEFAULT_LOCALE = "en"

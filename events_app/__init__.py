@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     # Every table must be known to the metadata before Alembic compares it with the database.
+    import events_app.api.models  # noqa: F401
     import events_app.attendance.models  # noqa: F401
     import events_app.audit.models  # noqa: F401
     import events_app.events.models  # noqa: F401
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     import events_app.manage.event_views  # noqa: F401
     import events_app.manage.invitation_views  # noqa: F401
     import events_app.manage.users_views  # noqa: F401
+    from events_app.api import init_app as init_api
     from events_app.attendance.views import bp as attendance_bp
     from events_app.auth.views import bp as auth_bp
     from events_app.documents.views import bp as documents_bp
@@ -127,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp, url_prefix="/manage")
     app.register_blueprint(attendance_bp, url_prefix="/checkin")
     init_recommendations(app)  # its pages under /manage and /r, and `flask documents recommendations`
+    init_api(app)  # /api/v1 and its pages in the workspace (/manage/api…)
     from events_app import health
 
     health.init_app(app)
@@ -163,7 +166,9 @@ def register_errorhandlers(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
         if request.path.startswith("/api/"):
-            return {"error": str(messages.get(code, error))}, code
+            from events_app.api.errors import handle_http_error
+
+            return handle_http_error(error)
         return render_template("errors/error.html", code=code, message=messages.get(code)), code
 
     for code in messages:

@@ -141,6 +141,26 @@ def users_revoke(email: str, event_slug: str):
     click.echo(f"{user.email} no longer has a role at {event.slug}")
 
 
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--scope", type=click.Choice(["read", "write", "checkin"]), default="read", show_default=True)
+@click.option("--event", "event_slug", metavar="EVENT", default=None, help="Limit the token to this event.")
+@click.option("--name", default="", help="Where the token is used (shown in the workspace's token list).")
+def users_token(email: str, scope: str, event_slug: str | None, name: str):
+    """Print a new API token for the user (shown once: only its hash is stored)."""
+    from events_app.api import tokens
+
+    user, event = _user_and_event(email, event_slug) if event_slug else (find_user(email), None)
+    if user is None:
+        raise click.ClickException(f"no user with the email {email}")
+    try:
+        _token, secret = tokens.issue(user, scope=scope, event=event, name=name or "command line")
+    except tokens.TokenRefused as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(secret)
+
+
 def _user_and_event(email: str, event_slug: str):
     user = find_user(email)
     if user is None:

@@ -38,7 +38,8 @@ def add_headers(response):
     if is_private(request.path):
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)
-        response.headers.pop("ETag", None)
+        if not request.path.startswith("/api/"):  # API clients keep their own copy and revalidate it (If-None-Match)
+            response.headers.pop("ETag", None)
     if current_app.config.get("APP_ENV") == "production" and request.is_secure:
         response.headers["Strict-Transport-Security"] = f"max-age={current_app.config['HSTS_SECONDS']}"
     return response

@@ -30,12 +30,18 @@ EXEMPT = {
     "manage.dashboard_csv": "a chart's figures as CSV",
     "manage.job_file": "a finished job's file (CSV or XLSX)",
     "manage.event_logo": "the event's logo image",
+    "attendance.codes_json": "the offline desk's list of the day's codes (JSON)",
+    "attendance.counts_json": "the live counts (JSON)",
+    "attendance.report_file": "the attendance report as CSV or XLSX",
+    "attendance.service_worker": "the offline desk's service worker (JavaScript)",
     "mail.outbox_message_html": "an email's own HTML (inline styles for mail clients), framed and sandboxed in "
                                 "the audited message page",
 }
 # Audited by the account journey (tests/browser/test_account_pages.py): they need a signed-in user's own
 # steps (a wrong password, enrolment, the code prompt), not one page load.
-AUDITED_ELSEWHERE = {"auth.change_password", "auth.two_factor", "auth.enrol_two_factor", "auth.code"}
+AUDITED_ELSEWHERE = {"auth.change_password", "auth.two_factor", "auth.enrol_two_factor", "auth.code",
+                     # the desk's pages, at two widths, after a scan (tests/browser/test_desk_in_browser.py)
+                     "attendance.walkin", "attendance.report", "attendance.sign_in_sheet", "attendance.sessions_page"}
 
 
 @pytest.fixture()
@@ -152,6 +158,8 @@ def workspace(db, auth, events):  # noqa: F811 - the fixture imported above
         "manage.user_list": "/manage/users",
         "manage.user_page": f"/manage/users/{staff.id}",
         "attendance.desk": f"/checkin/{slug}",
+        "api_pages.token_list": "/manage/api/tokens",
+        "api_pages.reference": "/manage/api",
         "attendance.desk (search)": f"/checkin/{slug}?q=Delegate",
     }
     return {"admin": admin, "event": event, "slug": slug, "pages": pages,
