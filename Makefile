@@ -72,7 +72,7 @@ lint: install-dev
 # sqlmap against the public forms and the signed-in delegate list, on loopback with a fresh SQLite
 # database; fails when anything is injectable or answers 500 (SECURITY.md). Takes a few minutes.
 security: install-dev translations
-	$(BIN)/python scripts/security_scan.py
+	$(BIN)/python scripts/security_scan.py $(SECURITY_ARGS)
 
 # Known advisories for every pin in requirements*.txt, from PyPI's JSON API (needs the network).
 audit-deps:
