@@ -268,6 +268,9 @@ def update_details(registration: Registration, data: dict[str, Any], *, actor: s
     before = {field: getattr(registration, field) for field in DELEGATE_FIELDS}
     before_answers = dict(registration.answers or {})
     apply_fields(registration, data)
+    if sorted(registration.languages or []) == sorted(before["languages"] or []):
+        # The form lists languages in its own order, an import in the file's: the same ones are no change.
+        registration.languages = before["languages"]
     changed = [field for field in DELEGATE_FIELDS if getattr(registration, field) != before[field]]
     if (registration.answers or {}) != before_answers:
         changed.append("answers")

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from events_app.choices import Status
 from events_app.mail.models import OutboxMessage
-from events_app.registration import lifecycle
+from events_app.registration import lifecycle, services
 from events_app.registration.models import Registration
 from tests.conftest import submit
 from tests.registration.test_form import VALID
@@ -27,6 +27,14 @@ def test_registrant_changes_details_and_is_told(client, db, make_event, make_reg
     assert registration.status == Status.APPROVED
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "details_changed")).one()
     assert "Organisation" in message.body_text
+
+
+def test_the_same_languages_in_another_order_are_no_change(db, make_event, make_registration):
+    """An imported "km en" edited through the form (which lists English first) is not a change of interpretation."""
+    registration = make_registration(make_event(), languages=["km", "en"])
+    changed = services.update_details(registration, {"organisation": "Ministry of Labour", "languages": ["en", "km"]})
+    assert changed == ["organisation"] and registration.languages == ["km", "en"]
+    assert services.update_details(registration, {"languages": ["en"]}) == ["languages"]
 
 
 def test_a_change_the_organiser_cares_about_sends_it_back_for_approval(client, db, make_event, make_registration):
