@@ -4,8 +4,10 @@ Both servers run the same way (gunicorn, 4 sync workers, 127.0.0.1, a free port,
 database each) and take the same load: 20 concurrent clients (2 processes x 10 threads, http.client),
 each GETs the form once (session cookie + csrf_token), then POSTs registrations back to back (unique
 email and submission_key each) and expects 302. 3 s warm-up, then 15 s measured. Prints requests/s,
-p50, p99 for both and the ratio app/bare; any non-302 answer fails the run. With --results the
-figures, with the machine, are appended to bench/RESULTS.md (replacing an earlier section of ours).
+p50, p99 for each and the ratio app/bare for an event with a capacity, one without and one needing
+approval (all three in every round; --rounds N repeats and gives medians); any non-302 answer fails
+the run. With --results the figures, with the machine, are appended to bench/RESULTS.md
+(replacing an earlier section of ours).
 
     .venv/bin/python bench/bench_registration.py [--duration 15] [--warmup 3] [--results bench/RESULTS.md]
 
@@ -31,6 +33,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
+APPS = ("app-capacity", "app-open", "app-approval")
 HEADING = "## Registration POST (gunicorn 4 sync workers + PostgreSQL, 20 concurrent clients)"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
@@ -141,8 +144,9 @@ class Server:
     """A fresh database and gunicorn on it; torn down (processes and database) on exit."""
 
     def __init__(self, kind: str, workers: int):
+        # kind: "bare", or "app-capacity" / "app-open" / "app-approval" (the event's set-up)
         self.kind, self.workers = kind, workers
-        self.db = f"bench_{kind}_{os.getpid()}"
+        self.db = f"bench_{kind.replace('-', '_')}_{os.getpid()}"
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self.created = False
@@ -155,11 +159,13 @@ class Server:
     def __enter__(self):
         sh(["createdb", *PG, self.db])
         self.created = True
-        if self.kind == "app":
+        if self.kind.startswith("app"):
             flask = str(VENV_BIN / "flask")
             sh([flask, "--app", "wsgi", "db", "upgrade"], env=self.env)
+            setup = {"app-capacity": ["--capacity", "100000"], "app-open": [],
+                     "app-approval": ["--approval"]}[self.kind]
             sh([flask, "--app", "wsgi", "events", "create", "bench-event", "--title", "Bench",
-                "--starts", "2027-03-01", "--ends", "2027-03-03", "--capacity", "100000"], env=self.env)
+                "--starts", "2027-03-01", "--ends", "2027-03-03", *setup], env=self.env)
             target, chdir = "wsgi:app", ROOT
             self.get_path, self.post_path = "/events/bench-event/register", "/events/bench-event/register"
         else:
@@ -186,7 +192,7 @@ class Server:
         raise RuntimeError(f"gunicorn ({self.kind}) did not answer in 30 s: see {self.log}")
 
     def rows(self) -> int:
-        table = "registrations" if self.kind == "app" else "bare_rows"
+        table = "registrations" if self.kind.startswith("app") else "bare_rows"
         query = f"SELECT count(*) FROM {table}"  # noqa: S608 (one of two fixed table names)
         out = subprocess.run(["psql", *PG, "-d", self.db, "-tAc", query],
                              capture_output=True, text=True)
@@ -211,7 +217,7 @@ def run(kind: str, args) -> dict:
                       args.warmup, args.duration)
         result["rows"] = server.rows()
     result["kind"] = kind
-    print(f"{kind:4}: {result['rps']:7.1f} req/s  p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  "
+    print(f"{kind:12}: {result['rps']:7.1f} req/s  p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  "
           f"max {result['max_ms']:6.1f} ms  ({result['requests']} measured, {result['rows']} rows, "
           f"{len(result['errors'])} errors, load generator {result['loadgen_cpu_s']:.1f} s CPU)", flush=True)
     return result
@@ -228,22 +234,33 @@ def machine() -> dict:
     return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "postgres": pg}
 
 
-def write_results(path: Path, rounds: list[tuple[dict, dict]], args, load_before, load_after) -> None:
+def ratio_line(bare: dict, app: dict) -> str:
+    return (f"{app['kind']}/bare requests/s = {app['rps'] / bare['rps']:.2f}x (target >= 0.6x); "
+            f"p99 {app['p99_ms']:.0f} ms (target <= 100 ms)")
+
+
+def write_results(path: Path, rounds: list[list[dict]], args, load_before, load_after) -> None:
     m = machine()
     rows, lines = [], []
-    for n, (bare, app) in enumerate(rounds, 1):
-        for r in (bare, app):
+    for n, (bare, *apps) in enumerate(rounds, 1):
+        for r in (bare, *apps):
             rows.append(f"| {n} | {r['kind']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
                         f"{r['max_ms']:.0f} | {r['requests']:,} | {len(r['errors'])} |")
-        lines.append(f"round {n}: app/bare requests/s = {app['rps'] / bare['rps']:.2f}x (target >= 0.6x); "
-                     f"app p99 {app['p99_ms']:.0f} ms (target < 100 ms)")
+        lines.append(f"round {n}: " + "; ".join(ratio_line(bare, app) for app in apps))
+    for kind in APPS:
+        ratios = sorted(r[APPS.index(kind) + 1]["rps"] / r[0]["rps"] for r in rounds)
+        p99s = sorted(r[APPS.index(kind) + 1]["p99_ms"] for r in rounds)
+        lines.append(f"median over {len(rounds)} round(s), {kind}: {statistics.median(ratios):.2f}x the bare insert, "
+                     f"p99 {statistics.median(p99s):.0f} ms")
     section = f"""{HEADING}
 
 Written by `bench/bench_registration.py --results bench/RESULTS.md`. Machine: {m['nproc']} cores, {m['cpu']};
 Python {m['python']}; PostgreSQL {m['postgres']}.
 
-App = `POST /events/bench-event/register` (APP_ENV=production, CSRF on, rate limit off, mail queued in
-the outbox, not sent); bare = `bench/bare_app.py` (Flask + Flask-SQLAlchemy, one INSERT from a form POST).
+App = `POST /events/bench-event/register` on an event with a capacity (app-capacity), with none
+(app-open) and needing approval (app-approval), each in every round (APP_ENV=production, CSRF on,
+rate limit off, mail queued in the outbox, not sent);
+bare = `bench/bare_app.py` (Flask + Flask-SQLAlchemy, one INSERT from a form POST).
 Each on a fresh database, gunicorn {args.workers} sync workers. Load: {args.clients} concurrent clients
 ({args.procs} Python processes x threads, http.client; each GETs the form once, then POSTs unique
 registrations with its session's CSRF token, expecting 302), {args.warmup:g} s warm-up then
@@ -273,7 +290,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--procs", type=int, default=2, help="load generator processes")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    parser.add_argument("--rounds", type=int, default=1, help="bare then app, this many times")
+    parser.add_argument("--rounds", type=int, default=1, help="bare then the three apps, this many times")
     parser.add_argument("--results", type=Path)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanups on kill too
@@ -281,10 +298,11 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     rounds = []
     for _ in range(args.rounds):
-        bare, app = run("bare", args), run("app", args)
-        rounds.append((bare, app))
-        print(f"ratio app/bare requests/s: {app['rps'] / bare['rps']:.2f}x (target >= 0.6x); "
-              f"app p99 {app['p99_ms']:.1f} ms (target < 100 ms)", flush=True)
+        bare = run("bare", args)
+        apps = [run(kind, args) for kind in APPS]
+        rounds.append([bare, *apps])
+        for app in apps:
+            print(ratio_line(bare, app), flush=True)
     load_after = os.getloadavg()[0]
     print(f"load average (1 min) before/after: {load_before:.2f} / {load_after:.2f} on {os.cpu_count()} cores")
     failed = [(r["kind"], r["errors"]) for pair in rounds for r in pair if r["errors"]]

@@ -12,7 +12,7 @@ from events_app import i18n
 from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS, ParticipantRole, parse_boolean
 from events_app.delegate_files.tables import IMPORT_COLUMNS, ORGANISER_COLUMNS, check_columns
 from events_app.extensions import db
-from events_app.registration import services
+from events_app.registration import bulk
 from events_app.registration.forms import RegistrationForm
 from events_app.registration.models import Registration
 from events_app.registration.questions import PREFIX, add_question_fields
@@ -249,20 +249,22 @@ def _not_yet_registered(event, checked: list[tuple[int, dict]], report: ImportRe
 
 def _register_rows(event, new: list[tuple[int, dict]], report: ImportReport, *, notify: bool, by_user,
                    progress: Callable[[int], None]) -> None:
-    """Register each row through services.register, inside a savepoint."""
+    """Write the rows in batches (registration.bulk): the event is locked only to decide places at the end."""
+    roles = [data.pop("participant_role", None) for _number, data in new]
+
+    def set_role(registration, index):
+        if roles[index] is not None:
+            registration.participant_role = roles[index]
+
     # A savepoint: even a caller that forgets to roll back never keeps half an import.
     with db.session.begin_nested():
-        for done, (number, data) in enumerate(new, start=1):
-            progress(done)
-            role = data.pop("participant_role", None)
-            outcome = services.register(event, data, actor="import", by_user=by_user, notify=notify)
-            if not outcome.created:  # registered through the web since validation began
-                report.already_registered.append(f"row {number}: {data['email']} registered meanwhile, skipped")
-                continue
-            if role is not None:
-                outcome.registration.participant_role = role
-            report.created.append(outcome.registration)
+        outcome = bulk.register_many(event, [data for _number, data in new], actor="import", by_user=by_user,
+                                     notify=notify, extra=set_role, progress=progress)
         db.session.flush()
+    for index in outcome.skipped:  # registered through the web since validation began
+        number, data = new[index]
+        report.already_registered.append(f"row {number}: {data['email']} registered meanwhile, skipped")
+    report.created.extend(outcome.created)
 
 
 def _registered_statuses(event_id: int) -> dict[str, str]:

@@ -7,7 +7,10 @@ from events_app import signals
 from events_app.mail import messages
 
 
-def _registration_received(registration, **_kwargs) -> None:
+def _registration_received(registration, *, replaces: bool = False, **_kwargs) -> None:
+    # replaces: its status was decided again before the commit; the confirmation queued first must not go.
+    if replaces:
+        messages.withdraw(registration, "registration_received")
     messages.registration_received(registration)
 
 

@@ -11,6 +11,7 @@ import re
 from flask import render_template
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import gettext as _
+from sqlalchemy import delete
 
 from events_app.choices import Status
 from events_app.countries import country_name
@@ -19,6 +20,7 @@ from events_app.formatting import event_dates
 from events_app.mail.attachments import ics_spec, ticket_spec
 from events_app.mail.headers import one_line
 from events_app.mail.links import base_url
+from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.mail.outbox import queue
 
 REMINDER_KIND = "reminder"
@@ -129,6 +131,14 @@ def registration_received(registration):
     attachments = _place_attachments(registration) if registration.status == Status.APPROVED else []
     return _queue_for(registration, "registration_received", N_("Your registration for %(event)s"),
                       attachments=attachments)
+
+
+def withdraw(registration, kind: str) -> int:
+    """Take this registration's still-queued emails of one kind out of the outbox (same transaction)."""
+    return db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.registration_id == registration.id, OutboxMessage.kind == kind,
+                                    OutboxMessage.status == OutboxStatus.QUEUED)
+        .execution_options(synchronize_session="fetch")).rowcount
 
 
 def approved(registration):

@@ -1,6 +1,8 @@
 """The registration form: one field per data-dictionary entry, errors beside each field."""
 import secrets
 from datetime import date
+from functools import lru_cache
+from types import SimpleNamespace
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -224,12 +226,25 @@ class RegistrationForm(CleanForm):
 
 
 
+def _signature(questions) -> tuple:
+    """Everything about an event's questions that shapes its form (an edited question is a new form class)."""
+    return tuple((q.key, q.label, q.kind, tuple(q.options or ()), q.required) for q in questions)
+
+
+@lru_cache(maxsize=256)
+def _form_class(signature: tuple) -> type[RegistrationForm]:
+    # Built once per set of questions (events asking the same share it): a new class costs a field sort.
+    questions = [SimpleNamespace(key=key, label=label, kind=kind, options=list(options), required=required)
+                 for key, label, kind, options, required in signature]
+    return add_question_fields(RegistrationForm, questions)
+
+
 def registration_form_for(event, *args, **kwargs) -> RegistrationForm:
     """The registration form of this event: the data dictionary plus the event's own questions.
 
     The consent box's hint links to the event's privacy notice in a new tab, so nothing typed is lost.
     """
-    form = add_question_fields(RegistrationForm, event.questions)(*args, **kwargs)
+    form = _form_class(_signature(event.questions))(*args, **kwargs)
     form.data_consent.description = Markup('<a href="{}" target="_blank" rel="noopener">{}</a>').format(
         url_for("events.privacy", slug=event.slug), _("Read the privacy notice (opens in a new tab)"))
     return form

@@ -69,12 +69,12 @@ def record(registration: Registration, to: Status, *, by_user=None, actor: str =
     registration.history.append(change)
     registration.status = to
     if to == Status.WAITLISTED:
-        registration.waitlist_position = _next_waitlist_position(registration.event_id)
+        registration.waitlist_position = next_waitlist_position(registration.event_id)
     else:
         registration.waitlist_position = None
 
 
-def _next_waitlist_position(event_id: int) -> int:
+def next_waitlist_position(event_id: int) -> int:
     highest = db.session.scalar(
         select(func.max(Registration.waitlist_position)).where(Registration.event_id == event_id)
     )

@@ -53,6 +53,9 @@ def apply_fields(registration: Registration, data: dict[str, Any]) -> None:
     registration.sort_name = (registration.name_latin or registration.full_name).strip().casefold()
 
 
+_UNKNOWN = object()
+
+
 def register(
     event,
     data: dict[str, Any],
@@ -62,19 +65,24 @@ def register(
     actor: str = "registrant",
     by_user=None,
     notify: bool = True,
+    existing=_UNKNOWN,
 ) -> RegisterOutcome:
     """Register one delegate for the event, deciding their status under the event lock.
 
     Approval required: pending. Otherwise approved while places and quotas allow, else
     waitlisted. A repeated submission or an email already registered returns the existing
     registration (and re-sends its private link for the latter) instead of a second one.
-    Only a decision about places (or an invitation's single use) takes the lock; "one per
-    email" and "one per form" are held by unique constraints either way.
+    "One per email" and "one per form" are held by unique constraints. A place is decided last:
+    the registration and its email are written with the status the places allow now, then the
+    event is locked, the places counted again and the status corrected if someone took the last
+    one meanwhile, so the lock is held only for a count and the commit. `existing`: the caller
+    has looked for this email and form already (_existing's answer).
     """
-    if _decides_a_place(event) or invitation is not None:
+    if invitation is not None:  # its single use is decided under the lock, before anything is written
         event = lock_event(event.id)
     email = data["email"].strip().lower()
-    existing = _existing(event.id, email, submission_key)
+    if existing is _UNKNOWN or invitation is not None:
+        existing = _existing(event.id, email, submission_key)
     if existing is not None:
         return _outcome_for_existing(existing, submission_key, notify)
 
@@ -83,16 +91,15 @@ def register(
         invitations.check(invitation, email)
     registration = Registration(event_id=event.id, event=event, submission_key=submission_key)
     apply_fields(registration, data)
-    _record_consent(event, registration)
-    decision = _decide_arrival(event, registration)
-    lifecycle.record(registration, decision.status, by_user=by_user, actor=actor)
+    record_consent(event, registration)
+    guess = _decide_arrival(event, registration)  # final unless a place is decided (then checked below)
+    lifecycle.record(registration, guess.status, by_user=by_user, actor=actor)
     try:
         with db.session.begin_nested():
             db.session.add(registration)
             db.session.flush()
     except IntegrityError:
-        # Another request won the race for this email or form (the lock makes this rare,
-        # but the unique constraints are the last word).
+        # Another request won the race for this email or form: the unique constraints are the last word.
         existing = _existing(event.id, email, submission_key)
         if existing is None:
             raise
@@ -101,7 +108,24 @@ def register(
         invitations.consume(invitation, registration)
     if notify:
         signals.registration_received.send(registration)
+    if decides_a_place(event):
+        _confirm_place(event.id, registration, guess.status, notify=notify)
     return RegisterOutcome(registration, created=True)
+
+
+def _confirm_place(event_id: int, registration: Registration, guessed: Status, *, notify: bool) -> None:
+    """Under the event lock (held to the commit): the place as it is now; a wrong guess is corrected."""
+    event = lock_event(event_id)
+    decision = _decide_arrival(event, registration)
+    if decision.status == guessed and guessed != Status.WAITLISTED:
+        return
+    registration.status = registration.history[-1].to_status = decision.status
+    registration.waitlist_position = None  # flushed before the next query: the guess's own number is not counted
+    registration.waitlist_position = (lifecycle.next_waitlist_position(event_id)
+                                      if decision.status == Status.WAITLISTED else None)
+    db.session.flush()
+    if notify and decision.status != guessed:
+        signals.registration_received.send(registration, replaces=True)
 
 
 def register_online(event, data: dict[str, Any], *, submission_key: str | None = None,
@@ -117,7 +141,7 @@ def register_online(event, data: dict[str, Any], *, submission_key: str | None =
     if existing is not None and existing.status == Status.CANCELLED and existing.submission_key != submission_key:
         register_again(existing, data=data)
         return RegisterOutcome(existing, created=False, why_existing="again")
-    return register(event, data, submission_key=submission_key, invitation=invitation)
+    return register(event, data, submission_key=submission_key, invitation=invitation, existing=existing)
 
 
 def register_again(registration: Registration, *, data: dict[str, Any] | None = None) -> Status:
@@ -135,7 +159,7 @@ def register_again(registration: Registration, *, data: dict[str, Any] | None = 
         raise CannotRegisterAgain(registration.status.value)
     if data is not None:
         apply_fields(registration, _blanks_as_empty(data))
-        _record_consent(event, registration)
+        record_consent(event, registration)
     decision = _decide_arrival(event, registration)
     reason = " ".join(part for part in (_("Registered again."), decision.place.reason) if part)
     lifecycle.record(registration, decision.status, actor="registrant", reason=reason)
@@ -165,14 +189,14 @@ def _decide_arrival(event, registration: Registration) -> lifecycle.Decision:
     return lifecycle.decide(event, registration, wanted, when_full=Status.WAITLISTED)
 
 
-def _record_consent(event, registration: Registration) -> None:
+def record_consent(event, registration: Registration) -> None:
     """Note when the delegate consented and to which version of the event's privacy notice."""
     if registration.data_consent:
         registration.data_consent_at = utcnow()
         registration.privacy_notice_version = str(event.privacy_notice_version)
 
 
-def _decides_a_place(event) -> bool:
+def decides_a_place(event) -> bool:
     """Will this registration take or be refused a place (capacity or quotas, no approval step)?"""
     return not event.approval_required and (event.capacity is not None or bool(event.quotas))
 

@@ -46,9 +46,10 @@ def register(slug: str):
             db.session.rollback()
             return render_template("registration/closed.html", event=event, state=closed.state)
         else:
+            token = outcome.registration.token  # read before the commit expires it: no SELECT after
             db.session.commit()
             if outcome.created or outcome.why_existing == "resubmitted":
-                return redirect(url_for(".confirmation", token=outcome.registration.token))
+                return redirect(url_for(".confirmation", token=token))
             # Already registered with this email (or back after cancelling): the link went to that
             # address, not to this screen.
             if outcome.why_existing == "again":

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from events_app.choices import ParticipantRole, Status, parse_boolean
 from events_app.mail.models import OutboxMessage
-from events_app.registration import services
+from events_app.registration import bulk
 from events_app.registration.models import Registration, StatusChange
 
 SAMPLE = Path(__file__).parent / "data" / "delegates_sample.csv"
@@ -220,19 +220,20 @@ def test_dry_run_with_bad_rows_fails_and_writes_nothing(app, db, make_event, tmp
 
 
 def test_a_failure_half_way_leaves_no_registration_behind(app, db, make_event, monkeypatch):
-    event = make_event()
-    real_register, calls = services.register, []
+    event = make_event(capacity=100)
+    real_write, calls = bulk._write_batch, []
 
-    def failing_register(*args, **kwargs):
+    def failing_write(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 10:
+        if len(calls) == 3:
             raise RuntimeError("database went away")
-        return real_register(*args, **kwargs)
+        return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(services, "register", failing_register)
+    monkeypatch.setattr(bulk, "BATCH", 5)  # 26 rows: batches of 5, the third one fails
+    monkeypatch.setattr(bulk, "_write_batch", failing_write)
     result = invoke(app, "import", event.slug, SAMPLE)
     assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
-    assert len(calls) == 10
+    assert len(calls) == 3
     assert count(db, Registration) == 0 and count(db, StatusChange) == 0
 
 

@@ -4,6 +4,7 @@ Every thread has its own app context and session, as a request in another worker
 and they all start at one barrier. A control runs the same registration rush with the
 event lock bypassed and shows that the checks used here do catch what the lock prevents.
 """
+import threading
 import time
 from collections import Counter
 from contextlib import nullcontext
@@ -16,6 +17,7 @@ from events_app.auth.models import User
 from events_app.auth.services import create_user
 from events_app.choices import Status, UserRole
 from events_app.database import sqlite_read_transactions
+from events_app.events.locking import lock_event
 from events_app.events.models import Event, Quota
 from events_app.extensions import db as _db
 from events_app.mail.models import OutboxMessage
@@ -108,10 +110,38 @@ def outbox_kinds(event_id: int) -> Counter:
     return Counter(_db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.event_id == event_id)))
 
 
-def test_a_rush_of_registrations_fills_exactly_the_places_and_waitlists_the_rest_in_order(app, db, make_event):
+class ArrivalOrder:
+    """The order in which registering threads got the event lock: a place is decided under it, after the
+    registration is written, so that (not the id) is the order of arrival."""
+
+    def __init__(self, monkeypatch):
+        self.lock_order, self.made_by = [], {}
+
+        def noted_lock(event_id):
+            locked = lock_event(event_id)
+            self.lock_order.append(threading.get_ident())
+            return locked
+
+        monkeypatch.setattr(services, "lock_event", noted_lock)
+
+    def noted(self, job):
+        """The job, noting which registration its thread made."""
+        def run():
+            arrival = job()
+            self.made_by[threading.get_ident()] = arrival.registration_id
+            return arrival
+        return run
+
+    def registration_ids(self) -> list[int]:
+        return [self.made_by[ident] for ident in self.lock_order if ident in self.made_by]
+
+
+def test_a_rush_of_registrations_fills_exactly_the_places_and_waitlists_the_rest_in_order(app, db, make_event,
+                                                                                        monkeypatch):
     event = make_event(capacity=PLACES)
     event_id = event.id
-    jobs = [register_job(event_id, delegate_data(n)) for n in range(CROWD)]
+    order = ArrivalOrder(monkeypatch)
+    jobs = [order.noted(register_job(event_id, delegate_data(n))) for n in range(CROWD)]
 
     with watch_approved(app, event_id) as seen:
         results = run_together(app, jobs)
@@ -124,12 +154,13 @@ def test_a_rush_of_registrations_fills_exactly_the_places_and_waitlists_the_rest
     assert count(event_id, Status.APPROVED) == PLACES
     assert count(event_id, Status.WAITLISTED) == CROWD - PLACES
 
-    # First come, first served: ids are assigned under the lock, so they give the order of arrival.
+    # First come, first served, in the order the places were decided (the lock's order).
     people = registrations(event_id)
-    approved_ids = [r.id for r in people if r.status == Status.APPROVED]
-    waiting_ids = [r.id for r in waiting_list(event_id)]
-    assert max(approved_ids) < min(waiting_ids), "a later arrival took a place from an earlier one"
-    assert waiting_ids == sorted(waiting_ids), "the waiting list is not in order of arrival"
+    arrived = order.registration_ids()
+    assert len(arrived) == CROWD
+    assert {r.id for r in people if r.status == Status.APPROVED} == set(arrived[:PLACES]), (
+        "a later arrival took a place from an earlier one")
+    assert [r.id for r in waiting_list(event_id)] == arrived[PLACES:], "the waiting list is not in order of arrival"
     assert [r.waitlist_position for r in waiting_list(event_id)] == list(range(1, CROWD - PLACES + 1))
     assert [p for r in people for p in history_problems(r)] == []
     assert all(len(r.history) == 1 for r in people)
@@ -260,7 +291,7 @@ def test_quotas_hold_under_a_rush_of_registrations(app, db, make_event, places):
         assert approved == places, "20 delegates from Viet Nam are limited by no quota, so the event fills"
 
 
-def test_simultaneous_cancellations_promote_the_waiting_list_in_order(app, db, make_event):
+def test_simultaneous_cancellations_promote_the_waiting_list_in_order(app, db, make_event, monkeypatch):
     event = make_event(capacity=PLACES)
     event_id = event.id
     user_id = organiser_id(db)
@@ -269,13 +300,14 @@ def test_simultaneous_cancellations_promote_the_waiting_list_in_order(app, db, m
     assert count(event_id, Status.APPROVED) == PLACES
     assert [r.id for r in waiting_list(event_id)] == waiting
     db.session.commit()
+    order = ArrivalOrder(monkeypatch)
 
     jobs = (
         [cancel_job(i) for i in approved[:10]]  # delegates cancel on their private page
         + [status_job(i, Status.DECLINED, user_id=user_id, reason="Duplicate") for i in approved[10:]]
         + [cancel_job(i) for i in waiting[30:]]  # the end of the waiting list gives up
         + [status_job(i, Status.APPROVED, user_id=user_id) for i in waiting[20:30]]  # no place is ever free
-        + [register_job(event_id, delegate_data(100 + n)) for n in range(20)]  # newcomers keep arriving
+        + [order.noted(register_job(event_id, delegate_data(100 + n))) for n in range(20)]  # newcomers arrive
     )
     with watch_approved(app, event_id) as seen:
         results = run_together(app, jobs)
@@ -291,7 +323,7 @@ def test_simultaneous_cancellations_promote_the_waiting_list_in_order(app, db, m
     newcomers = [r.value.registration_id for r in results[-20:]]
     assert newcomers == [i for i in newcomers if people[i].status == Status.WAITLISTED]
     remaining = [r.id for r in waiting_list(event_id)]
-    assert remaining == waiting[20:30] + sorted(newcomers), "the waiting list lost its order"
+    assert remaining == waiting[20:30] + order.registration_ids(), "the waiting list lost its order"
     assert {people[i].status for i in approved[:10] + waiting[30:]} == {Status.CANCELLED}
     assert {people[i].status for i in approved[10:]} == {Status.DECLINED}
 
