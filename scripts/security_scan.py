@@ -1,6 +1,6 @@
 """`make security`: sqlmap, a scanner no one here wrote, against the app on loopback (bounded in time).
 
-A fresh SQLite database in a temporary folder gets one event, one organiser and one delegate; the app
+A fresh SQLite database in a temporary folder (or the empty database given with --database-url) gets one event, one organiser and one delegate; the app
 runs under gunicorn on a free loopback port with rate limits off (sqlmap sends thousands of requests).
 sqlmap then tries the public registration form, the lost-link form and the signed-in delegate list
 with its query arguments. Fails (exit 1) when sqlmap finds anything injectable, when the app answered
@@ -118,10 +118,11 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=int, default=600, help="time limit of each sqlmap run")
     parser.add_argument("--level", type=int, default=2, help="sqlmap's level (1-5): which places it tries")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (sqlmap's logs)")
+    parser.add_argument("--database-url", help="an empty database to scan against (default: a fresh SQLite file)")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="events-app-security-"))
     password = secrets.token_urlsafe(18)
-    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": f"sqlite:///{folder / 'scan.sqlite'}",
+    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": args.database_url or f"sqlite:///{folder / 'scan.sqlite'}",
            "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": "false", "MAIL_SUPPRESS_SEND": "true",
            "JOBS_RUN_AFTER_COMMIT": "false"}
     env.pop("TEST_DATABASE_URL", None)
