@@ -1,7 +1,8 @@
 """`make security`: sqlmap, a scanner no one here wrote, against the app on loopback (bounded in time).
 
-A fresh SQLite database in a temporary folder (or the empty database given with --database-url) gets one event, one organiser and one delegate; the app
-runs under gunicorn on a free loopback port with rate limits off (sqlmap sends thousands of requests).
+A fresh SQLite database in a temporary folder (or the empty database given with --database-url) gets
+one event, one organiser and one delegate; the app runs under gunicorn on a free loopback port with
+rate limits off (sqlmap sends thousands of requests).
 sqlmap then tries the public registration form, the lost-link form and the signed-in delegate list
 with its query arguments. Fails (exit 1) when sqlmap finds anything injectable, when the app answered
 any request with a 500, or when a run does not finish within its time. Results: the last lines printed.
@@ -122,7 +123,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="events-app-security-"))
     password = secrets.token_urlsafe(18)
-    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": args.database_url or f"sqlite:///{folder / 'scan.sqlite'}",
+    database_url = args.database_url or f"sqlite:///{folder / 'scan.sqlite'}"
+    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": database_url,
            "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": "false", "MAIL_SUPPRESS_SEND": "true",
            "JOBS_RUN_AFTER_COMMIT": "false"}
     env.pop("TEST_DATABASE_URL", None)
