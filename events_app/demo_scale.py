@@ -59,10 +59,10 @@ def _scale_events(count: int, today: date) -> list[Event]:
     return events
 
 
-def _person(index: int, rows: list[dict], rng: random.Random, event: Event) -> Registration:
+def _person(index: int, rows: list[dict], peers: dict[str, list[dict]], rng: random.Random,
+            event: Event) -> Registration:
     row = rows[index % len(rows)]
-    peers = [r for r in rows if r["country"] == row["country"]]
-    other = rng.choice(peers)
+    other = rng.choice(peers[row["country"]])
     given, family = row["full_name"].split(" ")[0], other["full_name"].split(" ")[-1]
     full_name = f"{given} {family}" if given != family else given
     latin_name = ""
@@ -102,9 +102,12 @@ def load_scale(total: int, *, today: date | None = None, seed: int = 2026) -> Sc
     shares = [first] + [(total - first) // (count - 1) + (1 if i < (total - first) % (count - 1) else 0)
                         for i in range(count - 1)]
     rows, rng, added = _samples(), random.Random(seed), 0
+    peers: dict[str, list[dict]] = {}  # the sample delegates of each country, whose names mix
+    for row in rows:
+        peers.setdefault(row["country"], []).append(row)
     for event, share in zip(events, shares, strict=True):
         start = have.get(event.id, 0)
-        batch = [_person(index, rows, rng, event) for index in range(start, share)]
+        batch = [_person(index, rows, peers, rng, event) for index in range(start, share)]
         for offset in range(0, len(batch), 1000):
             db.session.add_all(batch[offset:offset + 1000])
             db.session.flush()

@@ -22,8 +22,8 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 # The workspace, private pages and their documents (tickets, letters), sign-in and the desk hold personal data
-# or tokens: no browser or proxy keeps a copy.
-PRIVATE_PREFIXES = ("/manage", "/r/", "/auth/", "/checkin", "/api/")
+# or tokens: no browser or proxy keeps a copy. The health probes must answer afresh each time too.
+PRIVATE_PREFIXES = ("/manage", "/r/", "/auth/", "/checkin", "/api/", "/healthz", "/readyz")
 
 
 def is_private(path: str) -> bool:
