@@ -2,16 +2,17 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, and_, bindparam, func, or_, select, text, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
 
+from events_app.attendance.first_scan import Arrival, DeskDelegate, find_and_check_in
 from events_app.attendance.models import CheckIn, EventSession, RevokedCode, SessionCheckIn
 from events_app.audit import services as audit
 from events_app.choices import Status
 from events_app.database import LIKE_ESCAPE, contains_pattern
 from events_app.extensions import db
-from events_app.models import UTCDateTime, utcnow
+from events_app.models import utcnow
 from events_app.registration.models import Registration, new_checkin_code
 
 MAX_CODE = 64  # a longer "code" is a scanner misread or a paste: unknown without a query
@@ -26,8 +27,8 @@ class CheckInOutcome:
 
     # checked_in | already | not_approved | unknown | other_event | revoked
     result: str
-    registration: Registration | None = None
-    checkin: CheckIn | None = None
+    registration: Registration | DeskDelegate | None = None
+    checkin: CheckIn | SessionCheckIn | Arrival | None = None
 
 
 def _clean(code: str | None) -> str:
@@ -53,8 +54,8 @@ def scan(event_id: int, code: str, *, day: date, by_user=None, method: str = "sc
          at: datetime | None = None, session: EventSession | None = None) -> CheckInOutcome:
     """Check in whoever carries this badge code; says why not for another event's badge or a revoked one."""
     code = _clean(code)
-    if code and session is None and db.session.get_bind().dialect.name == "postgresql":
-        return _scan_in_one_round_trip(event_id, code, day=day, by_user=by_user, method=method, at=at)
+    if code and session is None:
+        return _first_scan(event_id, code, day=day, by_user=by_user, method=method, at=at)
     registration = _by_code(code)
     if registration is None:
         return _not_found(event_id, code)
@@ -68,48 +69,27 @@ def _not_found(event_id: int, code: str) -> CheckInOutcome:
     return CheckInOutcome("revoked", revoked) if revoked is not None else CheckInOutcome("unknown")
 
 
-# The morning queue's common case, a first scan of an approved delegate, in one statement: find the badge
-# and insert the day's check-in unless it is there (PostgreSQL: a data-modifying CTE). Anything else
-# (already in, not approved, another event) takes the ordinary path afterwards.
-_SCAN_STATEMENT = text("""
-WITH found AS (
-    SELECT id, event_id, status, full_name, name_latin, organisation FROM registrations WHERE checkin_code = :code
-), inserted AS (
-    INSERT INTO checkins (registration_id, day, checked_in_at, by_user_id, method)
-    SELECT id, :day, :at, :by_user_id, :method FROM found WHERE event_id = :event_id AND status = :approved
-    ON CONFLICT (registration_id, day) DO NOTHING
-    RETURNING id
-)
-SELECT found.id, found.event_id, found.status, found.full_name, found.name_latin, found.organisation,
-       (SELECT id FROM inserted) AS checkin_id
-FROM found
-""").bindparams(bindparam("at", type_=UTCDateTime()), bindparam("day", type_=Date())).columns(
-    status=Registration.__table__.c.status.type)
-
-
-def _scan_in_one_round_trip(event_id: int, code: str, *, day: date, by_user, method: str,
-                            at: datetime | None) -> CheckInOutcome:
+def _first_scan(event_id: int, code: str, *, day: date, by_user, method: str,
+                at: datetime | None) -> CheckInOutcome:
+    # The morning queue's common case, a first scan of an approved delegate, is one statement (first_scan);
+    # anything else (already in, not approved, another event) takes the ordinary path afterwards.
     now = utcnow()
     at = min(at, now) if at is not None else now
     by_user_id = getattr(by_user, "id", None)
-    row = db.session.execute(_SCAN_STATEMENT, {
-        "code": code, "day": day, "at": at, "by_user_id": by_user_id, "method": method, "event_id": event_id,
-        "approved": Status.APPROVED.value}).first()
-    if row is None:
+    found = find_and_check_in(code, event_id=event_id, day=day, at=at, by_user_id=by_user_id, method=method)
+    if found is None:
         return _not_found(event_id, code)
-    if row.event_id != event_id:
+    registration, checkin_id = found
+    if registration.event_id != event_id:
         return CheckInOutcome("other_event")
-    # What the desk shows, without loading (or tracking) the 46-column row.
-    registration = Registration(id=row.id, event_id=row.event_id, status=row.status, full_name=row.full_name,
-                                name_latin=row.name_latin, organisation=row.organisation)
-    if row.status != Status.APPROVED:
+    if registration.status != Status.APPROVED:
         return CheckInOutcome("not_approved", registration)
-    if row.checkin_id is None:  # in already (perhaps by another desk this very moment)
-        attempt = CheckIn(registration_id=row.id, day=day, checked_in_at=at, by_user_id=by_user_id, method=method)
-        return CheckInOutcome("already", registration, _keep_earliest(attempt, checkin_for(row.id, day)))
+    if checkin_id is None:  # in already (perhaps by another desk this very moment)
+        attempt = CheckIn(registration_id=registration.id, day=day, checked_in_at=at, by_user_id=by_user_id,
+                          method=method)
+        return CheckInOutcome("already", registration, _keep_earliest(attempt, checkin_for(registration.id, day)))
     return CheckInOutcome("checked_in", registration,
-                          CheckIn(id=row.checkin_id, registration_id=row.id, day=day, checked_in_at=at,
-                                  by_user_id=by_user_id, method=method))
+                          Arrival(checkin_id, registration.id, day, at, by_user_id, method))
 
 
 def _revoked_holder(event_id: int, code: str) -> Registration | None:
