@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 
 import events_app.registration.event_pages  # noqa: F401 - adds / and /events/<slug> to the events blueprint
 from events_app.choices import Status
-from events_app.events.services import event_or_404
+from events_app.events.services import current_event_or_404
 from events_app.extensions import db, limiter
 from events_app.registration import invitations, services
 from events_app.registration.forms import LostLinkForm, form_data_from, registration_form_for
@@ -22,7 +22,7 @@ bp = Blueprint("registration", __name__)
 @limiter.limit("20 per minute", methods=["POST"])
 def register(slug: str):
     """Show and accept the registration form (Post/Redirect/Get to the confirmation page)."""
-    event = event_or_404(slug)
+    event = current_event_or_404(slug)
     state = event.registration_state()
     if state != "open":
         return render_template("registration/closed.html", event=event, state=state)
@@ -63,7 +63,7 @@ def register(slug: str):
 @limiter.limit("5 per minute", methods=["POST"])
 def lost_link(slug: str):
     """Ask for the private link again; the answer is the same whether or not the email is registered."""
-    event = event_or_404(slug)
+    event = current_event_or_404(slug)
     form = LostLinkForm()
     if form.validate_on_submit():
         services.resend_link(event, form.email.data)
@@ -75,7 +75,7 @@ def lost_link(slug: str):
 @bp.route("/events/<slug>/registered")
 def link_sent(slug: str):
     """After a repeated email: say the link was emailed, without showing the registration."""
-    event = event_or_404(slug)
+    event = current_event_or_404(slug)
     return render_template("registration/link_sent.html", event=event)
 
 
