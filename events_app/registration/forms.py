@@ -41,6 +41,11 @@ from events_app.registration.validation import FieldError
 HONORIFICS = ["", "Ms.", "Mr.", "Mx.", "Dr.", "Prof.", "H.E.", "Hon.", "Ven.", "U", "Daw"]
 
 
+def new_submission_key() -> str:
+    """The hidden key that makes a form sent twice one registration (a new one for each form shown)."""
+    return secrets.token_urlsafe(24)
+
+
 def _field_rule(check):
     """Turn a validation.check_* function into a WTForms validator that may rewrite the data."""
 
@@ -166,7 +171,7 @@ class RegistrationForm(CleanForm):
         self.gender.choices = [("", "—"), *Gender.choices()]
         self.dietary.choices = [("", "—"), *Dietary.choices()]
         if not self.submission_key.data:
-            self.submission_key.data = secrets.token_urlsafe(24)
+            self.submission_key.data = new_submission_key()
 
     def validate_name_latin(self, field):
         try:
