@@ -13,7 +13,7 @@ from events_app.choices import DELEGATE_FIELDS, FIELD_LABELS, VISA_FIELDS, Statu
 from events_app.events.locking import lock_event
 from events_app.extensions import db
 from events_app.models import utcnow
-from events_app.registration import invitations, lifecycle
+from events_app.registration import invitations, lifecycle, rows
 from events_app.registration.capacity import QUOTA_KINDS
 from events_app.registration.models import Registration, new_token
 
@@ -100,8 +100,7 @@ def register(
     lifecycle.record(registration, guess.status, by_user=by_user, actor=actor)
     try:
         with nullcontext() if alone else db.session.begin_nested():
-            db.session.add(registration)
-            db.session.flush()
+            rows.insert_new(registration)  # with its history row, one statement on PostgreSQL
     except IntegrityError:
         # Another request won the race for this email or form: the unique constraints are the last word.
         if alone:
