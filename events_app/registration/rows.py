@@ -8,7 +8,9 @@ persistent in the session as if flushed (make_transient_to_detached + add): the 
 reads and changes them through the ORM as before. Column defaults are applied here exactly as the
 ORM applies them (the columns' own Python defaults), so the rows are the same either way.
 """
-from sqlalchemy import insert, literal, select
+from functools import lru_cache
+
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import make_transient_to_detached
 
 from events_app.extensions import db
@@ -36,6 +38,25 @@ def _values(obj) -> dict:
     return values
 
 
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> tuple:
+    """The INSERT statement(s), built once: values go in as parameters, so SQLAlchemy's compiled cache serves them."""
+    registrations, changes = Registration.__table__, StatusChange.__table__
+    mine = [column for column in registrations.columns if not column.primary_key]
+    theirs = [column for column in changes.columns if not column.primary_key and column.key != "registration_id"]
+    new = insert(registrations).values({c.key: bindparam("r_" + c.key, type_=c.type) for c in mine})
+    if dialect == "postgresql":
+        cte = new.returning(registrations.c.id).cte("new_registration")
+        history = insert(changes).from_select(
+            ["registration_id", *(c.key for c in theirs)],
+            select(cte.c.id, *(bindparam("h_" + c.key, type_=c.type) for c in theirs)),
+        )
+        return (history.returning(changes.c.registration_id, changes.c.id),)
+    history = insert(changes).values({c.key: bindparam("h_" + c.key, type_=c.type)
+                                      for c in (changes.c.registration_id, *theirs)})
+    return new.returning(registrations.c.id), history.returning(changes.c.id)
+
+
 def insert_new(registration: Registration) -> None:
     """INSERT a new registration with its one history row (registration.history[0]) and keep both in the session.
 
@@ -43,23 +64,14 @@ def insert_new(registration: Registration) -> None:
     """
     (change,) = registration.history
     session = db.session()
-    values = _values(registration)
-    change_values = _values(change)
-    del change_values["registration_id"]
-    registrations, changes = Registration.__table__, StatusChange.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        new = insert(registrations).values(values).returning(registrations.c.id).cte("new_registration")
-        columns = list(change_values)
-        history = insert(changes).from_select(
-            ["registration_id", *columns],
-            select(new.c.id, *(literal(change_values[name], changes.c[name].type) for name in columns)),
-        ).returning(changes.c.registration_id, changes.c.id)
-        registration_id, change_id = session.execute(history).one()
+    params = {"r_" + key: value for key, value in _values(registration).items()}
+    params.update({"h_" + key: value for key, value in _values(change).items() if key != "registration_id"})
+    statements = _statements(session.get_bind().dialect.name)
+    if len(statements) == 1:
+        registration_id, change_id = session.execute(statements[0], params).one()
     else:
-        registration_id = session.execute(insert(registrations).values(values)
-                                          .returning(registrations.c.id)).scalar_one()
-        change_id = session.execute(insert(changes).values(registration_id=registration_id, **change_values)
-                                    .returning(changes.c.id)).scalar_one()
+        registration_id = session.execute(statements[0], params).scalar_one()
+        change_id = session.execute(statements[1], {**params, "h_registration_id": registration_id}).scalar_one()
     registration.id, change.id, change.registration_id = registration_id, change_id, registration_id
     make_transient_to_detached(change)
     make_transient_to_detached(registration)
