@@ -91,12 +91,13 @@ def validate_row(row: dict[str, str], number: int, *, consent_column: bool,
     if role and role not in ROLES:
         errors.append(RowError(number, "participant_role", f"{role!r} is not one of {', '.join(ROLES)}"))
     locale = (row.get("locale") or "").strip()
-    if locale and not i18n.supported(locale):
+    supported = i18n.supported(locale) if locale else None
+    if locale and not supported:
         errors.append(RowError(number, "locale", f"{locale!r} is not one of {' '.join(i18n.LOCALES)}"))
     if errors or not checked.ok:
         return None, errors
     data = checked.data
-    data["locale"] = i18n.supported(locale) or i18n.DEFAULT_LOCALE
+    data["locale"] = supported or i18n.DEFAULT_LOCALE
     if role:
         data["participant_role"] = ParticipantRole(role)
     return data, []
