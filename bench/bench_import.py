@@ -214,10 +214,11 @@ Python, not only for the database.
 """
     text = path.read_text()
     start = text.find(HEADING)
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(HEADING))
-        text = text[:start].rstrip() + "\n" + (text[nxt:] if nxt >= 0 else "")
-    path.write_text(text.rstrip() + "\n\n" + section)
+    if start < 0:
+        path.write_text(text.rstrip() + "\n\n" + section)
+        return
+    nxt = text.find("\n## ", start + len(HEADING))  # the section is replaced where it stands
+    path.write_text(text[:start] + section + (text[nxt:] if nxt >= 0 else ""))
 
 
 def main() -> None:
