@@ -25,6 +25,15 @@ from wtforms.validators import StopValidation, ValidationError
 from events_app.registration.forms import RegistrationForm, delegate_data_from, form_class_for, require_visa_details
 
 TEXT, BOOLEAN, DATE, CHOICE, CHOICES = "text", "boolean", "date", "choice", "choices"
+# WTForms' own messages for a field that sets none (translated by WTForms' catalogue, not ours).
+WTFORMS = {
+    "choice": "Not a valid choice.",
+    "choices": ("'%(value)s' is not a valid choice for this field.",
+                "'%(value)s' are not valid choices for this field."),
+    "date": "Not a valid date value.",
+    "coerce": "Invalid Choice: could not coerce.",
+    "coerce_all": "Invalid choice(s): one or more data inputs could not be coerced.",
+}
 
 
 @dataclass(frozen=True)
@@ -135,7 +144,7 @@ class _FieldPlan:
             return
         template = self.template
         if self.kind == CHOICE and one.data not in self.choices:
-            raise ValidationError(template.invalid_choice_message or template.gettext("Not a valid choice."))
+            raise ValidationError(template.invalid_choice_message or template.gettext(WTFORMS["choice"]))
         if self.kind == CHOICES and one.data:
             wrong = [str(value) for value in set(one.data) if value not in self.choices]
             if wrong:
@@ -143,8 +152,7 @@ class _FieldPlan:
                 if callable(message):
                     message = message(len(wrong))
                 elif message is None:
-                    message = template.ngettext("'%(value)s' is not a valid choice for this field.",
-                                                "'%(value)s' are not valid choices for this field.", len(wrong))
+                    message = template.ngettext(*WTFORMS["choices"], len(wrong))
                 raise ValidationError(message % {"value": "', '".join(wrong)})
 
 
@@ -166,7 +174,7 @@ def _date(template, one: _Field, raw: list) -> None:
             return
         except (ValueError, TypeError):
             one.data = None
-    raise ValueError(template.invalid_value_message or template.gettext("Not a valid date value."))
+    raise ValueError(template.invalid_value_message or template.gettext(WTFORMS["date"]))
 
 
 def _choice(template, one: _Field, raw: list) -> None:
@@ -175,7 +183,7 @@ def _choice(template, one: _Field, raw: list) -> None:
     try:
         one.data = template.coerce(raw[0])
     except (ValueError, TypeError) as error:
-        raise ValueError(template.invalid_value_message or template.gettext("Invalid Choice: could not coerce.")) \
+        raise ValueError(template.invalid_value_message or template.gettext(WTFORMS["coerce"])) \
             from error
 
 
@@ -183,8 +191,7 @@ def _choices(template, one: _Field, raw: list) -> None:
     try:
         one.data = [template.coerce(value) for value in raw]
     except (ValueError, TypeError) as error:
-        raise ValueError(template.invalid_value_message or template.gettext(
-            "Invalid choice(s): one or more data inputs could not be coerced.")) from error
+        raise ValueError(template.invalid_value_message or template.gettext(WTFORMS["coerce_all"])) from error
 
 
 _PROCESS = {TEXT: _text, BOOLEAN: _boolean, DATE: _date, CHOICE: _choice, CHOICES: _choices}
