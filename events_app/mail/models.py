@@ -38,9 +38,14 @@ class OutboxMessage(TimestampMixin, db.Model):
         default=OutboxStatus.QUEUED, nullable=False,
     )
     recipient: Mapped[str] = mapped_column(String(254), nullable=False)
-    subject: Mapped[str] = mapped_column(String(300), nullable=False)
-    body_text: Mapped[str] = mapped_column(Text, nullable=False)
-    body_html: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # NULL until the message is written: the mail worker writes a message queued with a `context` just
+    # before sending it, and stores subject and bodies in the transaction that claims it (render.py).
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    # What the message is written from that must stay as it was when it was queued (messages.py), e.g.
+    # {"status": "waitlisted"}, {"reason": ...}, {"subject": ..., "body": ...}; NULL for a message queued written.
+    context: Mapped[dict | None] = mapped_column(JSON)
     # [{"filename": ..., "content_type": ..., "kind": "ics"|"ticket", ...}] rendered at send time
     attachments: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     locale: Mapped[str] = mapped_column(String(8), default="en", nullable=False)
@@ -49,6 +54,7 @@ class OutboxMessage(TimestampMixin, db.Model):
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
     event = relationship("Event", lazy="select")  # times in the outbox are shown in its zone
+    registration = relationship("Registration", lazy="select")  # what a message is written for
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -59,6 +65,11 @@ class OutboxMessage(TimestampMixin, db.Model):
     # "<random@sender-domain>", made when the row is written and kept across retries, so mail programs
     # never merge two different messages, whichever installation or database sent them.
     message_id: Mapped[str] = mapped_column(String(320), unique=True, nullable=False, default=_message_id)
+
+    @property
+    def rendered(self) -> bool:
+        """Whether subject and bodies are written (always, once the worker has claimed it)."""
+        return self.body_text is not None
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

@@ -24,26 +24,33 @@ def queue(
     kind: str,
     *,
     recipient: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
+    subject: str | None = None,
+    body_text: str | None = None,
+    body_html: str | None = None,
     locale: str = "en",
     event_id: int | None = None,
     registration_id: int | None = None,
     attachments: list | None = None,
     dedupe_key: str | None = None,
+    context: dict | None = None,
 ) -> OutboxMessage:
     """Add one message to the outbox; it is sent only if the caller's transaction commits.
 
-    Refuses (UnsafeHeaderError) a subject or recipient that could inject a header. The row gets its
-    Message-ID when it is written (OutboxMessage.message_id), so every attempt carries the same one.
+    Either written already (subject and body_text given) or to be written by the mail worker just before
+    it is sent (`context` given, subject and body left NULL: render.render_message). Refuses
+    (UnsafeHeaderError) a subject or recipient that could inject a header. The row gets its Message-ID
+    when it is written (OutboxMessage.message_id), so every attempt carries the same one.
     """
+    if (body_text is None) == (context is None):
+        raise ValueError("a message is either written (subject and body_text) or has a context to be written from")
+    rendered = body_text is not None
     message = OutboxMessage(
         kind=safe_header(kind, name="kind"),
         recipient=safe_recipient(recipient),
-        subject=safe_header(subject, name="subject"),
+        subject=safe_header(subject or "", name="subject") if rendered else None,
         body_text=body_text,
-        body_html=body_html,
+        body_html=(body_html or "") if rendered else None,
+        context=context,
         locale=locale,
         event_id=event_id,
         registration_id=registration_id,
@@ -89,7 +96,10 @@ def requeue_failed(*, event_id: int | None = None, within=None, now: datetime | 
 def outbox_query(*, status: str | None = None, kind: str | None = None, event_id: int | None = None, within=None):
     """The outbox, newest first, optionally filtered (for the organisers' list; see _of_events for `within`)."""
     # Each row's times are shown in its event's zone: load the events in one more statement.
-    query = select(OutboxMessage).options(selectinload(OutboxMessage.event)).order_by(OutboxMessage.id.desc())
+    # A subject not yet written is written for the list (render.mail_subject): an organisers' message needs
+    # its registration for that, so those are loaded in one more statement too.
+    query = (select(OutboxMessage).options(selectinload(OutboxMessage.event), selectinload(OutboxMessage.registration))
+             .order_by(OutboxMessage.id.desc()))
     if status in tuple(OutboxStatus):
         query = query.where(OutboxMessage.status == status)
     if kind:
@@ -123,7 +133,7 @@ def purge_sent(*, older_than: timedelta, now: datetime | None = None) -> int:
     statement = (
         update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < cutoff, OutboxMessage.body_text != "")
-        .values(body_text="", body_html="", attachments=[], recipient="erased@invalid")
+        .values(body_text="", body_html="", attachments=[], context=None, recipient="erased@invalid")
         .execution_options(synchronize_session=False)
     )
     return db.session.execute(statement).rowcount

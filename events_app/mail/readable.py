@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from events_app.mail.attachments import AttachmentError, build_attachments
 from events_app.mail.headers import UnsafeHeaderError
 from events_app.mail.models import OutboxMessage
+from events_app.mail.render import Rendered
 from events_app.mail.transport import Envelope, build_message
 
 
@@ -16,10 +17,13 @@ class AttachmentLine:
     size: int
 
 
-def headers_of(message: OutboxMessage) -> list[tuple[str, str]]:
-    """The headers the sender puts on this message (From, Reply-To, To, Subject, ...), in that order."""
-    envelope = Envelope(message.id, message.kind, message.recipient, message.subject, message.body_text,
-                        message.body_html, (), message.locale, message.message_id)
+def headers_of(message: OutboxMessage, written: Rendered | None) -> list[tuple[str, str]]:
+    """The headers the sender puts on this message (From, Reply-To, To, Subject, ...), in that order.
+
+    `written` is the message as render_message writes it (None when it cannot be written: no subject then).
+    """
+    subject, locale = (written.subject, written.locale) if written is not None else ("", message.locale)
+    envelope = Envelope(message.id, message.kind, message.recipient, subject, "", "", (), locale, message.message_id)
     try:
         built = build_message(envelope)
     except UnsafeHeaderError as error:

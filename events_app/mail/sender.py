@@ -1,15 +1,13 @@
 """The sender: claim due outbox rows safely, deliver them over SMTP, retry with backoff, never twice.
 
-A claim sets status 'sending' and a lease (locked_until) and is committed before any SMTP talk,
-so two workers never take the same row: PostgreSQL skips rows another worker has locked
-(SELECT ... FOR UPDATE SKIP LOCKED); SQLite claims each row with a conditional UPDATE whose
-rowcount tells who won. A row whose lease ran out (its worker died mid-send) is claimed again.
-Outcomes are written only while the lease is still ours (locked_until is the fencing token).
+A claim (claiming.py) sets status 'sending' and a lease (locked_until), writes the messages not yet
+written, and is committed before any SMTP talk, so two workers never take the same row and every
+attempt sends the same message. Outcomes are written only while the lease is still ours
+(locked_until is the fencing token).
 """
 import logging
 import random
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -18,24 +16,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.extensions import db
 from events_app.mail.attachments import AttachmentError, build_attachments
+from events_app.mail.claiming import UNRECORDED_NOTE, Report, claim, lease_length  # noqa: F401 - also imported from here
 from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.mail.transport import Envelope, Failure, TimeoutConnection, build_message, classify
 from events_app.models import utcnow
 
 log = logging.getLogger(__name__)
 
-# Written on a row claimed again after its worker vanished mid-send (killed, or the database went away
-# before the outcome was recorded): the server may have the message; the retry carries the same Message-ID.
-UNRECORDED_NOTE = ("outcome unknown: the previous attempt ended without a recorded outcome; "
-                   "sent again with the same Message-ID")
 # Kept on a message delivered after an "outcome unknown" attempt, so the outbox tells the whole story.
 DUPLICATE_NOTE = ("sent; an earlier attempt's outcome was unknown, so the recipient may have it twice "
                   "with the same Message-ID")
 RECORD_RETRY_SECONDS = (0.2, 0.5, 1, 2, 4, 8, 15, 30)
-
-def lease_length() -> timedelta:
-    """How long a claim lasts: far longer than one SMTP conversation may take."""
-    return timedelta(seconds=float(current_app.config["MAIL_LEASE_SECONDS"]))
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -44,70 +35,6 @@ def retry_delay(attempts: int) -> timedelta:
     cap = float(current_app.config["MAIL_RETRY_MAX_SECONDS"])
     delay = min(cap, base * 2 ** max(attempts - 1, 0))
     return timedelta(seconds=min(cap, delay * (1 + random.uniform(0, 0.25))))
-
-
-@dataclass
-class Report:
-    """What one pass of the sender did (message ids only: no addresses in logs or reports)."""
-
-    claimed: list[int] = field(default_factory=list)
-    sent: list[int] = field(default_factory=list)
-    retrying: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-    lost: list[int] = field(default_factory=list)
-    released: list[int] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (f"{len(self.sent)} sent, {len(self.retrying)} to retry, {len(self.failed)} failed"
-                + (f", {len(self.released)} left for the next pass" if self.released else "")
-                + (f", {len(self.lost)} lease lost" if self.lost else ""))
-
-
-def _due(now: datetime):
-    return or_(
-        and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < now),
-    )
-
-
-def claim(*, limit: int, now: datetime, only_ids: list[int] | None = None,
-          skip_ids: set[int] | frozenset = frozenset()) -> tuple[list[int], datetime]:
-    """Claim up to `limit` due messages for this worker and COMMIT; returns (ids, lease end)."""
-    session = db.session
-    lease_until = now + lease_length()
-    candidates = (
-        select(OutboxMessage.id)
-        .where(_due(now))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-    )
-    if only_ids is not None:
-        candidates = candidates.where(OutboxMessage.id.in_(only_ids))
-    if skip_ids:
-        candidates = candidates.where(OutboxMessage.id.not_in(skip_ids))
-    take = (
-        update(OutboxMessage)
-        .values(status=OutboxStatus.SENDING, locked_until=lease_until, attempts=OutboxMessage.attempts + 1,
-                last_error=case((OutboxMessage.status == OutboxStatus.SENDING, UNRECORDED_NOTE),
-                                else_=OutboxMessage.last_error))
-        .execution_options(synchronize_session=False)
-    )
-    try:
-        if session.get_bind().dialect.name == "postgresql":
-            ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
-            if ids:
-                session.execute(take.where(OutboxMessage.id.in_(ids)))
-        else:
-            ids = []
-            for message_id in session.scalars(candidates).all():
-                result = session.execute(take.where(OutboxMessage.id == message_id, _due(now)))
-                if result.rowcount == 1:
-                    ids.append(message_id)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return ids, lease_until
 
 
 def deliver_due(*, limit: int | None = None, now: datetime | None = None,
@@ -128,8 +55,8 @@ def deliver_batch(*, limit: int, now: datetime | None = None, only_ids: list[int
     """Claim one batch and deliver it over one SMTP connection."""
     now = now or utcnow()
     report = Report()
-    ids, lease_until = claim(limit=limit, now=now, only_ids=only_ids, skip_ids=skip_ids)
-    report.claimed = ids
+    ids, lease_until = claim(limit=limit, now=now, only_ids=only_ids, skip_ids=skip_ids, report=report)
+    report.claimed = ids + report.failed
     if not ids:
         return report
     envelopes, broken = _snapshot(ids)
@@ -176,6 +103,9 @@ def _snapshot(ids: list[int]) -> tuple[list[Envelope], dict[int, Failure]]:
         rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                   .order_by(OutboxMessage.id)).all()
         for row in rows:
+            if not row.rendered:  # claimed by a worker that stored no writing: never send it blank
+                broken[row.id] = Failure("not written yet", retry=True)
+                continue
             try:
                 attachments = tuple(build_attachments(row.attachments))
             except AttachmentError as error:

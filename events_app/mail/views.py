@@ -13,9 +13,11 @@ from events_app.mail import bulk, outbox, readable
 from events_app.mail.forms import STATUS_LABELS, BulkMessageForm, OutboxFilterForm, ResendForm
 from events_app.mail.headers import UnsafeHeaderError
 from events_app.mail.models import OutboxMessage
+from events_app.mail.render import RenderError, mail_subject, render_message
 from events_app.registration.models import Registration
 
 bp = Blueprint("mail", __name__)
+bp.add_app_template_global(mail_subject, "mail_subject")  # lists of messages (here and the delegate's page)
 PER_PAGE = 50
 
 
@@ -46,10 +48,14 @@ def outbox_list():
 def outbox_message(message_id: int):
     """One email as the delegate gets it: headers, attachments, the text and the HTML (sandboxed)."""
     message = _message_or_404(message_id)
+    try:  # written now, as the worker will write it, when it is not yet
+        written, problem = render_message(message), ""
+    except RenderError as error:
+        written, problem = None, str(error)
     files, files_problem = readable.attachments_of(message)
-    return render_template("mail/manage/outbox_message.html", message=message, status_labels=STATUS_LABELS,
-                           headers=readable.headers_of(message), files=files, files_problem=files_problem,
-                           resend_form=ResendForm())
+    return render_template("mail/manage/outbox_message.html", message=message, written=written, problem=problem,
+                           status_labels=STATUS_LABELS, headers=readable.headers_of(message, written), files=files,
+                           files_problem=files_problem, resend_form=ResendForm())
 
 
 @bp.route("/mail/<int:message_id>/html")
@@ -57,8 +63,11 @@ def outbox_message(message_id: int):
 def outbox_message_html(message_id: int):
     """The email's HTML alone, for the sandboxed frame on the message page: its inline styles may apply here
     (email clients need them), and nothing else may run, load or frame it but the workspace."""
-    message = _message_or_404(message_id)
-    response = make_response(message.body_html or "")
+    try:
+        html = render_message(_message_or_404(message_id)).html
+    except RenderError:
+        abort(404)
+    response = make_response(html or "")
     response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                                                    "frame-ancestors 'self'; sandbox")
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

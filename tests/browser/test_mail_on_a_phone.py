@@ -7,6 +7,7 @@ import pytest
 
 from events_app.choices import Status
 from events_app.mail import messages
+from events_app.mail.render import render_message
 from tests.mail.conftest import invite
 
 pytestmark = pytest.mark.browser
@@ -48,7 +49,7 @@ def test_every_delegate_email_fits_a_phone_with_a_button_and_the_full_link_below
     page = browser.new_page(viewport=PHONE)
     for kind, row, link, button_text in emails:
         assert len(link) > 60
-        page.set_content(row.body_html)
+        page.set_content(render_message(row).html)
         width = page.evaluate("document.scrollingElement.scrollWidth")
         assert width <= PHONE["width"], f"{kind}: the email is {width} px wide on a 360 px phone"
         button = page.get_by_role("link", name=button_text, exact=True)

@@ -10,6 +10,7 @@ from events_app.delegate_files.importing import import_delegates
 from events_app.events.models import Event, Quota
 from events_app.extensions import db as _db
 from events_app.mail.models import OutboxMessage
+from events_app.mail.render import render_message
 from events_app.registration import services
 from events_app.registration.models import Registration, StatusChange
 from tests.conftest import delegate_data, submit
@@ -50,7 +51,7 @@ def test_an_import_past_capacity_waitlists_in_file_order_behind_those_already_wa
     for registration in imported:  # one confirmation each, saying waitlisted, without a ticket
         mail = mails[registration.id]
         assert mail.kind == "registration_received" and mail.attachments == []
-        assert "waiting list" in mail.body_text
+        assert "waiting list" in render_message(mail).text
     assert len(mails) == 4 + 5
 
 

@@ -12,6 +12,7 @@ from functools import cache
 import pytest
 
 from events_app.mail import messages
+from events_app.mail.render import render_message
 from events_app.recommendations import services as recommendations
 from events_app.registration import invitations
 from events_app.registration.invitations import InviteeRow
@@ -89,8 +90,8 @@ def test_every_email_to_a_delegate_is_in_their_language(db, symposium, delegate,
         messages.invitation(invitation[0], locale=locale),
         messages.bulk(registration, subject="", body=""),
     ]
-    found = {message.kind: english_left(" ".join((message.subject, message.body_text, message.body_html)))
-             for message in sent}
+    found = {message.kind: english_left(" ".join((written.subject, written.text, written.html)))
+             for message, written in ((message, render_message(message)) for message in sent)}
     assert not any(found.values()), _listed(found)
     assert {message.locale for message in sent} == {locale}
 

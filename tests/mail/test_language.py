@@ -6,6 +6,7 @@ from babel.messages.mofile import write_mo
 from flask_babel import get_domain
 
 from events_app.mail import bulk, messages
+from events_app.mail.render import render_message
 
 
 def _khmer_words() -> set[str]:
@@ -25,16 +26,19 @@ def test_without_a_translation_a_khmer_delegate_gets_english_throughout(app, db,
     monkeypatch.setattr(get_domain(), "cache", {})
     registration = make_registration(symposium, full_name="សុខ ចាន់ធី", name_latin="Sok Chanthy", locale="km")
 
-    approved = messages.approved(registration)
-    assert "Dear សុខ ចាន់ធី," in approved.body_text  # the delegate's name stays as they wrote it
-    for message in (approved, messages.reminder(registration, days=7),
-                    messages.bulk(registration, subject="Programme",
-                                  body=bulk.fill("The symposium runs {dates} at {venue}.", registration))):
-        assert message.locale == "en" and 'lang="en"' in message.body_html
+    approved = render_message(messages.approved(registration))
+    assert "Dear សុខ ចាន់ធី," in approved.text  # the delegate's name stays as they wrote it
+    for message in (approved, render_message(messages.reminder(registration, days=7)),
+                    render_message(messages.bulk(registration, subject="Programme",
+                                                 body="The symposium runs {dates} at {venue}.")),
+                    render_message(messages.bulk(registration, subject="Programme",
+                                                 body=bulk.fill("The symposium runs {dates} at {venue}.",
+                                                                registration)))):
+        assert message.locale == "en" and 'lang="en"' in message.html
         english_dates = f"{format_date(symposium.starts_on, 'medium', locale='en')} – "
-        assert english_dates in message.body_text and english_dates in message.body_html
-        assert "Bangkok, Thailand" in message.body_text
-        written = message.body_text + message.body_html
+        assert english_dates in message.text and english_dates in message.html
+        assert "Bangkok, Thailand" in message.text
+        written = message.text + message.html
         assert [word for word in _khmer_words() if word in written] == []
 
 
@@ -51,20 +55,20 @@ def test_an_email_translated_into_the_delegates_language_comes_in_it_dates_inclu
     thai = make_registration(symposium, locale="th")
     khmer = make_registration(symposium, locale="km")
 
-    message = messages.approved(thai)
-    assert message.locale == "th" and 'lang="th"' in message.body_html
+    message = render_message(messages.approved(thai))
+    assert message.locale == "th" and 'lang="th"' in message.html
     assert message.subject == f"ยืนยันที่นั่งของคุณใน {symposium.title} แล้ว"
-    assert format_date(symposium.starts_on, "medium", locale="th") in message.body_text
-    assert Locale("th").territories["TH"] in message.body_text
+    assert format_date(symposium.starts_on, "medium", locale="th") in message.text
+    assert Locale("th").territories["TH"] in message.text
     # The Thai catalogue holds only this email: another one to the same delegate stays English.
-    assert messages.waitlisted(thai).locale == "en"
-    assert messages.approved(khmer).locale == "en"
+    assert render_message(messages.waitlisted(thai)).locale == "en"
+    assert render_message(messages.approved(khmer)).locale == "en"
 
 
 def test_with_the_shipped_khmer_catalogue_the_email_is_khmer_throughout(db, symposium, make_registration):
     registration = make_registration(symposium, full_name="សុខ ចាន់ធី", name_latin="Sok Chanthy", locale="km")
-    approved = messages.approved(registration)
-    assert approved.locale == "km" and 'lang="km"' in approved.body_html
-    assert approved.body_text.startswith("ជម្រាបសួរ សុខ ចាន់ធី,")
-    assert format_date(symposium.starts_on, "medium", locale="km") in approved.body_text
-    assert "Dear" not in approved.body_text and "Thailand" not in approved.body_text
+    approved = render_message(messages.approved(registration))
+    assert approved.locale == "km" and 'lang="km"' in approved.html
+    assert approved.text.startswith("ជម្រាបសួរ សុខ ចាន់ធី,")
+    assert format_date(symposium.starts_on, "medium", locale="km") in approved.text
+    assert "Dear" not in approved.text and "Thailand" not in approved.text

@@ -6,25 +6,27 @@ from markupsafe import escape
 
 from events_app.mail import outbox
 from events_app.mail.models import OutboxMessage
+from events_app.mail.render import render_message
 
 
 def test_the_message_page_shows_headers_attachments_text_and_sandboxed_html(db, client, auth, mail_settings,
                                                                             symposium, register):
     registration = register(symposium, full_name="សុខ ដារ៉ា", email="dara@example.org")
     message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.registration_id == registration.id))
+    written = render_message(message)
     auth.login("organiser")
     html = client.get(f"/manage/mail/{message.id}").get_data(as_text=True)
     assert "<dt>From</dt><dd>Mekong Events &lt;events@mekong.test&gt;</dd>" in html
     assert "<dt>To</dt><dd>dara@example.org</dd>" in html
-    assert f"<dt>Subject</dt><dd>{escape(message.subject)}</dd>" in html
+    assert f"<dt>Subject</dt><dd>{escape(written.subject)}</dd>" in html
     assert f"{symposium.slug}.ics (text/calendar," in html
-    assert f'<pre class="mail-body">{escape(message.body_text)}</pre>' in html
+    assert f'<pre class="mail-body">{escape(written.text)}</pre>' in html
     frame = f"/manage/mail/{message.id}/html"
     assert re.search(r'<iframe [^>]*sandbox=""[^>]*\s+src="' + re.escape(frame) + '"', html)
     assert "សុខ ដារ៉ា" in html
     # The HTML is served alone, sandboxed, framed only by the workspace; its inline styles apply there only.
     framed = client.get(frame)
-    assert framed.get_data(as_text=True) == message.body_html
+    assert framed.get_data(as_text=True) == written.html
     policy = framed.headers["Content-Security-Policy"]
     assert "sandbox" in policy and "frame-ancestors 'self'" in policy and "script-src" not in policy
     assert framed.headers["X-Frame-Options"] == "SAMEORIGIN" and framed.headers["Cache-Control"] == "no-store"

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from events_app.choices import Status
 from events_app.mail.models import OutboxMessage
+from events_app.mail.render import render_message
 from tests.conftest import submit
 
 
@@ -27,7 +28,7 @@ def test_decline_with_a_reason_is_recorded_and_sent(client, db, auth, make_event
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
                                  .order_by(OutboxMessage.id.desc())).first()
     assert message.recipient == registration.email
-    assert "The meeting is for government delegates only." in message.body_text
+    assert "The meeting is for government delegates only." in render_message(message).text
 
 
 @pytest.mark.parametrize(("waitlist_when_full", "message", "status"), [

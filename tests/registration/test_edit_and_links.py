@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from events_app.choices import Status
 from events_app.mail.models import OutboxMessage
+from events_app.mail.render import render_message
 from events_app.registration import lifecycle, services
 from events_app.registration.models import Registration
 from tests.conftest import submit
@@ -26,7 +27,7 @@ def test_registrant_changes_details_and_is_told(client, db, make_event, make_reg
     assert registration.organisation == "Department of Employment" and registration.phone == "+66812345678"
     assert registration.status == Status.APPROVED
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "details_changed")).one()
-    assert "Organisation" in message.body_text
+    assert "Organisation" in render_message(message).text
 
 
 def test_the_same_languages_in_another_order_are_no_change(db, make_event, make_registration):
@@ -77,7 +78,7 @@ def test_lost_link_answers_the_same_and_emails_only_registered_addresses(client,
     assert known.replace(registration.email.upper(), "") == unknown.replace("stranger@example.org", "")
     sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "lost_link")).all()
     assert [m.recipient for m in sent] == [registration.email]
-    assert registration.token in sent[0].body_text
+    assert registration.token in render_message(sent[0]).text
 
 
 def test_organiser_makes_a_new_private_link(client, db, auth, make_event, make_registration):

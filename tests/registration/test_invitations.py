@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from events_app.mail.models import OutboxMessage
+from events_app.mail.render import render_message
 from events_app.registration.models import Invitation, Registration
 from tests.conftest import submit
 from tests.registration.test_form import VALID
@@ -29,7 +30,7 @@ def test_organiser_invites_and_the_invitee_registers_once(client, db, auth, make
     assert sorted(m.recipient for m in sent) == ["khin@example.org", "sok.chanthy@example.org"]
     invitation = db.session.scalar(select(Invitation).where(Invitation.email == "sok.chanthy@example.org"))
     assert f"/events/{event.slug}/register?code={invitation.code}" in next(
-        m.body_text for m in sent if m.recipient == "sok.chanthy@example.org")
+        render_message(m).text for m in sent if m.recipient == "sok.chanthy@example.org")
     auth.logout()
 
     url = f"/events/{event.slug}/register?code={invitation.code}"

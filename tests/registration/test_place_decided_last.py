@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from events_app.choices import Status
 from events_app.mail.models import OutboxMessage
+from events_app.mail.render import render_message
 from events_app.registration import capacity, lifecycle, services
 from events_app.registration.models import StatusChange
 from tests.conftest import delegate_data
@@ -30,7 +31,7 @@ def test_overtaken_for_the_last_place_the_delegate_is_waitlisted_and_told_once(d
     assert [(c.from_status, c.to_status) for c in history] == [(None, Status.WAITLISTED)]
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)).all()
     assert len(mails) == 1 and mails[0].kind == "registration_received"
-    assert "waiting list" in mails[0].body_text and mails[0].attachments == []
+    assert "waiting list" in render_message(mails[0]).text and mails[0].attachments == []
 
 
 def test_a_place_guessed_full_that_is_free_under_the_lock_is_given(db, make_event, monkeypatch):
