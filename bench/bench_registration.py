@@ -7,7 +7,7 @@ email and submission_key each) and expects 302. 3 s warm-up, then 15 s measured.
 p50, p99 for each and the ratio app/bare for an event with a capacity, one without and one needing
 approval (all three in every round; --rounds N repeats and gives medians); any non-302 answer fails
 the run. With --results the figures, with the machine, are appended to bench/RESULTS.md
-(replacing an earlier section of ours).
+(replacing an earlier section of ours where it stands).
 
     .venv/bin/python bench/bench_registration.py [--duration 15] [--warmup 3] [--results bench/RESULTS.md]
 
@@ -276,10 +276,12 @@ the ratio, not the absolute figures (PERFORMANCE.md's bare figure, 787 req/s, wa
         f"\n- load average (1 min) before/after: {load_before:.2f} / {load_after:.2f} on {m['nproc']} cores\n"
     text = path.read_text() if path.exists() else "# Benchmark results\n"
     start = text.find(HEADING)
-    if start >= 0:  # replace our earlier section, keep everything else
+    if start >= 0:  # replace our earlier section where it stands (beside its hand-written notes)
         nxt = text.find("\n## ", start + len(HEADING))
-        text = text[:start].rstrip() + "\n" + (text[nxt:] if nxt >= 0 else "")
-    path.write_text(text.rstrip() + "\n\n" + section)
+        text = text[:start] + section + (text[nxt:] if nxt >= 0 else "")
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text)
     print(f"wrote {path}")
 
 

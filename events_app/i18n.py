@@ -20,6 +20,7 @@ WORKSPACE_PREFIXES = ("/manage", "/checkin", "/auth")
 COUNTRY_LOCALE = {"TH": "th", "KH": "km", "MM": "my", "LA": "lo", "VN": "vi", "CN": "zh_Hans"}
 
 
+@lru_cache(maxsize=1024)  # every request asks for a few (query, cookie, Accept-Language); Babel's parse is not free
 def supported(value: str | None) -> str | None:
     """The supported locale a value names ('km', 'zh-Hans', 'zh_CN', 'ZH'), or None for anything else."""
     if not value or len(value) > 35:

@@ -13,9 +13,10 @@ from events_app.choices import DELEGATE_FIELDS, VISA_FIELDS, ParticipantRole, pa
 from events_app.delegate_files.tables import IMPORT_COLUMNS, ORGANISER_COLUMNS, check_columns
 from events_app.extensions import db
 from events_app.registration import bulk
+from events_app.registration.checker import check_delegate
 from events_app.registration.forms import RegistrationForm
 from events_app.registration.models import Registration
-from events_app.registration.questions import PREFIX, add_question_fields
+from events_app.registration.questions import PREFIX
 
 
 def _fields_of_kind(kind) -> frozenset[str]:
@@ -51,7 +52,7 @@ class ImportReport:
 
     dry_run: bool
     rows: int = 0
-    created: list[Registration] = field(default_factory=list)
+    created: list[int] = field(default_factory=list)  # the new registrations' ids
     would_create: int = 0
     already_registered: list[str] = field(default_factory=list)  # one notice line per skipped row
     notices: list[str] = field(default_factory=list)
@@ -76,7 +77,7 @@ class ImportReport:
 
 def validate_row(row: dict[str, str], number: int, *, consent_column: bool,
                  questions=()) -> tuple[dict | None, list[RowError]]:
-    """Validate one row with the registration form's own rules: (delegate data, []) or (None, errors).
+    """Validate one row with the registration form's own rules (registration.checker): (data, []) or (None, errors).
 
     `questions` are the event's questions whose q_<key> column the file has.
     """
@@ -84,19 +85,19 @@ def validate_row(row: dict[str, str], number: int, *, consent_column: bool,
     errors = [*_add_answers(formdata, row, number, questions), *_add_delegate_cells(formdata, row, number)]
     if not consent_column:
         formdata.add("data_consent", "y")  # the organiser collected consent (see import_delegates)
-    form = add_question_fields(RegistrationForm, questions)(formdata=formdata, meta={"csrf": False}, locale="en")
-    valid = form.validate()
-    errors += _form_errors(form, row, number)
+    checked = check_delegate(formdata, questions=questions, locale="en")
+    errors += _field_errors(checked.errors, row, number)
     role = (row.get("participant_role") or "").strip().lower()
     if role and role not in ROLES:
         errors.append(RowError(number, "participant_role", f"{role!r} is not one of {', '.join(ROLES)}"))
     locale = (row.get("locale") or "").strip()
-    if locale and not i18n.supported(locale):
+    supported = i18n.supported(locale) if locale else None
+    if locale and not supported:
         errors.append(RowError(number, "locale", f"{locale!r} is not one of {' '.join(i18n.LOCALES)}"))
-    if errors or not valid:
+    if errors or not checked.ok:
         return None, errors
-    data = form.delegate_data()
-    data["locale"] = i18n.supported(locale) or i18n.DEFAULT_LOCALE
+    data = checked.data
+    data["locale"] = supported or i18n.DEFAULT_LOCALE
     if role:
         data["participant_role"] = ParticipantRole(role)
     return data, []
@@ -150,10 +151,10 @@ def _add_delegate_cells(formdata: MultiDict, row: dict[str, str], number: int) -
     return errors
 
 
-def _form_errors(form, row: dict[str, str], number: int) -> list[RowError]:
-    """One error per cell the form refused, however many of its rules the cell broke."""
+def _field_errors(field_errors: dict[str, list[str]], row: dict[str, str], number: int) -> list[RowError]:
+    """One error per cell the form's rules refused, however many of them the cell broke."""
     errors = []
-    for name, messages in form.errors.items():
+    for name, messages in field_errors.items():
         text = " ".join(dict.fromkeys(str(message) for message in messages))
         errors.append(RowError(number, name or "", text + _shown_value(name, row.get(name, ""))))
     return errors
@@ -252,9 +253,9 @@ def _register_rows(event, new: list[tuple[int, dict]], report: ImportReport, *, 
     """Write the rows in batches (registration.bulk): the event is locked only to decide places at the end."""
     roles = [data.pop("participant_role", None) for _number, data in new]
 
-    def set_role(registration, index):
+    def set_role(values, index):
         if roles[index] is not None:
-            registration.participant_role = roles[index]
+            values["participant_role"] = roles[index]
 
     # A savepoint: even a caller that forgets to roll back never keeps half an import.
     with db.session.begin_nested():

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import gettext as _
 from PIL import Image
 from reportlab.lib.utils import ImageReader
@@ -22,6 +22,7 @@ from events_app.audit import services as audit
 from events_app.choices import DELEGATE_FIELDS, EventRole, ParticipantRole, StakeholderGroup, UserRole
 from events_app.countries import is_country
 from events_app.events import access
+from events_app.events.cache import current_event
 from events_app.events.colours import HEX_COLOUR
 from events_app.events.locking import lock_event
 from events_app.events.models import Event, Question, Quota
@@ -356,6 +357,11 @@ def event_by_slug(slug: str) -> Event:
 def event_or_404(slug: str) -> Event:
     """The event with this slug, or a 404 page (for views)."""
     return db.first_or_404(select(Event).where(Event.slug == slug))
+
+
+def current_event_or_404(slug: str) -> Event:
+    """The event with this slug for the public pages, from this process's cache when unchanged (events/cache.py)."""
+    return current_event(slug) or abort(404)
 
 
 def upcoming_events(today: date) -> list[Event]:

@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app, render_template
 from flask_babel import format_date
 
-from events_app.events.services import contact_address, event_or_404, upcoming_events
+from events_app.events.services import contact_address, current_event_or_404, upcoming_events
 from events_app.events.views import bp
 from events_app.registration.capacity import places_left
 
@@ -25,14 +25,14 @@ def index():
 @bp.route("/events/<slug>")
 def detail(slug: str):
     """One event's public page, with a link to register while registration is open."""
-    event = event_or_404(slug)
+    event = current_event_or_404(slug)
     return render_template("events/detail.html", event=event, places_left=places_left(event))
 
 
 @bp.route("/events/<slug>/privacy")
 def privacy(slug: str):
     """The event's privacy notice (its own text, or the network's default), with its version."""
-    event = event_or_404(slug)
+    event = current_event_or_404(slug)
     paragraphs = event.privacy_notice.replace("\r\n", "\n").split("\n\n")
     changed = (event.privacy_notice_changed_at or event.created_at).astimezone(event.tz).date()
     return render_template("events/privacy.html", event=event, paragraphs=paragraphs,

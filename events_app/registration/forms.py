@@ -1,8 +1,10 @@
 """The registration form: one field per data-dictionary entry, errors beside each field."""
 import secrets
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -33,10 +35,15 @@ from events_app.countries import country_choices
 from events_app.forms import CleanForm, MultiCheckboxField
 from events_app.registration import validation
 from events_app.registration.field_messages import at_most, choice_field, date_field
-from events_app.registration.questions import PREFIX, add_question_fields, answers_from
+from events_app.registration.questions import PREFIX, add_question_fields, answers_from_values
 from events_app.registration.validation import FieldError
 
 HONORIFICS = ["", "Ms.", "Mr.", "Mx.", "Dr.", "Prof.", "H.E.", "Hon.", "Ven.", "U", "Daw"]
+
+
+def new_submission_key() -> str:
+    """The hidden key that makes a form sent twice one registration (a new one for each form shown)."""
+    return secrets.token_urlsafe(24)
 
 
 def _field_rule(check):
@@ -164,7 +171,7 @@ class RegistrationForm(CleanForm):
         self.gender.choices = [("", "—"), *Gender.choices()]
         self.dietary.choices = [("", "—"), *Dietary.choices()]
         if not self.submission_key.data:
-            self.submission_key.data = secrets.token_urlsafe(24)
+            self.submission_key.data = new_submission_key()
 
     def validate_name_latin(self, field):
         try:
@@ -196,13 +203,7 @@ class RegistrationForm(CleanForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.needs_visa_letter.data:
-            for name in ("nationality", "passport_number", "date_of_birth", "passport_expiry"):
-                field = getattr(self, name)
-                if not field.data and not field.errors:
-                    field.errors = [*field.errors, _("Needed for the visa letter.")]
-                    valid = False
-        return valid
+        return require_visa_details(self) and valid
 
     def start(self, *, locale: str, code: str, invitation=None) -> None:
         """Fill a form not yet submitted: its language, the invitation code and what the invitation knows."""
@@ -214,16 +215,35 @@ class RegistrationForm(CleanForm):
 
     def delegate_data(self) -> dict:
         """The validated values in data-dictionary form, ready for the registration service."""
-        data = {name: getattr(self, name).data for name in DELEGATE_FIELDS if name in self}
-        data["gender"] = data["gender"] or None
-        data["dietary"] = Dietary(data["dietary"]) if data["dietary"] else None
-        for name in ("date_of_birth", "passport_expiry"):
-            data[name] = data[name].isoformat() if data[name] else None
-        # The page's language, as the hidden field says; anything not supported reads as English (never a 500).
-        data["locale"] = i18n.supported(data["locale"]) or i18n.DEFAULT_LOCALE
-        data["answers"] = answers_from(self)
-        return data
+        return delegate_data_from({field.name: field.data for field in self})
 
+
+def require_visa_details(form) -> bool:
+    """When a visa letter is needed, each passport detail is required (after the field's own checks).
+
+    `form` is the bound form or registration.checker's stand-in for it: both have .data and .errors per field.
+    """
+    valid = True
+    if form.needs_visa_letter.data:
+        for name in VISA_FIELDS:
+            field = getattr(form, name)
+            if not field.data and not field.errors:
+                field.errors = [*field.errors, _("Needed for the visa letter.")]
+                valid = False
+    return valid
+
+
+def delegate_data_from(values: Mapping[str, Any]) -> dict:
+    """{field name: validated data} in data-dictionary form, ready for the registration service."""
+    data = {name: values[name] for name in DELEGATE_FIELDS if name in values}
+    data["gender"] = data["gender"] or None
+    data["dietary"] = Dietary(data["dietary"]) if data["dietary"] else None
+    for name in ("date_of_birth", "passport_expiry"):
+        data[name] = data[name].isoformat() if data[name] else None
+    # The page's language, as the hidden field says; anything not supported reads as English (never a 500).
+    data["locale"] = i18n.supported(data["locale"]) or i18n.DEFAULT_LOCALE
+    data["answers"] = answers_from_values(values)
+    return data
 
 
 def _signature(questions) -> tuple:
@@ -239,12 +259,17 @@ def _form_class(signature: tuple) -> type[RegistrationForm]:
     return add_question_fields(RegistrationForm, questions)
 
 
+def form_class_for(questions) -> type[RegistrationForm]:
+    """The registration form class with these questions' fields (one class per set of questions)."""
+    return _form_class(_signature(questions))
+
+
 def registration_form_for(event, *args, **kwargs) -> RegistrationForm:
     """The registration form of this event: the data dictionary plus the event's own questions.
 
     The consent box's hint links to the event's privacy notice in a new tab, so nothing typed is lost.
     """
-    form = _form_class(_signature(event.questions))(*args, **kwargs)
+    form = form_class_for(event.questions)(*args, **kwargs)
     form.data_consent.description = Markup('<a href="{}" target="_blank" rel="noopener">{}</a>').format(
         url_for("events.privacy", slug=event.slug), _("Read the privacy notice (opens in a new tab)"))
     return form

@@ -37,15 +37,10 @@ def question_fields(form):
     return [field for field in form if field.name.startswith(PREFIX)]
 
 
-def answers_from(form) -> dict:
-    """{key: answer} from the bound question fields."""
-    answers = {}
-    for field in question_fields(form):
-        value = field.data
-        if isinstance(value, str):
-            value = value.strip()
-        answers[field.name[len(PREFIX):]] = value
-    return answers
+def answers_from_values(values) -> dict:
+    """{key: answer} from {field name: data}: the q_<key> entries, in order, text without surrounding spaces."""
+    return {name[len(PREFIX):]: value.strip() if isinstance(value, str) else value
+            for name, value in values.items() if name.startswith(PREFIX)}
 
 
 def fill_answers(form, answers: dict) -> None:

@@ -1,17 +1,21 @@
 """The registration form, its confirmation, and the registrant's private page."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
 
 import events_app.registration.event_pages  # noqa: F401 - adds / and /events/<slug> to the events blueprint
 from events_app.choices import Status
-from events_app.events.services import event_or_404
+from events_app.events.services import current_event_or_404
 from events_app.extensions import db, limiter
+from events_app.forms import clean_text
 from events_app.registration import invitations, services
-from events_app.registration.forms import LostLinkForm, form_data_from, registration_form_for
+from events_app.registration.checker import check_delegate
+from events_app.registration.forms import LostLinkForm, form_data_from, new_submission_key, registration_form_for
 from events_app.registration.lifecycle import TransitionError
 from events_app.registration.questions import question_fields
 
@@ -21,49 +25,88 @@ bp = Blueprint("registration", __name__)
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def register(slug: str):
-    """Show and accept the registration form (Post/Redirect/Get to the confirmation page)."""
-    event = event_or_404(slug)
+    """Show and accept the registration form (Post/Redirect/Get to the confirmation page).
+
+    A valid POST is checked by registration.checker (the form's own rules) and saved without binding
+    the form's fields; the form is bound only to show it, or its errors beside the fields.
+    """
+    event = current_event_or_404(slug)
     state = event.registration_state()
     if state != "open":
         return render_template("registration/closed.html", event=event, state=state)
     locale = str(get_locale() or "en")
-    form = registration_form_for(event, locale=locale)
-    code = form.code.data if form.is_submitted() else request.args.get("code", "")
+    posted = request.method == "POST"
+    code = clean_text(request.form.get("code")) if posted else request.args.get("code", "")
     try:
         invitation = invitations.admit(event, code)
     except invitations.InvitationError as error:
         return render_template("registration/invitation_needed.html", event=event, message=str(error)), 403
-    if not form.is_submitted():
+    email_error = None
+    if posted:
+        _check_csrf()
+        checked = check_delegate(request.form, questions=event.questions, locale=locale)
+        if checked.ok:
+            try:
+                return _registered(event, checked.data, submission_key=_submission_key(), invitation=invitation)
+            except invitations.InvitationError as error:
+                email_error = str(error)
+    form = registration_form_for(event, locale=locale)
+    if not posted:
         form.start(locale=locale, code=code, invitation=invitation)
-    if form.validate_on_submit():
+    if email_error is None and form.validate_on_submit():
         try:
-            outcome = services.register_online(event, form.delegate_data(), submission_key=form.submission_key.data,
-                                               invitation=invitation)
+            return _registered(event, form.delegate_data(), submission_key=form.submission_key.data,
+                               invitation=invitation)
         except invitations.InvitationError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        except services.RegistrationClosed as closed:  # it closed while the form was being filled in
-            db.session.rollback()
-            return render_template("registration/closed.html", event=event, state=closed.state)
-        else:
-            token = outcome.registration.token  # read before the commit expires it: no SELECT after
-            db.session.commit()
-            if outcome.created or outcome.why_existing == "resubmitted":
-                return redirect(url_for(".confirmation", token=token))
-            # Already registered with this email (or back after cancelling): the link went to that
-            # address, not to this screen.
-            if outcome.why_existing == "again":
-                return redirect(url_for(".link_sent", slug=event.slug, again=1))
-            return redirect(url_for(".link_sent", slug=event.slug))
+            email_error = str(error)
+    if email_error is not None:
+        form.validate()  # the fields' data and (no) errors as after a valid submission, then the email's
+        form.email.errors.append(email_error)
     return render_template("registration/form.html", event=event, form=form,
                            questions=question_fields(form))
+
+
+def _check_csrf() -> None:
+    # CSRFProtect has checked every POST already (g.csrf_valid); were this view ever exempted, check here.
+    if not g.get("csrf_valid"):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError as error:
+            raise CSRFError(error.args[0]) from error
+
+
+def _submission_key() -> str:
+    """The form's hidden submission_key as the form reads it (cleaned; a new one when missing)."""
+    return clean_text(request.form.get("submission_key")) or new_submission_key()
+
+
+def _registered(event, data: dict, *, submission_key: str, invitation):
+    """Register from checked data and redirect (InvitationError: shown beside the email by the caller)."""
+    try:
+        outcome = services.register_online(event, data, submission_key=submission_key, invitation=invitation,
+                                           alone=True)  # only read so far: a lost race rolls back, no SAVEPOINT
+    except invitations.InvitationError:
+        db.session.rollback()
+        raise
+    except services.RegistrationClosed as closed:  # it closed while the form was being filled in
+        db.session.rollback()
+        return render_template("registration/closed.html", event=event, state=closed.state)
+    token = outcome.registration.token  # read before the commit expires it: no SELECT after
+    db.session.commit()
+    if outcome.created or outcome.why_existing == "resubmitted":
+        return redirect(url_for(".confirmation", token=token))
+    # Already registered with this email (or back after cancelling): the link went to that
+    # address, not to this screen.
+    if outcome.why_existing == "again":
+        return redirect(url_for(".link_sent", slug=event.slug, again=1))
+    return redirect(url_for(".link_sent", slug=event.slug))
 
 
 @bp.route("/events/<slug>/lost-link", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"])
 def lost_link(slug: str):
     """Ask for the private link again; the answer is the same whether or not the email is registered."""
-    event = event_or_404(slug)
+    event = current_event_or_404(slug)
     form = LostLinkForm()
     if form.validate_on_submit():
         services.resend_link(event, form.email.data)
@@ -75,7 +118,7 @@ def lost_link(slug: str):
 @bp.route("/events/<slug>/registered")
 def link_sent(slug: str):
     """After a repeated email: say the link was emailed, without showing the registration."""
-    event = event_or_404(slug)
+    event = current_event_or_404(slug)
     return render_template("registration/link_sent.html", event=event)
 
 

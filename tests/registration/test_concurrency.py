@@ -61,6 +61,18 @@ def register_job(event_id: int, data: dict, **options):
     return job
 
 
+def online_job(event_id: int, data: dict, **options):
+    """The form's way in: register_online with nothing else in the transaction (no SAVEPOINT)."""
+
+    def job() -> Arrival:
+        event = _db.session.get(Event, event_id)
+        outcome = services.register_online(event, data, alone=True, **options)
+        r = outcome.registration
+        return Arrival(r.id, outcome.created, outcome.why_existing, r.status)
+
+    return job
+
+
 def status_job(registration_id: int, to: Status, *, user_id: int, reason: str = ""):
     """A thread's work: an organiser changes one delegate's status, as the manage view does."""
 
@@ -338,10 +350,11 @@ def test_simultaneous_cancellations_promote_the_waiting_list_in_order(app, db, m
     assert waiting_list_problems(event_id, gap_free=False) == []
 
 
-def test_the_same_email_from_many_threads_makes_one_registration(app, db, make_event):
+@pytest.mark.parametrize("job", [register_job, online_job], ids=["register", "online-alone"])
+def test_the_same_email_from_many_threads_makes_one_registration(app, db, make_event, job):
     event = make_event(capacity=PLACES)
     event_id = event.id
-    jobs = [register_job(event_id, delegate_data(1, email=" Same.Person@Example.org ")) for _ in range(30)]
+    jobs = [job(event_id, delegate_data(1, email=" Same.Person@Example.org ")) for _ in range(30)]
 
     results = run_together(app, jobs)
 
@@ -354,10 +367,11 @@ def test_the_same_email_from_many_threads_makes_one_registration(app, db, make_e
     assert outbox_kinds(event_id) == {"registration_received": 1, "lost_link": 29}
 
 
-def test_a_double_submission_from_many_threads_makes_one_registration_and_one_email(app, db, make_event):
+@pytest.mark.parametrize("job", [register_job, online_job], ids=["register", "online-alone"])
+def test_a_double_submission_from_many_threads_makes_one_registration_and_one_email(app, db, make_event, job):
     event = make_event(capacity=PLACES)
     event_id = event.id
-    jobs = [register_job(event_id, delegate_data(1), submission_key="form-key-1") for _ in range(10)]
+    jobs = [job(event_id, delegate_data(1), submission_key="form-key-1") for _ in range(10)]
 
     results = run_together(app, jobs)
 
@@ -370,7 +384,9 @@ def test_a_double_submission_from_many_threads_makes_one_registration_and_one_em
     assert len(list(history)) == 1
 
 
-def test_without_the_lock_the_unique_constraint_still_makes_one_registration(app, db, make_event, monkeypatch):
+@pytest.mark.parametrize("job", [register_job, online_job], ids=["register", "online-alone"])
+def test_without_the_lock_the_unique_constraint_still_makes_one_registration(app, db, make_event, monkeypatch,
+                                                                           job):
     """Even racing past the event lock, the (event, email) constraint is the last word.
 
     PostgreSQL: every thread checks for an existing registration before any inserts (the
@@ -383,7 +399,7 @@ def test_without_the_lock_the_unique_constraint_still_makes_one_registration(app
     event_id = event.id
     monkeypatch.setattr(services, "lock_event", _unlocked_event)
     monkeypatch.setattr(lifecycle, "check_place", _slow_check_place)
-    jobs = [register_job(event_id, delegate_data(1), notify=False) for _ in range(10)]
+    jobs = [job(event_id, delegate_data(1)) for _ in range(10)]
 
     results = run_together(app, jobs)
 

@@ -1,0 +1,92 @@
+"""The public pages keep each event in a per-process cache: an edit is seen by the very next request.
+
+A test's requests share its database session (one app context), which holds the event already, so
+each request here starts from an empty session as it does in production, or the cache would never be
+read; the test's own edits load the event again.
+"""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from events_app.choices import Status
+from events_app.events import settings
+from events_app.events.models import Event
+from events_app.events.services import update_event
+from events_app.models import utcnow
+from events_app.registration.models import Registration
+from tests.conftest import submit
+
+VALID = {"full_name": "Delegate One", "email": "one@example.org", "organisation": "MMN",
+         "stakeholder_group": "ngo", "country": "TH", "data_consent": "y"}
+
+
+class Page:
+    """One event's registration page, requested each time with an empty session."""
+
+    def __init__(self, client, db, event):
+        self.client, self.db, self.id, self.url = client, db, event.id, f"/events/{event.slug}/register"
+
+    def html(self) -> str:
+        self.db.session.close()
+        return self.client.get(self.url).get_data(as_text=True)
+
+    def register(self, **changes):
+        self.db.session.close()
+        return submit(self.client, self.url, {**VALID, **changes})
+
+    def event(self) -> Event:
+        self.db.session.close()
+        return self.db.session.get(Event, self.id)
+
+
+def test_a_question_added_changed_or_removed_shows_on_the_next_form(client, db, make_event):
+    page = Page(client, db, make_event())
+    assert "Which working group" not in page.html()
+    settings.add_question(page.event(), key="group", label="Which working group?", kind="text")
+    db.session.commit()
+    assert "Which working group?" in page.html()
+    settings.update_question(page.event().questions[0], label="Which group will you join?", kind="text")
+    db.session.commit()
+    html = page.html()
+    assert "Which group will you join?" in html and "Which working group?" not in html
+    settings.delete_question(page.event().questions[0])
+    db.session.commit()
+    assert "Which group will you join?" not in page.html()
+
+
+def test_approval_switched_on_between_two_posts_is_applied_to_the_second(client, db, make_event):
+    page = Page(client, db, make_event())
+    assert page.register().status_code == 302
+    update_event(page.event(), approval_required=True)
+    db.session.commit()
+    assert page.register(email="two@example.org").status_code == 302
+    statuses = db.session.scalars(select(Registration.status).order_by(Registration.id)).all()
+    assert statuses == [Status.APPROVED, Status.PENDING]
+
+
+def test_a_quota_added_after_the_event_was_cached_holds(client, db, make_event):
+    page = Page(client, db, make_event())
+    assert 'name="full_name"' in page.html()  # the event is cached now
+    settings.add_quota(page.event(), kind="country", value="TH", places=0)
+    db.session.commit()
+    assert page.register().status_code == 302
+    assert db.session.scalar(select(Registration.status)) == Status.WAITLISTED
+
+
+def test_a_quota_changed_after_the_event_was_cached_holds(client, db, make_event):
+    page = Page(client, db, make_event())
+    settings.add_quota(page.event(), kind="country", value="TH", places=5)
+    db.session.commit()
+    assert 'name="full_name"' in page.html()
+    settings.update_quota(page.event().quotas[0], places=0)
+    db.session.commit()
+    assert page.register().status_code == 302
+    assert db.session.scalar(select(Registration.status)) == Status.WAITLISTED
+
+
+def test_registration_closed_by_an_edit_is_closed_on_the_next_request(client, db, make_event):
+    page = Page(client, db, make_event())
+    assert 'name="full_name"' in page.html()
+    update_event(page.event(), registration_closes_at=utcnow() - timedelta(minutes=1))
+    db.session.commit()
+    assert 'name="full_name"' not in page.html()
