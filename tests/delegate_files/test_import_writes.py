@@ -11,6 +11,7 @@ from events_app.choices import Status
 from events_app.delegate_files.importing import import_delegates, validate_row
 from events_app.events.models import Question
 from events_app.mail.models import OutboxMessage
+from events_app.mail.render import render_message
 from events_app.registration import bulk, services
 from events_app.registration.models import Registration, StatusChange
 
@@ -98,5 +99,5 @@ def test_a_place_taken_during_the_write_is_decided_again_and_its_email_replaced(
     late = db.session.scalar(select(Registration).where(Registration.email == "late-1@example.org"))
     assert late.waitlist_position == 1 and [c.to_status for c in late.history] == [Status.WAITLISTED]
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == late.id)).all()
-    assert len(mails) == 1 and "waiting list" in mails[0].body_text  # the "approved" one first queued is gone
+    assert len(mails) == 1 and "waiting list" in render_message(mails[0]).text  # the "approved" one first queued is gone
     assert len(report.created) == 2
