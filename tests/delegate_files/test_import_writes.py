@@ -99,5 +99,6 @@ def test_a_place_taken_during_the_write_is_decided_again_and_its_email_replaced(
     late = db.session.scalar(select(Registration).where(Registration.email == "late-1@example.org"))
     assert late.waitlist_position == 1 and [c.to_status for c in late.history] == [Status.WAITLISTED]
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == late.id)).all()
-    assert len(mails) == 1 and "waiting list" in render_message(mails[0]).text  # the "approved" one first queued is gone
+    # the "approved" email first queued is gone
+    assert len(mails) == 1 and "waiting list" in render_message(mails[0]).text
     assert len(report.created) == 2
