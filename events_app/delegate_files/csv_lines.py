@@ -150,16 +150,14 @@ def _joined_list(column):
 def _answer(question):
     """The answer's cell (_answer_text): text as given, yes/no, "" when missing; UNSURE for other values."""
     if _postgresql():
-        value = Registration.answers.op("->")(literal(question.key, String))
-        kind, text = func.json_typeof(value), Registration.answers.op("->>")(literal(question.key, String))
-        given = {"string": text, "number": text}  # json.dumps wrote Python's own str() of a number
-        true, false, missing = "true", "false", "null"
+        kind = func.json_typeof(Registration.answers.op("->")(literal(question.key, String)))
+        text = Registration.answers.op("->>")(literal(question.key, String))
+        given = {"string": text, "number": text}  # json.dumps wrote a number as Python's str() does
     else:
         path = literal(f'$."{question.key}"', String)
         kind, text = func.json_type(Registration.answers, path), func.json_extract(Registration.answers, path)
         given = {"text": text, "integer": text}
-        true, false, missing = "true", "false", "null"
-    whens = [(kind == true, "yes"), (kind == false, "no"), (kind.is_(None) | (kind == missing), "")]
+    whens = [(kind == "true", "yes"), (kind == "false", "no"), (kind.is_(None) | (kind == "null"), "")]
     if question.kind != "yes_no":
         whens += [(kind == name, value) for name, value in given.items()]
     return case(*whens, else_=UNSURE)

@@ -57,7 +57,7 @@ def export_rows(event, *, status: Status | str | None = None, include_sensitive:
     columns = _checked(event, columns, include_sensitive)
     # One SELECT of plain values, most of them already the cell's text (enum codes, "yes"/"no", attendance
     # "y"): no ORM object per row, and Python touches only the cells that need it (dates, lists, answers).
-    # This took the 10,000-row export from 16x to under 2x of plain csv (bench/RESULTS.md).
+    # The XLSX export reads these; the CSV export has the database join each row's cells (export_csv).
     cells = _Cells(event)
     values = [cells.expression(column) for column in columns]
     query = _narrowed(select(*values, *cells.extra), event, status, only)
