@@ -37,7 +37,8 @@ HEADING = "## Workspace at 1,000 and 10,000 registrations (list, filter, dashboa
 FILTER = "status=approved&stakeholder_group=ngo&checked_in=none&badge_printed=no&sort=-registered"
 PAGES = {"list": "/manage/events/{slug}/", "filtered list": "/manage/events/{slug}/?" + FILTER,
          "dashboard": "/manage/events/{slug}/dashboard"}
-EXPORTS = ("CSV export", "plain csv", "read + csv", "XLSX export", "plain openpyxl", "read + openpyxl")
+PLAIN_CSV = "plain csv (rows in memory)"  # the issue's target: the export within 2x of this
+EXPORTS = ("CSV export", PLAIN_CSV, "read + csv", "XLSX export", "plain openpyxl", "read + openpyxl")
 
 
 def timed(work) -> tuple[float, float]:
@@ -130,7 +131,7 @@ def _export_baselines(db, event, runs: int) -> dict:
             sheet.append(row)
         book.save(io.BytesIO())
 
-    jobs = {"plain csv": lambda: write_csv(rows), "read + csv": lambda: write_csv(read()),
+    jobs = {PLAIN_CSV: lambda: write_csv(rows), "read + csv": lambda: write_csv(read()),
             "XLSX export": lambda: export_delegates(event, io.BytesIO(), fmt="xlsx", columns=columns),
             "plain openpyxl": lambda: write_xlsx(rows), "read + openpyxl": lambda: write_xlsx(read())}
     figures = {}

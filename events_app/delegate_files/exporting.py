@@ -54,22 +54,13 @@ def export_rows(event, *, status: Status | str | None = None, include_sensitive:
     Two statements whatever the number of delegates: the questions, then the registrations (streamed in
     batches) with their attendance. Passport details are not even loaded unless a column asks for them.
     """
-    allowed = export_columns(event, include_sensitive=include_sensitive)
-    columns = allowed if columns is None else columns
-    unknown = [c for c in columns if c not in allowed]
-    if unknown:
-        raise ValueError(f"unknown export columns: {', '.join(unknown)}")
+    columns = _checked(event, columns, include_sensitive)
     # One SELECT of plain values, most of them already the cell's text (enum codes, "yes"/"no", attendance
     # "y"): no ORM object per row, and Python touches only the cells that need it (dates, lists, answers).
-    # This took the 10,000-row export from 16x to under 2x of plain csv (bench/RESULTS.md).
+    # The XLSX export reads these; the CSV export has the database join each row's cells (export_csv).
     cells = _Cells(event)
     values = [cells.expression(column) for column in columns]
-    query = select(*values, *cells.extra).where(Registration.event_id == event.id)
-    if status:
-        query = query.where(Registration.status == Status(status))
-    if only is not None:
-        query = query.where(Registration.id.in_(only))
-    query = query.order_by(Registration.sort_name, Registration.id)
+    query = _narrowed(select(*values, *cells.extra), event, status, only)
     width, fixes = len(columns), [(i, fix) for i, fix in enumerate(cells.fixes) if fix is not None]
     result = db.session.connection().execute(query.execution_options(yield_per=BATCH))
     for batch in result.partitions():
@@ -78,6 +69,62 @@ def export_rows(event, *, status: Status | str | None = None, include_sensitive:
             for i, fix in fixes:
                 row[i] = fix(record)
             yield row
+
+
+def export_csv(event, *, status: Status | str | None = None, include_sensitive: bool = False,
+               columns: list[str] | None = None, only: Select | None = None,
+               rows_per_chunk: int = BATCH) -> Iterator[str]:
+    """The CSV text of export_rows (header first, formulas neutralised) in pieces of `rows_per_chunk` rows,
+    for a streamed download; `columns` and `only` as for export_rows."""
+    for text, _count in _export_csv_pieces(event, status, include_sensitive, columns, only, rows_per_chunk):
+        yield text
+
+
+def _export_csv_pieces(event, status, include_sensitive: bool, columns: list[str] | None, only: Select | None,
+                       rows_per_chunk: int) -> Iterator[tuple[str, int]]:
+    """(CSV text, its row count): the database writes each row's cells as one text (csv_lines), so Python
+    does not handle each cell, and the text is csv.writer's of export_rows. Passports are decrypted in
+    Python: an export with them is written cell by cell."""
+    from events_app.delegate_files import csv_lines
+
+    columns = _checked(event, columns, include_sensitive)
+    query = csv_lines.line_query(_Cells(event), columns, event.id)
+    if query is None:
+        rows = export_rows(event, status=status, include_sensitive=include_sensitive, columns=columns, only=only)
+        yield from _csv_pieces(columns, rows, rows_per_chunk)
+        return
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(columns)
+    yield buffer.getvalue(), 0
+    writer = csv_lines.new_writer()
+    for batch in csv_lines.lines_in_batches(_narrowed(query, event, status, only), rows_per_chunk):
+
+        def read_again(i: int, batch=batch) -> list:  # a line whose cells cannot be split apart
+            (row,) = export_rows(event, include_sensitive=include_sensitive, columns=columns,
+                                 only=select(Registration.id).where(Registration.id == batch[i][1]))
+            return row
+
+        yield csv_lines.csv_text([line for line, _id in batch], len(columns), writer, read_again), len(batch)
+
+
+def _checked(event, columns: list[str] | None, include_sensitive: bool) -> list[str]:
+    allowed = export_columns(event, include_sensitive=include_sensitive)
+    if columns is None:
+        return allowed
+    unknown = [c for c in columns if c not in allowed]
+    if unknown:
+        raise ValueError(f"unknown export columns: {', '.join(unknown)}")
+    return columns
+
+
+def _narrowed(query: Select, event, status, only: Select | None) -> Select:
+    """The query for the event's registrations (of one status, among `only`), in the export's order."""
+    query = query.where(Registration.event_id == event.id)
+    if status:
+        query = query.where(Registration.status == Status(status))
+    if only is not None:
+        query = query.where(Registration.id.in_(only))
+    return query.order_by(Registration.sort_name, Registration.id)
 
 
 class _Cells:
@@ -94,24 +141,27 @@ class _Cells:
         if column in self.questions:
             question, expression, self.extra = self.questions[column], null(), [Registration.answers]
             fix = lambda record: _answer_text(question, (record[-1] or {}).get(question.key))  # noqa: E731
-        elif column in self.days:
-            expression = case((_attended(self.days[column]), "y"), else_="")
-        elif column == "days_attended":
-            expression = select(func.count(CheckIn.id)).where(CheckIn.registration_id == Registration.id) \
-                .scalar_subquery()
+        elif column in self.days or column == "days_attended":
+            expression = self.attendance(column)
         else:
-            expression, convert = _column_cell(Registration.__table__.c[column])
+            expression, convert = column_cell(Registration.__table__.c[column])
             if convert is not None:
                 fix = lambda record: convert(record[position])  # noqa: E731
         self.fixes.append(fix)
         return expression.label(f"c{position}")
+
+    def attendance(self, column: str):
+        """days_attended (a count) or attended_DAY ("y" or "")."""
+        if column == "days_attended":
+            return select(func.count(CheckIn.id)).where(CheckIn.registration_id == Registration.id).scalar_subquery()
+        return case((_attended(self.days[column]), "y"), else_="")
 
 
 def _attended(day: date):
     return select(CheckIn.id).where(CheckIn.registration_id == Registration.id, CheckIn.day == day).exists()
 
 
-def _column_cell(column) -> tuple[Any, Any]:
+def column_cell(column) -> tuple[Any, Any]:
     """(SQL expression, Python conversion or None) giving cell_text of a registrations column's value.
 
     The database writes most cells' text itself, the same on SQLite and PostgreSQL: Python then has
@@ -252,9 +302,13 @@ def export_delegates(event, target, *, fmt: str = "csv", status: Status | str | 
     """Write the event's registrations to target (a text stream for CSV; a path or binary stream for XLSX);
     `columns` and `only` as for export_rows. Returns the number of rows."""
     columns = columns or export_columns(event, include_sensitive=include_sensitive)
-    rows = export_rows(event, status=status, include_sensitive=include_sensitive, columns=columns, only=only)
     if fmt == "xlsx":
-        return write_xlsx(target, columns, rows)
+        return write_xlsx(target, columns, export_rows(event, status=status, include_sensitive=include_sensitive,
+                                                        columns=columns, only=only))
     if fmt == "csv":
-        return write_csv(target, columns, rows)
+        count = 0
+        for text, rows in _export_csv_pieces(event, status, include_sensitive, columns, only, BATCH):
+            target.write(text)
+            count += rows
+        return count
     raise ValueError(f"unknown export format {fmt!r} (use {' or '.join(FORMATS)})")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from events_app.choices import EventRole
 from events_app.database import sqlite_read_transactions
-from events_app.delegate_files.exporting import csv_chunks, export_columns, export_rows, write_xlsx
+from events_app.delegate_files.exporting import export_columns, export_csv, export_rows, write_xlsx
 from events_app.events.access import event_view
 from events_app.extensions import db
 from events_app.jobs import services as jobs
@@ -68,12 +68,11 @@ def _download(event, form: ExportForm, ids, total: int):
                          message=f"Writing {total} delegates to an Excel workbook")
         db.session.commit()
         return redirect(url_for(".job_page", slug=event.slug, job_id=job.id))
-    rows = export_rows(event, columns=columns, only=ids)
     headers = {"Content-Disposition": f'attachment; filename="{export_filename(event, fmt)}"',
                "Cache-Control": "no-store"}
     if fmt == "xlsx":
         stream = io.BytesIO()
-        write_xlsx(stream, columns, rows)
+        write_xlsx(stream, columns, export_rows(event, columns=columns, only=ids))
         db.session.rollback()
         stream.seek(0)
         return send_file(stream, mimetype=XLSX_TYPE, as_attachment=True, download_name=export_filename(event, fmt),
@@ -83,7 +82,7 @@ def _download(event, form: ExportForm, ids, total: int):
         with sqlite_read_transactions():
             try:
                 yield "\ufeff"  # Excel reads UTF-8 (Khmer, Thai, Burmese names) only after a byte-order mark
-                yield from csv_chunks(columns, rows)
+                yield from export_csv(event, columns=columns, only=ids)
             finally:
                 db.session.rollback()
 

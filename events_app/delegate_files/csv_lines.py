@@ -1,0 +1,195 @@
+"""The CSV export's rows written by the database: one text per registration; Python only checks and joins them.
+
+Reading 32 values a row into Python and writing them with csv.writer cost 4-8x writing the same rows
+from memory (bench/RESULTS.md). Here one SELECT gives each registration's cells already as text,
+joined by SEP (U+001F, the unit separator) in one printf (SQLite) or concat (PostgreSQL) call. Python
+looks at 1,000 lines at a time with a few searches of the whole text: when no cell holds a comma,
+quote, line break or SEP and none starts like a formula, the CSV is the lines with SEP turned into
+commas, byte for byte what csv.writer writes. Otherwise the lines are split into their cells and
+written by csv.writer through neutralise_formula, as the cell-by-cell export does; a line whose cells
+cannot be told apart (a cell holding SEP, or a value the database would write otherwise than Python)
+is read again cell by cell. Tests compare the result with export_rows + csv.writer on both databases.
+"""
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+
+from sqlalchemy import JSON, Select, String, Text, case, cast, func, literal, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from events_app.attendance.models import CheckIn
+from events_app.delegate_files.exporting import column_cell, neutralise_formula
+from events_app.extensions import db
+from events_app.models import EncryptedString
+from events_app.registration.models import Registration
+
+SEP = "\x1f"
+# Written in a cell the database cannot write as Python does (a number in a list, a non-text answer): the
+# line then has too many cells, so it is read again cell by cell.
+UNSURE = SEP + SEP
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell neutralise_formula would change: a formula character first in a cell (after SEP or a line break),
+# unless it is the sign of a plain number. It begins with the character class so `re` skips ahead fast.
+FORMULA_CELL = re.compile(r"[=@\t+-](?<=[\x1f\n].)(?:(?<=[=@\t])|(?!\d[\d ().-]*(?:[\x1f\r]|\Z)))")
+MAX_CELLS_A_CALL = 45  # PostgreSQL's concat takes at most 100 arguments (a cell and a SEP each)
+
+
+def line_query(cells, columns: list[str], event_id: int) -> Select | None:
+    """SELECT (line, registration id) per registration, or None when a column needs Python (passports).
+
+    `cells` is the export's _Cells (its questions and days, and the SQL of the other columns).
+    """
+    texts, runs, run = [], [], []  # run: attendance columns side by side, written by one look at the check-ins
+    for column in [*columns, None]:
+        if column is not None and (column in cells.days or column == "days_attended"):
+            run.append(column)
+            continue
+        if run:
+            texts.append(run)
+            runs.append(run)
+            run = []
+        if column is not None:
+            texts.append(_cell_text(cells, column))
+    if any(text is None for text in texts):
+        return None
+    if _postgresql() and runs:
+        # One grouped pass over the event's check-ins, hash-joined: PostgreSQL ran a correlated subquery
+        # for each of 10,000 registrations as a bitmap scan each (and its cost estimate turned JIT on).
+        attended = _attendance_by_registration(cells, runs, event_id)
+        texts = [func.coalesce(attended.c[f"run{runs.index(text)}"], _nobody(text)) if isinstance(text, list)
+                 else text for text in texts]
+        table = Registration.__table__.outerjoin(attended, attended.c.registration_id == Registration.id)
+        return select(_joined(texts).label("line"), Registration.id).select_from(table)
+    texts = [_attendance(cells, text) if isinstance(text, list) else text for text in texts]
+    return select(_joined(texts).label("line"), Registration.id)
+
+
+def _run_cells(cells, run: list[str]) -> list:
+    """Aggregates over one registration's check-ins giving the run's cells: a count, "y" or NULL per day."""
+    return [func.count() if column == "days_attended" else func.max(case((CheckIn.day == cells.days[column], "y")))
+            for column in run]
+
+
+def _run_text(cells, run: list[str]):
+    parts = _run_cells(cells, run)
+    return _joined(parts) if len(parts) > 1 else cast(parts[0], String)  # a count as text, as concat's would be
+
+
+def _attendance(cells, run: list[str]):
+    """SQLite: the cells of side-by-side attendance columns (days_attended, attended_DAY) joined by SEP, from
+    one correlated subquery over the registration's check-ins (their unique index) instead of one a column."""
+    query = select(_run_text(cells, run)).where(CheckIn.registration_id == Registration.id)
+    if "days_attended" not in run:  # only these days' check-ins are needed
+        query = query.where(CheckIn.day.in_([cells.days[column] for column in run]))
+    return query.scalar_subquery()
+
+
+def _attendance_by_registration(cells, runs: list[list[str]], event_id: int):
+    """PostgreSQL: (registration_id, run0, run1 ...) for the event's registrations with a check-in."""
+    event_ids = select(Registration.id).where(Registration.event_id == event_id)
+    return (select(CheckIn.registration_id, *(_run_text(cells, run).label(f"run{i}") for i, run in enumerate(runs)))
+            .where(CheckIn.registration_id.in_(event_ids)).group_by(CheckIn.registration_id).subquery("attended"))
+
+
+def _nobody(run: list[str]) -> str:
+    """The run's cells for a registration without check-ins: 0 days attended, no "y"."""
+    return SEP.join("0" if column == "days_attended" else "" for column in run)
+
+
+def _cell_text(cells, column):
+    """The SQL text of a cell as export_rows gives it, or None when only Python can give it."""
+    if column in cells.questions:
+        return _answer(cells.questions[column])
+    table_column = Registration.__table__.c[column]
+    if isinstance(table_column.type, EncryptedString):
+        return None
+    if isinstance(table_column.type, JSON):
+        return _joined_list(table_column)
+    expression, convert = column_cell(table_column)
+    return expression if convert is None else None
+
+
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _joined(texts: list):
+    """The cells joined by SEP in one call (nested only past MAX_CELLS_A_CALL cells)."""
+    while len(texts) > MAX_CELLS_A_CALL:
+        texts = [_join_call(texts[i:i + MAX_CELLS_A_CALL]) for i in range(0, len(texts), MAX_CELLS_A_CALL)]
+    return _join_call(texts)
+
+
+def _join_call(texts: list):
+    if _postgresql():  # concat writes NULL as ""
+        pieces = [piece for i, text in enumerate(texts) for piece in ((literal(SEP), text) if i else (text,))]
+        return func.concat(*pieces, type_=String)
+    # printf's %s writes NULL as "", and builds the line at once (|| copies it again for every cell)
+    return func.printf(SEP.join(["%s"] * len(texts)), *texts, type_=String)
+
+
+def _joined_list(column):
+    """A JSON list as " ".join(map(str, items)) for a list of texts; UNSURE for anything else."""
+    if _postgresql():
+        items = func.json_array_elements(column).table_valued("value", with_ordinality="n").render_derived("items")
+        text = case((func.json_typeof(items.c.value) == "string", items.c.value.op("#>>")(literal_column("'{}'"))),
+                    else_=UNSURE)
+        joined = select(func.string_agg(text, aggregate_order_by(literal(" "), items.c.n))) \
+            .select_from(items).scalar_subquery()
+        # json.dumps' own text of a list of plain codes (["km", "en"]) read as it is; anything else item by item
+        codes = cast(column, Text).regexp_match(r'^\[("[a-z]+"(, "[a-z]+")*)?\]$')
+        return case((codes, func.translate(cast(column, Text), '[]",', "")),
+                    (func.json_typeof(column) == "array", joined), else_=UNSURE)
+    items = func.json_each(column).table_valued("value", "type", "key", name="items")
+    # A top-level array's items have integer keys (an object's are text, a lone value's NULL).
+    text = case(((items.c.type == "text") & (func.typeof(items.c.key) == "integer"), items.c.value), else_=UNSURE)
+    return select(func.group_concat(text, " ")).select_from(items).scalar_subquery()
+
+
+def _answer(question):
+    """The answer's cell (_answer_text): text as given, yes/no, "" when missing; UNSURE for other values."""
+    if _postgresql():
+        kind = func.json_typeof(Registration.answers.op("->")(literal(question.key, String)))
+        text = Registration.answers.op("->>")(literal(question.key, String))
+        given = {"string": text, "number": text}  # json.dumps wrote a number as Python's str() does
+    else:
+        path = literal(f'$."{question.key}"', String)
+        kind, text = func.json_type(Registration.answers, path), func.json_extract(Registration.answers, path)
+        given = {"text": text, "integer": text}
+    whens = [(kind == "true", "yes"), (kind == "false", "no"), (kind.is_(None) | (kind == "null"), "")]
+    if question.kind != "yes_no":
+        whens += [(kind == name, value) for name, value in given.items()]
+    return case(*whens, else_=UNSURE)
+
+
+def csv_text(lines: list[str], width: int, writer_buffer: tuple, read_again: Callable[[int], list]) -> str:
+    """The CSV text of `lines` (cells joined by SEP, each `width` cells), formulas neutralised.
+
+    `read_again(i)` gives line i's cells from export_rows, for a line whose cells cannot be split apart.
+    """
+    text = "\r\n".join(lines) + "\r\n"
+    count = len(lines)
+    if (width > 1 and "," not in text and '"' not in text and text.count("\r") == count
+            and text.count("\n") == count and text.count(SEP) == count * (width - 1)
+            and not lines[0].startswith(FORMULA_START) and not FORMULA_CELL.search(text)):
+        return text.replace(SEP, ",")
+    writer, buffer = writer_buffer
+    buffer.seek(0)
+    buffer.truncate()
+    for i, line in enumerate(lines):
+        cells = line.split(SEP)
+        writer.writerow([neutralise_formula(cell) for cell in (cells if len(cells) == width else read_again(i))])
+    return buffer.getvalue()
+
+
+def new_writer() -> tuple:
+    """(csv.writer, its buffer) for csv_text."""
+    buffer = io.StringIO()
+    return csv.writer(buffer), buffer
+
+
+def lines_in_batches(query: Select, batch: int) -> Iterator[list]:
+    """The query's rows, `batch` at a time, streamed (a server-side cursor on PostgreSQL)."""
+    result = db.session.connection().execute(query.execution_options(yield_per=batch))
+    yield from result.partitions()
