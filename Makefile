@@ -63,8 +63,20 @@ run-prod: install translations
 	@bash scripts/install-system-packages.sh --prod
 	$(BIN)/python scripts/run_prod.py
 
-bench: install-dev
+# Every benchmark, each as a ratio against a bare baseline measured in the same run, with the machine;
+# figures go to bench/RESULTS.md. Needs the local PostgreSQL (the benches make and drop their own
+# databases; the two below are emptied). About 15 minutes on 2 cores.
+BENCH_PG ?= postgresql://postgres@127.0.0.1:5432
+bench: install-dev translations
 	$(BIN)/python bench/bench_badges.py --results bench/RESULTS.md
+	$(BIN)/python bench/bench_registration.py --rounds 3 --duration 10 --results bench/RESULTS.md
+	$(BIN)/python bench/inprocess_registration.py
+	$(BIN)/python bench/bench_import.py --results bench/RESULTS.md
+	$(BIN)/python bench/bench_checkin.py --results bench/RESULTS.md
+	-createdb -h 127.0.0.1 -U postgres events_bench_workspace 2>/dev/null
+	$(BIN)/python bench/bench_workspace.py --postgres $(BENCH_PG)/events_bench_workspace --results bench/RESULTS.md
+	-createdb -h 127.0.0.1 -U postgres events_bench_mail 2>/dev/null
+	$(BIN)/python bench/bench_mail.py --postgres $(BENCH_PG)/events_bench_mail
 
 lint: install-dev
 	$(BIN)/ruff check .
