@@ -155,7 +155,7 @@ def write_results(path: Path, results, summary, sizes) -> None:
         f"{r['pages']} | {r['bytes'] / 1e6:.1f} | {r['peak_rss_mb']:.0f} | {r['growth_mb']:.0f} |"
         for (impl, n), r in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0]))
     )
-    path.write_text(f"""# Benchmark results
+    text = f"""# Benchmark results
 
 Written by `bench/bench_badges.py --results bench/RESULTS.md` (one run; compare ratios, not seconds).
 
@@ -173,8 +173,18 @@ of CPU time (the machine is shared with other work; see the load average below).
 |---|---|---|---|---|---|---|---|---|
 {rows}
 
-""" + "\n".join(f"- {line.strip()}" for line in summary) + "\n" + NOTES)
+""" + "\n".join(f"- {line.strip()}" for line in summary) + "\n" + NOTES
+    path.write_text(text.rstrip() + "\n\n" + _other_sections(path))
     print(f"wrote {path}")
+
+
+def _other_sections(path: Path) -> str:
+    """The file's sections that are not ours (other benches' figures, hand-written notes), kept as they are."""
+    if not path.exists():
+        return ""
+    ours = ("Badges ", "Notes\n")
+    parts = path.read_text().split("\n## ")[1:]
+    return "".join("## " + part.rstrip() + "\n\n" for part in parts if not part.startswith(ours)).rstrip() + "\n"
 
 
 if __name__ == "__main__":
