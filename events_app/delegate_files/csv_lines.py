@@ -2,7 +2,7 @@
 
 Reading 32 values a row into Python and writing them with csv.writer cost 4-8x writing the same rows
 from memory (bench/RESULTS.md). Here one SELECT gives each registration's cells already as text,
-joined by SEP (U+001F, the unit separator) in one printf (SQLite) or concat (PostgreSQL) call. Python
+joined by SEP (U+001F, the unit separator) in one printf (SQLite) or concat_ws (PostgreSQL) call. Python
 looks at 1,000 lines at a time with a few searches of the whole text: when no cell holds a comma,
 quote, line break or SEP and none starts like a formula, the CSV is the lines with SEP turned into
 commas, byte for byte what csv.writer writes. Otherwise the lines are split into their cells and
@@ -15,10 +15,11 @@ import io
 import re
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import JSON, Select, String, Text, case, cast, func, literal, literal_column, select
+from sqlalchemy import JSON, Select, String, Text, case, cast, func, literal, literal_column, select, type_coerce
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from events_app.attendance.models import CheckIn
+from events_app.choices import LANGUAGE_CODES
 from events_app.delegate_files.exporting import column_cell, neutralise_formula
 from events_app.extensions import db
 from events_app.models import EncryptedString
@@ -29,10 +30,16 @@ SEP = "\x1f"
 # line then has too many cells, so it is read again cell by cell.
 UNSURE = SEP + SEP
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A cell neutralise_formula would change: a formula character first in a cell (after SEP or a line break),
-# unless it is the sign of a plain number. It begins with the character class so `re` skips ahead fast.
-FORMULA_CELL = re.compile(r"[=@\t+-](?<=[\x1f\n].)(?:(?<=[=@\t])|(?!\d[\d ().-]*(?:[\x1f\r]|\Z)))")
-MAX_CELLS_A_CALL = 45  # PostgreSQL's concat takes at most 100 arguments (a cell and a SEP each)
+# A cell neutralise_formula would change: a formula character first in a cell, unless it is the sign of a
+# plain number; one search for the cells after SEP, one for the lines' first cells. Each starts with a single
+# character so `re` jumps between them: a pattern starting with a character class tests every position
+# (and "-" in every date), twice as slow at 10,000 rows.
+_FORMULA = r"(?:[=@\t]|[+-](?!\d[\d ().-]*(?:[\x1f\r]|\Z)))"
+FORMULA_CELL = re.compile(SEP + _FORMULA)
+FORMULA_LINE = re.compile("\n" + _FORMULA)
+MAX_CELLS_A_CALL = 45  # PostgreSQL takes at most 100 arguments a call (SQLite 100 or more, by build)
+# json.dumps' text of a list of n language codes (LANGUAGE_CODES, two letters each), e.g. ["km", "en"]
+CODES_GLOB = '[[]"[a-z][a-z]"%s]'
 
 
 def line_query(cells, columns: list[str], event_id: int) -> Select | None:
@@ -66,9 +73,14 @@ def line_query(cells, columns: list[str], event_id: int) -> Select | None:
 
 
 def _run_cells(cells, run: list[str]) -> list:
-    """Aggregates over one registration's check-ins giving the run's cells: a count, "y" or NULL per day."""
-    return [func.count() if column == "days_attended" else func.max(case((CheckIn.day == cells.days[column], "y")))
-            for column in run]
+    """Aggregates over one registration's check-ins giving the run's cells: a count, "y" or "" per day."""
+    return [func.count() if column == "days_attended"
+            else _or_empty(func.max(case((CheckIn.day == cells.days[column], "y")))) for column in run]
+
+
+def _or_empty(text):
+    """PostgreSQL's concat_ws leaves NULL out: "" instead (SQLite's printf writes NULL as "")."""
+    return func.coalesce(text, "") if _postgresql() else text
 
 
 def _run_text(cells, run: list[str]):
@@ -122,9 +134,11 @@ def _joined(texts: list):
 
 
 def _join_call(texts: list):
-    if _postgresql():  # concat writes NULL as ""
-        pieces = [piece for i, text in enumerate(texts) for piece in ((literal(SEP), text) if i else (text,))]
-        return func.concat(*pieces, type_=String)
+    if _postgresql():
+        # concat_ws: a third quicker than concat with a SEP between cells (10,000 rows: ~10 ms of the server's
+        # ~45). It leaves NULL out, so every cell is given as text (a NULL would make the line a cell short,
+        # and csv_text would read it again cell by cell).
+        return func.concat_ws(literal(SEP), *texts, type_=String)
     # printf's %s writes NULL as "", and builds the line at once (|| copies it again for every cell)
     return func.printf(SEP.join(["%s"] * len(texts)), *texts, type_=String)
 
@@ -135,8 +149,8 @@ def _joined_list(column):
         items = func.json_array_elements(column).table_valued("value", with_ordinality="n").render_derived("items")
         text = case((func.json_typeof(items.c.value) == "string", items.c.value.op("#>>")(literal_column("'{}'"))),
                     else_=UNSURE)
-        joined = select(func.string_agg(text, aggregate_order_by(literal(" "), items.c.n))) \
-            .select_from(items).scalar_subquery()
+        joined = _or_empty(select(func.string_agg(text, aggregate_order_by(literal(" "), items.c.n)))
+                           .select_from(items).scalar_subquery())  # an empty list written "[ ]": NULL
         # json.dumps' own text of a list of plain codes (["km", "en"]) read as it is; anything else item by item
         codes = cast(column, Text).regexp_match(r'^\[("[a-z]+"(, "[a-z]+")*)?\]$')
         return case((codes, func.translate(cast(column, Text), '[]",', "")),
@@ -144,7 +158,20 @@ def _joined_list(column):
     items = func.json_each(column).table_valued("value", "type", "key", name="items")
     # A top-level array's items have integer keys (an object's are text, a lone value's NULL).
     text = case(((items.c.type == "text") & (func.typeof(items.c.key) == "integer"), items.c.value), else_=UNSURE)
-    return select(func.group_concat(text, " ")).select_from(items).scalar_subquery()
+    each = select(func.group_concat(text, " ")).select_from(items).scalar_subquery()
+    return func.coalesce(_codes(column), each)  # SQLite's coalesce reads json_each only when _codes gives NULL
+
+
+def _codes(column):
+    """SQLite: the cell of a list of language codes as json.dumps writes it (a length and a glob tell it), else
+    NULL. json_each opens a table for each row: ~1.2 ms per 1,000 registrations more (bench/RESULTS.md)."""
+    text = type_coerce(column, String)
+    whens = {2: case((text == "[]", ""))}  # no language
+    for n in range(1, len(LANGUAGE_CODES) + 1):  # n codes: 6n characters, the codes 6 apart from the third
+        is_list = text.op("GLOB")(CODES_GLOB % (', "[a-z][a-z]"' * (n - 1)))
+        codes = func.substr(text, 3, 2) if n == 1 else func.replace(func.substr(text, 3, 6 * n - 4), '", "', " ")
+        whens[6 * n] = case((is_list, codes))
+    return case(whens, value=func.length(text))
 
 
 def _answer(question):
@@ -172,7 +199,8 @@ def csv_text(lines: list[str], width: int, writer_buffer: tuple, read_again: Cal
     count = len(lines)
     if (width > 1 and "," not in text and '"' not in text and text.count("\r") == count
             and text.count("\n") == count and text.count(SEP) == count * (width - 1)
-            and not lines[0].startswith(FORMULA_START) and not FORMULA_CELL.search(text)):
+            and not lines[0].startswith(FORMULA_START) and not FORMULA_CELL.search(text)
+            and not FORMULA_LINE.search(text)):
         return text.replace(SEP, ",")
     writer, buffer = writer_buffer
     buffer.seek(0)
