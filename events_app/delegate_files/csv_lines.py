@@ -38,8 +38,6 @@ _FORMULA = r"(?:[=@\t]|[+-](?!\d[\d ().-]*(?:[\x1f\r]|\Z)))"
 FORMULA_CELL = re.compile(SEP + _FORMULA)
 FORMULA_LINE = re.compile("\n" + _FORMULA)
 MAX_CELLS_A_CALL = 45  # PostgreSQL takes at most 100 arguments a call (SQLite 100 or more, by build)
-# json.dumps' text of a list of n language codes (LANGUAGE_CODES, two letters each), e.g. ["km", "en"]
-CODES_GLOB = '[[]"[a-z][a-z]"%s]'
 
 
 def line_query(cells, columns: list[str], event_id: int) -> Select | None:
@@ -144,34 +142,42 @@ def _join_call(texts: list):
 
 
 def _joined_list(column):
-    """A JSON list as " ".join(map(str, items)) for a list of texts; UNSURE for anything else."""
+    """A JSON list as " ".join(map(str, items)) for a list of texts; UNSURE for anything else.
+
+    A list of codes as json.dumps writes it (_codes) is read as it is, anything else item by item: that
+    takes a table of items a row (json_each, json_array_elements), three times the time at 10,000 rows.
+    COALESCE reads its second argument only when the first is NULL, on both databases.
+    """
     if _postgresql():
         items = func.json_array_elements(column).table_valued("value", with_ordinality="n").render_derived("items")
         text = case((func.json_typeof(items.c.value) == "string", items.c.value.op("#>>")(literal_column("'{}'"))),
                     else_=UNSURE)
         joined = _or_empty(select(func.string_agg(text, aggregate_order_by(literal(" "), items.c.n)))
                            .select_from(items).scalar_subquery())  # an empty list written "[ ]": NULL
-        # json.dumps' own text of a list of plain codes (["km", "en"]) read as it is; anything else item by item
-        codes = cast(column, Text).regexp_match(r'^\[("[a-z]+"(, "[a-z]+")*)?\]$')
-        return case((codes, func.translate(cast(column, Text), '[]",', "")),
-                    (func.json_typeof(column) == "array", joined), else_=UNSURE)
+        return func.coalesce(_codes(column), case((func.json_typeof(column) == "array", joined), else_=UNSURE))
     items = func.json_each(column).table_valued("value", "type", "key", name="items")
     # A top-level array's items have integer keys (an object's are text, a lone value's NULL).
     text = case(((items.c.type == "text") & (func.typeof(items.c.key) == "integer"), items.c.value), else_=UNSURE)
-    each = select(func.group_concat(text, " ")).select_from(items).scalar_subquery()
-    return func.coalesce(_codes(column), each)  # SQLite's coalesce reads json_each only when _codes gives NULL
+    return func.coalesce(_codes(column), select(func.group_concat(text, " ")).select_from(items).scalar_subquery())
 
 
 def _codes(column):
-    """SQLite: the cell of a list of language codes as json.dumps writes it (a length and a glob tell it), else
-    NULL. json_each opens a table for each row: ~1.2 ms per 1,000 registrations more (bench/RESULTS.md)."""
-    text = type_coerce(column, String)
+    """The cell of a list of up to len(LANGUAGE_CODES) two-character codes as json.dumps writes it (["km", "en"]:
+    6n characters, the codes 6 apart from the third), told by its length and a pattern; else NULL."""
+    text = cast(column, Text) if _postgresql() else type_coerce(column, String)
     whens = {2: case((text == "[]", ""))}  # no language
-    for n in range(1, len(LANGUAGE_CODES) + 1):  # n codes: 6n characters, the codes 6 apart from the third
-        is_list = text.op("GLOB")(CODES_GLOB % (', "[a-z][a-z]"' * (n - 1)))
+    for n in range(1, len(LANGUAGE_CODES) + 1):
         codes = func.substr(text, 3, 2) if n == 1 else func.replace(func.substr(text, 3, 6 * n - 4), '", "', " ")
-        whens[6 * n] = case((is_list, codes))
+        whens[6 * n] = case((_is_codes(text, n), codes))
     return case(whens, value=func.length(text))
+
+
+def _is_codes(text, n: int):
+    if _postgresql():
+        # json holds valid JSON only: without a backslash (an escape) each "__" is a text of two characters
+        return text.like('["__"' + ', "__"' * (n - 1) + "]") & (func.strpos(text, "\\") == 0)
+    # SQLite keeps any text: two lower-case letters each
+    return text.op("GLOB")('[[]"[a-z][a-z]"' + ', "[a-z][a-z]"' * (n - 1) + "]")
 
 
 def _answer(question):
