@@ -74,7 +74,8 @@ def _profile_counts(event_id: int) -> dict:
 
     The database groups by status, stakeholder group, country, gender and diet, the order of the
     registrations' profile index, adds up each need in every group and lists the group's languages (JSON
-    texts, SEP-joined): every column it reads is in that index, so SQLite reads neither a row nor sorts.
+    texts, SEP-joined; PostgreSQL groups by them instead): every column it reads is in that index, so
+    SQLite reads neither a row nor sorts.
     Python then adds the groups (a few hundred at most, however many registrations) up for each figure,
     reading each distinct language list once.
     """
