@@ -96,6 +96,24 @@ def test_registrations_per_day_in_the_event_time_zone_with_a_running_total(clien
     assert [row[1] for row in rows[1:]].count("0") == len(rows) - 4  # the quiet days are there, as 0
 
 
+def test_registrations_per_day_follow_the_event_zone_across_a_summer_time_change(client, db, auth, make_event,
+                                                                                make_registration):
+    # Berlin leaves summer time on Sunday 25 October 2026 at 03:00 (01:00 UTC): that day has 25 hours.
+    event = make_event(timezone="Europe/Berlin")
+    at = [datetime(2026, 10, 24, 21, 59, 59, tzinfo=UTC),  # 23:59:59 on the 24th (UTC+2)
+          datetime(2026, 10, 24, 22, 0, tzinfo=UTC),  # midnight: the first moment of the 25th
+          datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # 02:30 for the second time that night (UTC+1)
+          datetime(2026, 10, 25, 22, 59, 59, tzinfo=UTC),  # 23:59:59 on the 25th, already UTC+1
+          datetime(2026, 10, 25, 23, 0, tzinfo=UTC)]  # midnight: the 26th
+    for moment in at:
+        make_registration(event).registered_at = moment
+    db.session.commit()
+    auth.login("organiser")
+    received = {row[0]: row[1] for row in _csv(client, event, "registrations")[1:]}
+    assert [received["2026-10-24"], received["2026-10-25"], received["2026-10-26"]] == ["1", "3", "1"]
+    assert received["2026-10-27"] == "0" and sum(int(count) for count in received.values()) == 5
+
+
 def test_attendance_per_day_against_approved(client, db, auth, make_event, make_registration):
     event = make_event()
     present = make_registration(event)
