@@ -1,10 +1,11 @@
 """Use cases of the registrant: register, find by private link, edit, cancel, register again, resend the link."""
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from events_app import signals
@@ -213,15 +214,22 @@ def decides_a_place(event) -> bool:
 
 def _existing(event_id: int, email: str, submission_key: str | None) -> Registration | None:
     """The registration this form already made, else the one with this email (one query)."""
-    match = Registration.email == email
-    if submission_key:
-        match = or_(match, Registration.submission_key == submission_key)
     # Two columns first (nearly always no row); the whole registration only when there is one.
-    found = db.session.execute(select(Registration.id, Registration.submission_key)
-                               .where(Registration.event_id == event_id, match)).all()
+    found = db.session.execute(_existing_query(bool(submission_key)),
+                               {"event_id": event_id, "email": email, "key": submission_key}).all()
     by_form = [row for row in found if submission_key and row.submission_key == submission_key]
     chosen = (by_form or found or [None])[0]
     return None if chosen is None else db.session.get(Registration, chosen.id)
+
+
+@lru_cache(maxsize=2)
+def _existing_query(by_form: bool):
+    # Built once per shape: building the comparisons costs more CPU than SQLAlchemy's compiled cache saves.
+    match = Registration.email == bindparam("email")
+    if by_form:
+        match = or_(match, Registration.submission_key == bindparam("key"))
+    return select(Registration.id, Registration.submission_key).where(
+        Registration.event_id == bindparam("event_id"), match)
 
 
 def _outcome_for_existing(existing: Registration, submission_key: str | None, notify: bool) -> RegisterOutcome:
