@@ -64,7 +64,7 @@ class Target:
     """One server in this process: its Flask app, test client, engine and statement counter."""
 
     def __init__(self, kind: str, url: str):
-        self.kind, self.statements = kind, 0
+        self.kind, self.statements, self.sent = kind, 0, 0
         if kind == "bare":
             os.environ["DATABASE_URL"] = url
             import bare_app
@@ -88,7 +88,6 @@ class Target:
         self.client = self.app.test_client()
         match = CSRF_RE.search(self.client.get(self.get_path).get_data(as_text=True))
         self.csrf = match.group(1) if match else ""
-        self.sent = 0
 
     def _count(self, conn, cursor, sql, *rest):
         self.statements += 1

@@ -10,8 +10,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "events_app"
 # Lower layers first. A module may import its own package, any lower layer, and (within its layer)
 # a sibling only where the sibling does not import it back.
 LAYERS = [
-    {"models", "extensions", "choices", "countries", "forms", "formatting", "database", "log_redaction", "files",
-     "request_log", "body_limits", "routing", "signals", "i18n", "auth", "audit", "jobs", "security_headers"},
+    {"models", "extensions", "inserts", "choices", "countries", "forms", "formatting", "database", "log_redaction",
+     "files", "request_log", "body_limits", "routing", "signals", "i18n", "auth", "audit", "jobs", "security_headers"},
     {"events"},
     {"registration"},
     {"mail", "documents", "attendance", "recommendations"},

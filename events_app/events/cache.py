@@ -9,8 +9,10 @@ quota counts as a change of its event (see _touch_events below), so it bumps upd
 
 The cached instances are never attached to a session, so threads and requests never share one.
 """
+from functools import lru_cache
+
+from sqlalchemy import bindparam, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from events_app.events.models import Event, Question, Quota
@@ -23,7 +25,7 @@ _cache: dict[str, tuple[object, Event]] = {}
 
 def current_event(slug: str) -> Event | None:
     """The event with this slug as it is now, in the current session (None if there is none)."""
-    row = db.session.execute(select(Event.id, Event.updated_at).where(Event.slug == slug)).first()
+    row = db.session.execute(_version_query(), {"slug": slug}).first()
     if row is None:
         return None
     session = db.session()
@@ -39,6 +41,12 @@ def current_event(slug: str) -> Event | None:
         cached = (fresh.updated_at, fresh)
         _cache[slug] = cached
     return session.merge(cached[1], load=False)
+
+
+@lru_cache(maxsize=1)
+def _version_query():
+    # Built once: building the comparison costs more CPU than SQLAlchemy's compiled cache saves.
+    return select(Event.id, Event.updated_at).where(Event.slug == bindparam("slug"))
 
 
 def clear() -> None:

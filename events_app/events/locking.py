@@ -5,6 +5,14 @@ from events_app.events.models import Event
 from events_app.extensions import db
 
 
+def _locking(query):
+    if db.session.get_bind().dialect.name != "sqlite":
+        # FOR NO KEY UPDATE: exclusive among lockers, yet inserts whose foreign key points at the
+        # event (registrations, outbox rows) need not wait for it.
+        query = query.with_for_update(key_share=True)
+    return query
+
+
 def lock_event(event_id: int):
     """Lock the event row for the rest of the transaction and return the event.
 
@@ -12,8 +20,18 @@ def lock_event(event_id: int):
     lock (see _sqlite_begin), so a plain SELECT is enough.
     """
     query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name != "sqlite":
-        # FOR NO KEY UPDATE: exclusive among lockers, yet inserts whose foreign key points at the
-        # event (registrations, outbox rows) need not wait for it.
-        query = query.with_for_update(key_share=True)
-    return db.session.execute(query).scalar_one()
+    return db.session.execute(_locking(query)).scalar_one()
+
+
+def lock_event_version(event):
+    """Lock the event row as lock_event does, reading only its updated_at; returns the event as it is now.
+
+    `event` itself (with the capacity, quotas and questions it holds, e.g. from events.cache) while
+    its updated_at is the row's, which any change to the event, a quota or a question bumps; else
+    the event read again under the lock (lock_event).
+    """
+    query = select(Event.updated_at).where(Event.id == event.id)
+    version = db.session.execute(_locking(query)).scalar_one()
+    if version == event.updated_at:
+        return event
+    return lock_event(event.id)

@@ -57,6 +57,7 @@ def _queue_for(registration, kind: str, *, attachments=(), dedupe_key=None, **co
         attachments=list(attachments),
         dedupe_key=dedupe_key,
         context=dict(context, status=Status(registration.status).value),
+        write_now=True,  # written at once, as the flush that followed did (anything else pending still flushes)
     )
     db.session.flush()
     return message

@@ -10,6 +10,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, selectinload
 
 from events_app.extensions import db
+from events_app.inserts import insert_now
 from events_app.mail.headers import safe_header, safe_recipient
 from events_app.mail.models import OutboxMessage, OutboxStatus
 from events_app.models import utcnow
@@ -33,13 +34,16 @@ def queue(
     attachments: list | None = None,
     dedupe_key: str | None = None,
     context: dict | None = None,
+    write_now: bool = False,
 ) -> OutboxMessage:
     """Add one message to the outbox; it is sent only if the caller's transaction commits.
 
     Either written already (subject and body_text given) or to be written by the mail worker just before
     it is sent (`context` given, subject and body left NULL: render.render_message). Refuses
     (UnsafeHeaderError) a subject or recipient that could inject a header. The row gets its Message-ID
-    when it is written (OutboxMessage.message_id), so every attempt carries the same one.
+    when it is written (OutboxMessage.message_id), so every attempt carries the same one. `write_now`:
+    the row is INSERTed at once without the ORM's flush (events_app/inserts.py), for a caller that would
+    flush right away; else it is added to the session and goes in with the next flush (many at once).
     """
     if (body_text is None) == (context is None):
         raise ValueError("a message is either written (subject and body_text) or has a context to be written from")
@@ -61,7 +65,10 @@ def queue(
         next_attempt_at=utcnow(),
         last_error="",
     )
-    db.session.add(message)
+    if write_now:
+        insert_now(message)
+    else:
+        db.session.add(message)
     if current_app.config.get("MAIL_SEND_AFTER_COMMIT"):
         _remember_for_after_commit(message)
     return message

@@ -3,7 +3,7 @@ import enum
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 
 from events_app.choices import Status
 from events_app.extensions import db
@@ -61,16 +61,23 @@ def check_place(event, registration: Registration) -> PlaceCheck:
 
     The registration itself is not counted, so the answer is the same whether it is approved
     already (its details changed) or asking for a place. Call only while holding the event lock
-    (events.locking.lock_event), or the answer can be stale.
+    (events.locking.lock_event), or the answer can be stale. The capacity and every quota this
+    registration falls under are counted in one statement.
     """
-    others = Registration.id != registration.id if registration.id is not None else true()
-    if event.capacity is not None and _count(_approved_query(event.id, {}).where(others)) >= event.capacity:
+    mine = [(quota, getattr(registration, quota.kind)) for quota in event.quotas]
+    mine = [(quota, value) for quota, value in mine if getattr(value, "value", value) == quota.value]
+    if event.capacity is None and not mine:
+        return FITS
+    counts = [func.count(Registration.id)]  # the capacity's (unused without one)
+    counts += [func.count(Registration.id).filter(getattr(Registration, quota.kind) == value) for quota, value in mine]
+    query = select(*counts).where(Registration.event_id == event.id, Registration.status == Status.APPROVED)
+    if registration.id is not None:
+        query = query.where(Registration.id != registration.id)
+    taken = db.session.execute(query).one()
+    if event.capacity is not None and taken[0] >= event.capacity:
         return PlaceCheck(False, Limit.CAPACITY)
-    for quota in event.quotas:
-        mine = getattr(registration, quota.kind)
-        if getattr(mine, "value", mine) != quota.value:
-            continue
-        if _count(_approved_query(event.id, {quota.kind: mine}).where(others)) >= quota.places:
+    for (quota, _value), count in zip(mine, taken[1:], strict=True):
+        if count >= quota.places:
             return PlaceCheck(False, Limit(quota.kind), str(quota.value))
     return FITS
 

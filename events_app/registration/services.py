@@ -1,16 +1,17 @@
 """Use cases of the registrant: register, find by private link, edit, cancel, register again, resend the link."""
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from events_app import signals
 from events_app.audit import services as audit
 from events_app.choices import DELEGATE_FIELDS, FIELD_LABELS, VISA_FIELDS, Status
-from events_app.events.locking import lock_event
+from events_app.events.locking import lock_event, lock_event_version
 from events_app.extensions import db
 from events_app.models import utcnow
 from events_app.registration import invitations, lifecycle, rows
@@ -75,9 +76,9 @@ def register(
     waitlisted. A repeated submission or an email already registered returns the existing
     registration (and re-sends its private link for the latter) instead of a second one.
     "One per email" and "one per form" are held by unique constraints. A place is decided last:
-    the registration and its email are written with the status the places allow now, then the
-    event is locked, the places counted again and the status corrected if someone took the last
-    one meanwhile, so the lock is held only for a count and the commit. `existing`: the caller
+    the registration is written as approved (nothing counted yet), then the event is locked, the
+    places counted and the status corrected if there was none, then its email is queued; so the
+    lock is held only for a count, the email's row and the commit. `existing`: the caller
     has looked for this email and form already (_existing's answer). `alone`: nothing else has
     been written in this transaction, so a lost race for the email or form rolls all of it back
     instead of a SAVEPOINT around the insert (two round trips fewer on every registration).
@@ -96,7 +97,9 @@ def register(
     registration = Registration(event_id=event.id, event=event, submission_key=submission_key)
     apply_fields(registration, data)
     record_consent(event, registration)
-    guess = _decide_arrival(event, registration)  # final unless a place is decided (then checked below)
+    places = decides_a_place(event)
+    # A place is guessed free (nothing counted yet) and decided under the lock below; else this is final.
+    guess = lifecycle.Decision(Status.APPROVED) if places else _decide_arrival(event, registration)
     lifecycle.record(registration, guess.status, by_user=by_user, actor=actor)
     try:
         with nullcontext() if alone else db.session.begin_nested():
@@ -111,26 +114,27 @@ def register(
         return _outcome_for_existing(existing, submission_key, notify)
     if invitation is not None:
         invitations.consume(invitation, registration)
-    if notify:
+    if places:
+        _confirm_place(event, registration, guess.status)
+    if notify:  # after the place is decided: the email announces the final status
         signals.registration_received.send(registration)
-    if decides_a_place(event):
-        _confirm_place(event.id, registration, guess.status, notify=notify)
     return RegisterOutcome(registration, created=True)
 
 
-def _confirm_place(event_id: int, registration: Registration, guessed: Status, *, notify: bool) -> None:
-    """Under the event lock (held to the commit): the place as it is now; a wrong guess is corrected."""
-    event = lock_event(event_id)
+def _confirm_place(event, registration: Registration, guessed: Status) -> None:
+    """Under the event lock (held to the commit): the place as it is now; a wrong guess is corrected.
+
+    Only the event row's updated_at is read with the lock: while it is the version this request
+    holds, the capacity and quotas it holds are the row's (events.locking.lock_event_version).
+    """
+    event = lock_event_version(event)
     decision = _decide_arrival(event, registration)
-    if decision.status == guessed and guessed != Status.WAITLISTED:
+    if decision.status == guessed:
         return
     registration.status = registration.history[-1].to_status = decision.status
-    registration.waitlist_position = None  # flushed before the next query: the guess's own number is not counted
-    registration.waitlist_position = (lifecycle.next_waitlist_position(event_id)
+    registration.waitlist_position = (lifecycle.next_waitlist_position(event.id)
                                       if decision.status == Status.WAITLISTED else None)
     db.session.flush()
-    if notify and decision.status != guessed:
-        signals.registration_received.send(registration, replaces=True)
 
 
 def register_online(event, data: dict[str, Any], *, submission_key: str | None = None,
@@ -210,15 +214,22 @@ def decides_a_place(event) -> bool:
 
 def _existing(event_id: int, email: str, submission_key: str | None) -> Registration | None:
     """The registration this form already made, else the one with this email (one query)."""
-    match = Registration.email == email
-    if submission_key:
-        match = or_(match, Registration.submission_key == submission_key)
     # Two columns first (nearly always no row); the whole registration only when there is one.
-    found = db.session.execute(select(Registration.id, Registration.submission_key)
-                               .where(Registration.event_id == event_id, match)).all()
+    found = db.session.execute(_existing_query(bool(submission_key)),
+                               {"event_id": event_id, "email": email, "key": submission_key}).all()
     by_form = [row for row in found if submission_key and row.submission_key == submission_key]
     chosen = (by_form or found or [None])[0]
     return None if chosen is None else db.session.get(Registration, chosen.id)
+
+
+@lru_cache(maxsize=2)
+def _existing_query(by_form: bool):
+    # Built once per shape: building the comparisons costs more CPU than SQLAlchemy's compiled cache saves.
+    match = Registration.email == bindparam("email")
+    if by_form:
+        match = or_(match, Registration.submission_key == bindparam("key"))
+    return select(Registration.id, Registration.submission_key).where(
+        Registration.event_id == bindparam("event_id"), match)
 
 
 def _outcome_for_existing(existing: Registration, submission_key: str | None, notify: bool) -> RegisterOutcome:

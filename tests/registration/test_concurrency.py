@@ -17,7 +17,7 @@ from events_app.auth.models import User
 from events_app.auth.services import create_user
 from events_app.choices import Status, UserRole
 from events_app.database import sqlite_read_transactions
-from events_app.events.locking import lock_event
+from events_app.events.locking import lock_event_version
 from events_app.events.models import Event, Quota
 from events_app.extensions import db as _db
 from events_app.mail.models import OutboxMessage
@@ -129,12 +129,12 @@ class ArrivalOrder:
     def __init__(self, monkeypatch):
         self.lock_order, self.made_by = [], {}
 
-        def noted_lock(event_id):
-            locked = lock_event(event_id)
+        def noted_lock(event):
+            locked = lock_event_version(event)
             self.lock_order.append(threading.get_ident())
             return locked
 
-        monkeypatch.setattr(services, "lock_event", noted_lock)
+        monkeypatch.setattr(services, "lock_event_version", noted_lock)
 
     def noted(self, job):
         """The job, noting which registration its thread made."""
@@ -186,6 +186,11 @@ def _unlocked_event(event_id: int):
     ).scalar_one()
 
 
+def _unlocked_event_version(event):
+    """lock_event_version without the lock: the event read again (no FOR UPDATE)."""
+    return _unlocked_event(event.id)
+
+
 def _slow_check_place(event, registration):
     """check_place, then a pause before the insert: widens the count-then-write window."""
     answer = capacity.check_place(event, registration)
@@ -211,6 +216,7 @@ def test_control_the_same_rush_without_the_lock_is_caught(app, db, make_event, m
     event_id = event.id
     dialect = db.engine.dialect.name
     monkeypatch.setattr(services, "lock_event", _unlocked_event)
+    monkeypatch.setattr(services, "lock_event_version", _unlocked_event_version)
     monkeypatch.setattr(lifecycle, "check_place", _slow_check_place)
     jobs = [register_job(event_id, delegate_data(n)) for n in range(CROWD)]
 
@@ -398,6 +404,7 @@ def test_without_the_lock_the_unique_constraint_still_makes_one_registration(app
     event = make_event(capacity=PLACES)
     event_id = event.id
     monkeypatch.setattr(services, "lock_event", _unlocked_event)
+    monkeypatch.setattr(services, "lock_event_version", _unlocked_event_version)
     monkeypatch.setattr(lifecycle, "check_place", _slow_check_place)
     jobs = [job(event_id, delegate_data(1)) for _ in range(10)]
 

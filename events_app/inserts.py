@@ -1,0 +1,74 @@
+"""New rows written with one Core INSERT ... RETURNING, then kept by the session as if flushed.
+
+The ORM's flush of one new object sorts, compares and processes every attribute before it writes;
+on the registration POST that was the largest single cost (registration/rows.py) and the outbox
+row's flush the next. Here the values are the object's own, each column's Python default applied
+exactly as the ORM applies it, the statement is built once per table and set of columns (so
+SQLAlchemy's compiled cache and psycopg's, which takes at most 50 parameters, both serve it), and
+the object becomes persistent and clean in the session: later changes flush as UPDATEs.
+"""
+from functools import lru_cache
+
+from sqlalchemy import JSON, bindparam, insert
+from sqlalchemy.orm import make_transient_to_detached
+
+from events_app.extensions import db
+
+
+def column_values(obj) -> dict:
+    """Every column's value for an INSERT: what was set on the object, else the column's default (set on it too)."""
+    table, values = type(obj).__table__, {}
+    state = obj.__dict__
+    for column in table.columns:
+        if column.primary_key:
+            continue
+        given = state.get(column.key)
+        if given is not None or (column.key in state and column.default is None):
+            values[column.key] = given
+        elif column.default is not None:  # None with a default: the default, as the ORM's flush does
+            default = column.default
+            value = default.arg(None) if default.is_callable else default.arg
+            setattr(obj, column.key, value)
+            values[column.key] = value
+        else:
+            setattr(obj, column.key, None)
+            values[column.key] = None
+    return values
+
+
+def given_values(obj) -> dict:
+    """column_values without the NULLs, which the INSERT leaves out (a JSON column's None is JSON null: kept).
+
+    Only for tables without server defaults, where a column left out is NULL as it would be given.
+    """
+    columns = type(obj).__table__.c
+    return {key: value for key, value in column_values(obj).items()
+            if value is not None or isinstance(columns[key].type, JSON)}
+
+
+@lru_cache(maxsize=64)
+def _insert(table, keys: tuple[str, ...]):
+    return insert(table).values({key: bindparam(key, type_=table.c[key].type) for key in keys}).returning(
+        *table.primary_key.columns)
+
+
+def keep(*objs) -> None:
+    """Objects whose rows were just INSERTed (primary keys set) become persistent and clean in the session."""
+    for obj in objs:
+        make_transient_to_detached(obj)
+    db.session.add(objs[0])  # the first; the rest by its cascade, or given on their own
+    for obj in objs[1:]:
+        db.session.add(obj)
+
+
+def insert_now(obj):
+    """Write one new object's row at once (no flush) and keep it in the session; returns it.
+
+    Raises IntegrityError, as a flush would, when a constraint refuses it.
+    """
+    table = type(obj).__table__
+    values = given_values(obj)
+    (key,) = table.primary_key.columns
+    setattr(obj, key.key, db.session.execute(_insert(table, tuple(values)), values).scalar_one())
+    keep(obj)
+    return obj
