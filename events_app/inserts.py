@@ -46,10 +46,14 @@ def given_values(obj) -> dict:
             if value is not None or isinstance(columns[key].type, JSON)}
 
 
+def bound(table, keys, prefix: str = "") -> dict:
+    """{column: a bound parameter named prefix + column}, for an INSERT built once and given values each time."""
+    return {key: bindparam(prefix + key, type_=table.c[key].type) for key in keys}
+
+
 @lru_cache(maxsize=64)
 def _insert(table, keys: tuple[str, ...]):
-    return insert(table).values({key: bindparam(key, type_=table.c[key].type) for key in keys}).returning(
-        *table.primary_key.columns)
+    return insert(table).values(bound(table, keys)).returning(*table.primary_key.columns)
 
 
 def keep(*objs) -> None:

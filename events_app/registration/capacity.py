@@ -44,16 +44,12 @@ QUOTA_KINDS = (Limit.STAKEHOLDER_GROUP, Limit.COUNTRY)  # the registration field
 
 def approved_count(event_id: int, **filters) -> int:
     """Approved registrations of the event, optionally for one stakeholder group or country."""
-    return _count(_approved_query(event_id, filters))
-
-
-def _approved_query(event_id: int, filters: dict):
     query = select(func.count(Registration.id)).where(
         Registration.event_id == event_id, Registration.status == Status.APPROVED
     )
     for column, value in filters.items():
         query = query.where(getattr(Registration, column) == value)
-    return query
+    return db.session.scalar(query) or 0
 
 
 def check_place(event, registration: Registration) -> PlaceCheck:
@@ -80,10 +76,6 @@ def check_place(event, registration: Registration) -> PlaceCheck:
         if count >= quota.places:
             return PlaceCheck(False, Limit(quota.kind), str(quota.value))
     return FITS
-
-
-def _count(query) -> int:
-    return db.session.scalar(query) or 0
 
 
 def places_left(event) -> int | None:

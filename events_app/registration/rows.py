@@ -10,10 +10,10 @@ ORM applies them (the columns' own Python defaults), so the rows are the same ei
 """
 from functools import lru_cache
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import insert, select
 
 from events_app.extensions import db
-from events_app.inserts import given_values, keep
+from events_app.inserts import bound, given_values, keep
 from events_app.registration.models import Registration, StatusChange
 
 
@@ -22,16 +22,15 @@ def _statements(dialect: str, mine: tuple[str, ...], theirs: tuple[str, ...]) ->
     """The INSERT statement(s) for these columns, built once: values go in as parameters, so SQLAlchemy's
     compiled cache serves them, and psycopg's own (at most 50 parameters and 4,096 characters) too."""
     registrations, changes = Registration.__table__, StatusChange.__table__
-    new = insert(registrations).values({key: bindparam("r_" + key, type_=registrations.c[key].type) for key in mine})
+    new = insert(registrations).values(bound(registrations, mine, "r_"))
     if dialect == "postgresql":
         cte = new.returning(registrations.c.id).cte("new_registration")
         history = insert(changes).from_select(
             ["registration_id", *theirs],
-            select(cte.c.id, *(bindparam("h_" + key, type_=changes.c[key].type) for key in theirs)),
+            select(cte.c.id, *bound(changes, theirs, "h_").values()),
         )
         return (history.returning(changes.c.registration_id, changes.c.id),)
-    history = insert(changes).values({key: bindparam("h_" + key, type_=changes.c[key].type)
-                                      for key in ("registration_id", *theirs)})
+    history = insert(changes).values(bound(changes, ("registration_id", *theirs), "h_"))
     return new.returning(registrations.c.id), history.returning(changes.c.id)
 
 
