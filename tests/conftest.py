@@ -1,7 +1,8 @@
 """Shared fixtures: the app on SQLite or TEST_DATABASE_URL, a clean database per test, clients, factories."""
 import os
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import flask_migrate
 import pytest
@@ -151,6 +152,11 @@ def make_event(db):
         return event
 
     return factory
+
+
+def events_today() -> date:
+    """Today in the events' default time zone, the day the app counts in (not the machine's UTC date)."""
+    return datetime.now(ZoneInfo(Event.__table__.c.timezone.default.arg)).date()
 
 
 def delegate_data(n: int = 1, **overrides) -> dict:

@@ -1,5 +1,5 @@
 """Each endpoint does what the workspace does, through the same services: events, registrations, check-ins, badges."""
-from datetime import date, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -7,6 +7,7 @@ from events_app.attendance.models import CheckIn
 from events_app.audit.models import AuditEntry
 from events_app.registration.models import Registration
 from tests.api.conftest import bearer, delegate_json
+from tests.conftest import events_today
 
 API = "/api/v1"
 
@@ -143,7 +144,7 @@ def test_edit_and_status_change_with_reason(client, team, make_event, make_regis
 
 
 def test_check_in_by_code_and_id_list_undo(client, team, make_event, make_registration, make_token, db):
-    event = make_event(starts_on=date.today(), ends_on=date.today() + timedelta(days=1))
+    event = make_event(starts_on=events_today(), ends_on=events_today() + timedelta(days=1))
     person = make_registration(event)
     other = make_registration(event)
     headers = bearer(make_token(team["staff"], "checkin"))
@@ -157,7 +158,7 @@ def test_check_in_by_code_and_id_list_undo(client, team, make_event, make_regist
     assert by_id.status_code == 201
     assert client.post(url, json={"badge_code": "no-such-code"}, headers=headers).status_code == 404
     listed = client.get(url, headers=headers).json
-    assert listed["total"] == 2 and listed["day"] == date.today().isoformat()
+    assert listed["total"] == 2 and listed["day"] == events_today().isoformat()
     assert client.delete(f"{url}/{other.id}", headers=headers).status_code == 204
     assert client.delete(f"{url}/{other.id}", headers=headers).status_code == 404
     assert client.get(url, headers=headers).json["total"] == 1
@@ -166,21 +167,24 @@ def test_check_in_by_code_and_id_list_undo(client, team, make_event, make_regist
 
 
 def test_batch_is_idempotent_and_the_earliest_time_wins(client, team, make_event, make_registration, make_token, db):
-    event = make_event(starts_on=date.today(), ends_on=date.today())
+    event = make_event(starts_on=events_today(), ends_on=events_today())
     person = make_registration(event)
     headers = bearer(make_token(team["staff"], "checkin"))
     url = f"{API}/events/{event.slug}/checkins/batch"
-    today = date.today().isoformat()
-    scans = [{"code": person.checkin_code, "at": f"{today}T02:30:00Z"},
-             {"code": person.checkin_code, "at": f"{today}T01:15:00Z"},
-             {"code": "unknown-code", "at": f"{today}T01:00:00Z"}]
+    # Two moments of the event's day that have passed already (later ones would be taken as now).
+    midnight = datetime.combine(events_today(), time(), tzinfo=event.tz).astimezone(timezone.utc)
+    elapsed = datetime.now(timezone.utc) - midnight
+    earlier, later = (f"{(midnight + elapsed * part):%Y-%m-%dT%H:%M:%SZ}" for part in (1 / 3, 2 / 3))
+    scans = [{"code": person.checkin_code, "at": later},
+             {"code": person.checkin_code, "at": earlier},
+             {"code": "unknown-code", "at": earlier}]
     first = client.post(url, json={"scans": scans}, headers=headers)
     assert first.status_code == 200, first.json
     assert [r["result"] for r in first.json["results"]] == ["already", "checked_in", "unknown"]
     again = client.post(url, json={"scans": scans}, headers=headers)
     assert [r["result"] for r in again.json["results"]] == ["already", "already", "unknown"]
     rows = db.session.scalars(select(CheckIn).where(CheckIn.registration_id == person.id)).all()
-    assert len(rows) == 1 and rows[0].checked_in_at.strftime("%H:%M") == "01:15"
+    assert len(rows) == 1 and f"{rows[0].checked_in_at:%Y-%m-%dT%H:%M:%SZ}" == earlier
 
 
 def test_badges_preview_records_nothing_and_print_records(client, team, make_event, make_registration, make_token, db):
@@ -214,8 +218,8 @@ def test_sessions_check_in_list_and_a_revoked_badge(client, team, make_event, ma
     from events_app.attendance import services as attendance
     from events_app.attendance.sessions import add_session
 
-    event = make_event(starts_on=date.today(), ends_on=date.today() + timedelta(days=1))
-    group = add_session(event, day=date.today(), title="Working group 2", kind="working_group")
+    event = make_event(starts_on=events_today(), ends_on=events_today() + timedelta(days=1))
+    group = add_session(event, day=events_today(), title="Working group 2", kind="working_group")
     person, lost = make_registration(event), make_registration(event)
     old_code = lost.checkin_code
     attendance.revoke_code(lost)
@@ -223,7 +227,7 @@ def test_sessions_check_in_list_and_a_revoked_badge(client, team, make_event, ma
     headers = bearer(make_token(team["staff"], "checkin"))
     base = f"{API}/events/{event.slug}"
     sessions = client.get(f"{base}/sessions", headers=headers).json["items"]
-    assert sessions == [{"id": group.id, "day": date.today().isoformat(), "title": "Working group 2",
+    assert sessions == [{"id": group.id, "day": events_today().isoformat(), "title": "Working group 2",
                          "kind": "working_group"}]
     checked = client.post(f"{base}/checkins", json={"badge_code": person.checkin_code, "session_id": group.id},
                           headers=headers)
@@ -234,7 +238,7 @@ def test_sessions_check_in_list_and_a_revoked_badge(client, team, make_event, ma
     revoked = client.post(f"{base}/checkins", json={"badge_code": old_code}, headers=headers)
     assert revoked.status_code == 409 and revoked.json["error"]["code"] == "revoked"
     batch = client.post(f"{base}/checkins/batch", headers=headers, json={"scans": [
-        {"code": old_code, "at": f"{date.today().isoformat()}T01:00:00Z"}]})
+        {"code": old_code, "at": f"{events_today().isoformat()}T01:00:00Z"}]})
     assert batch.json["results"][0]["result"] == "revoked"
     unknown = client.get(f"{base}/checkins", query_string={"session_id": 999999}, headers=headers)
     assert unknown.status_code == 422 and "session_id" in unknown.json["error"]["fields"]

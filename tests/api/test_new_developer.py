@@ -3,9 +3,10 @@
 The test knows no URL of the API besides the document's: it finds operations by their operationId,
 fills the path from the template and the body from the examples the document gives.
 """
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.api.conftest import bearer
+from tests.conftest import events_today
 
 
 def _operation(document: dict, operation_id: str) -> tuple[str, str, dict]:
@@ -30,7 +31,7 @@ def _example_body(document: dict, operation: dict) -> dict:
 
 
 def test_register_and_check_in_from_the_document_alone(client, team, make_event, make_token):
-    event = make_event(starts_on=date.today(), ends_on=date.today() + timedelta(days=1))
+    event = make_event(starts_on=events_today(), ends_on=events_today() + timedelta(days=1))
     headers = bearer(make_token(team["organiser"], "write"))
     document = client.get("/api/v1/openapi.json").json
 

@@ -1,5 +1,5 @@
 """Every email the app sends: what the delegate reads, in their language, and reminders that never repeat."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
@@ -13,6 +13,7 @@ from events_app.mail.render import render_message
 from events_app.mail.sender import deliver_due
 from events_app.models import utcnow
 from events_app.registration import lifecycle
+from tests.conftest import events_today
 from tests.mail.conftest import invite
 
 
@@ -107,7 +108,7 @@ def test_invitation_goes_to_the_invitee_with_the_invitation_link(db, symposium):
 
 
 def test_reminders_go_once_to_approved_delegates_of_events_starting_soon(db, make_event, make_registration):
-    today = date.today()
+    today = events_today()
     soon = make_event(slug="soon-event", starts_on=today + timedelta(days=2))
     later = make_event(slug="later-event", starts_on=today + timedelta(days=20))
     going = make_registration(soon)
@@ -127,7 +128,7 @@ def test_reminders_go_once_to_approved_delegates_of_events_starting_soon(db, mak
 
 
 def test_reminders_command_queues_once(app, db, make_event, make_registration):
-    event = make_event(slug="tomorrow-event", starts_on=date.today() + timedelta(days=1))
+    event = make_event(slug="tomorrow-event", starts_on=events_today() + timedelta(days=1))
     make_registration(event)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["mail", "reminders", "--days", "2"])
