@@ -224,6 +224,16 @@ def new_writer() -> tuple:
 
 
 def lines_in_batches(query: Select, batch: int) -> Iterator[list]:
-    """The query's rows, `batch` at a time, streamed (a server-side cursor on PostgreSQL)."""
-    result = db.session.connection().execute(query.execution_options(yield_per=batch))
-    yield from result.partitions()
+    """The query's rows as the driver gives them, `batch` at a time.
+
+    The driver's own tuples: SQLAlchemy's Row for each line cost ~1 us on SQLite and ~4 us on PostgreSQL
+    (10,000 lines: 40 ms, as much as plain csv's whole run). SQLite steps through the rows as they are read;
+    psycopg holds the statement's result (~2.4 MB for 10,000 lines of 32 cells) and makes tuples a batch at a
+    time: a server-side cursor cost a round trip a batch.
+    """
+    result = db.session.connection().execute(query)
+    try:
+        while rows := result.cursor.fetchmany(batch):
+            yield rows
+    finally:
+        result.close()

@@ -123,8 +123,20 @@ def _narrowed(query: Select, event, status, only: Select | None) -> Select:
     if status:
         query = query.where(Registration.status == Status(status))
     if only is not None:
-        query = query.where(Registration.id.in_(only))
+        query = query.where(_only_criteria(only))
     return query.order_by(Registration.sort_name, Registration.id)
+
+
+def _only_criteria(only: Select):
+    """`only`'s own WHERE when it selects ids straight from the registrations (the list's filters, ticked
+    ids: the same rows), else `id IN (only)`: SQLite built a table of the 10,000 ids of a whole event's
+    export to look each row up in (30-45 ms, a fifth of the CSV download)."""
+    columns = list(only.selected_columns)
+    plain = (len(columns) == 1 and columns[0].compare(Registration.__table__.c.id) and only.whereclause is not None
+             and only.get_final_froms() == [Registration.__table__] and only._limit_clause is None
+             and only._offset_clause is None and not only._group_by_clauses and not only._having_criteria
+             and not only._distinct)
+    return only.whereclause if plain else Registration.id.in_(only)
 
 
 class _Cells:

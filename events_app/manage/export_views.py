@@ -52,16 +52,22 @@ def export_page(event):
         else:
             form = ExportForm.for_columns(export_columns(event))
         ids = selected(event, form)
-        total = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
         if form.download.data and form.validate_on_submit():
-            return _download(event, form, ids, total)
+            return _download(event, form, ids)
+        total = _count(ids)
         db.session.rollback()
     return render_template("manage/export.html", event=event, form=form, total=total)
 
 
-def _download(event, form: ExportForm, ids, total: int):
+def _count(ids) -> int:
+    """How many delegates the export would write: for the page and the XLSX's choice of a job, not a CSV download
+    (the count read the event's rows once more)."""
+    return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+
+
+def _download(event, form: ExportForm, ids):
     columns, fmt = form.columns.data, form.fmt.data
-    if fmt == "xlsx" and total > XLSX_IN_REQUEST_ROWS:
+    if fmt == "xlsx" and (total := _count(ids)) > XLSX_IN_REQUEST_ROWS:
         db.session.rollback()
         job = jobs.queue("export", event_id=event.id, user_id=current_user.id, total=total,
                          params={"columns": columns, "ids": form.ids.data, "filter": form.filter.data or ""},
