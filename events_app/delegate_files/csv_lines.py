@@ -11,11 +11,26 @@ cannot be told apart (a cell holding SEP, or a value the database would write ot
 is read again cell by cell. Tests compare the result with export_rows + csv.writer on both databases.
 """
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
-from sqlalchemy import JSON, Select, String, Text, case, cast, func, literal, literal_column, select, type_coerce
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Select,
+    String,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from events_app.attendance.models import CheckIn
@@ -37,14 +52,25 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA = r"(?:[=@\t]|[+-](?!\d[\d ().-]*(?:[\x1f\r]|\Z)))"
 FORMULA_CELL = re.compile(SEP + _FORMULA)
 FORMULA_LINE = re.compile("\n" + _FORMULA)
+MASK_BITS = 62  # days a bigint's bit_or holds
 MAX_CELLS_A_CALL = 45  # PostgreSQL takes at most 100 arguments a call (SQLite 100 or more, by build)
 
 
 def line_query(cells, columns: list[str], event_id: int) -> Select | None:
     """SELECT (line, registration id) per registration, or None when a column needs Python (passports).
 
-    `cells` is the export's _Cells (its questions and days, and the SQL of the other columns).
+    `cells` is the export's _Cells (its questions and days, and the SQL of the other columns). The SELECT
+    is built once for the same columns, questions and days: building its ~200 expressions took 7-15 ms a
+    download (10,000 rows: a tenth of the target). It holds no data, and the statement reads every row afresh.
     """
+    questions = tuple((column, question.key, question.kind) for column, question in cells.questions.items())
+    return _line_query(db.engine.dialect.name, tuple(columns), questions, tuple(cells.days.items()), event_id)
+
+
+@functools.lru_cache(maxsize=64)
+def _line_query(_dialect: str, columns: tuple, questions: tuple, days: tuple, event_id: int) -> Select | None:
+    cells = SimpleNamespace(questions={column: SimpleNamespace(key=key, kind=kind) for column, key, kind in questions},
+                            days=dict(days))
     texts, runs, run = [], [], []  # run: attendance columns side by side, written by one look at the check-ins
     for column in [*columns, None]:
         if column is not None and (column in cells.days or column == "days_attended"):
@@ -62,8 +88,8 @@ def line_query(cells, columns: list[str], event_id: int) -> Select | None:
         # One grouped pass over the event's check-ins, hash-joined: PostgreSQL ran a correlated subquery
         # for each of 10,000 registrations as a bitmap scan each (and its cost estimate turned JIT on).
         attended = _attendance_by_registration(cells, runs, event_id)
-        texts = [func.coalesce(attended.c[f"run{runs.index(text)}"], _nobody(text)) if isinstance(text, list)
-                 else text for text in texts]
+        texts = [cell for text in texts for cell in (
+            _attended_cells(attended, runs.index(text), text) if isinstance(text, list) else [text])]
         table = Registration.__table__.outerjoin(attended, attended.c.registration_id == Registration.id)
         return select(_joined(texts).label("line"), Registration.id).select_from(table)
     texts = [_attendance(cells, text) if isinstance(text, list) else text for text in texts]
@@ -71,9 +97,9 @@ def line_query(cells, columns: list[str], event_id: int) -> Select | None:
 
 
 def _run_cells(cells, run: list[str]) -> list:
-    """Aggregates over one registration's check-ins giving the run's cells: a count, "y" or "" per day."""
-    return [func.count() if column == "days_attended"
-            else _or_empty(func.max(case((CheckIn.day == cells.days[column], "y")))) for column in run]
+    """SQLite: aggregates over one registration's check-ins giving the run's cells: a count, "y" or NULL per day."""
+    return [func.count() if column == "days_attended" else func.max(case((CheckIn.day == cells.days[column], "y")))
+            for column in run]
 
 
 def _or_empty(text):
@@ -96,15 +122,37 @@ def _attendance(cells, run: list[str]):
 
 
 def _attendance_by_registration(cells, runs: list[list[str]], event_id: int):
-    """PostgreSQL: (registration_id, run0, run1 ...) for the event's registrations with a check-in."""
+    """PostgreSQL: (registration_id, n0, m0_0 ... n1 ...) for the event's registrations with a check-in: run i's
+    check-ins counted (n), and its days as the bits of one bit_or (m: bit j % MASK_BITS of mask j // MASK_BITS for
+    the run's j-th day), one aggregate instead of a max of a CASE a day (10,000 rows: ~5-8 ms of server time)."""
     event_ids = select(Registration.id).where(Registration.event_id == event_id)
-    return (select(CheckIn.registration_id, *(_run_text(cells, run).label(f"run{i}") for i, run in enumerate(runs)))
-            .where(CheckIn.registration_id.in_(event_ids)).group_by(CheckIn.registration_id).subquery("attended"))
+    aggregates = []
+    for i, run in enumerate(runs):
+        days = _run_days(run)
+        aggregates.append(func.count().label(f"n{i}"))
+        for k in range(0, len(days), MASK_BITS):
+            bits = {cells.days[day]: literal(1 << j, BigInteger) for j, day in enumerate(days[k:k + MASK_BITS])}
+            aggregates.append(func.bit_or(case(bits, value=CheckIn.day, else_=literal(0, BigInteger)))
+                              .label(f"m{i}_{k // MASK_BITS}"))
+    return (select(CheckIn.registration_id, *aggregates).where(CheckIn.registration_id.in_(event_ids))
+            .group_by(CheckIn.registration_id).subquery("attended"))
 
 
-def _nobody(run: list[str]) -> str:
-    """The run's cells for a registration without check-ins: 0 days attended, no "y"."""
-    return SEP.join("0" if column == "days_attended" else "" for column in run)
+def _attended_cells(attended, i: int, run: list[str]) -> list:
+    """Run i's cells from _attendance_by_registration: the count ("0" without a check-in), "y" or "" per day."""
+    days, cells = _run_days(run), []
+    for column in run:
+        if column == "days_attended":
+            cells.append(func.coalesce(cast(attended.c[f"n{i}"], String), "0"))
+            continue
+        j = days.index(column)
+        mask, bit = attended.c[f"m{i}_{j // MASK_BITS}"], literal(1 << (j % MASK_BITS), BigInteger)
+        cells.append(case((mask.op("&")(bit) != 0, "y"), else_=""))  # NULL (no check-in): ""
+    return cells
+
+
+def _run_days(run: list[str]) -> list[str]:
+    return [column for column in run if column != "days_attended"]
 
 
 def _cell_text(cells, column):
