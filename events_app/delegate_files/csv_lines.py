@@ -164,7 +164,7 @@ def _cell_text(cells, column):
         return None
     if isinstance(table_column.type, JSON):
         return _joined_list(table_column)
-    expression, convert = column_cell(table_column)
+    expression, convert = column_cell(table_column, null_as_empty=_postgresql())  # printf writes NULL as ""
     return expression if convert is None else None
 
 

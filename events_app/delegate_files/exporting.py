@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from enum import Enum
+from operator import itemgetter
 from typing import IO, Any
 
 from sqlalchemy import JSON, Boolean, Date, Select, String, Text, case, cast, func, null, select, type_coerce
@@ -104,7 +105,7 @@ def _export_csv_pieces(event, status, include_sensitive: bool, columns: list[str
                                  only=select(Registration.id).where(Registration.id == batch[i][1]))
             return row
 
-        yield csv_lines.csv_text([line for line, _id in batch], len(columns), writer, read_again), len(batch)
+        yield csv_lines.csv_text(list(map(itemgetter(0), batch)), len(columns), writer, read_again), len(batch)
 
 
 def _checked(event, columns: list[str] | None, include_sensitive: bool) -> list[str]:
@@ -173,11 +174,12 @@ def _attended(day: date):
     return select(CheckIn.id).where(CheckIn.registration_id == Registration.id, CheckIn.day == day).exists()
 
 
-def column_cell(column) -> tuple[Any, Any]:
+def column_cell(column, *, null_as_empty: bool = True) -> tuple[Any, Any]:
     """(SQL expression, Python conversion or None) giving cell_text of a registrations column's value.
 
     The database writes most cells' text itself, the same on SQLite and PostgreSQL: Python then has
-    no date, time or enum to build and convert for each row.
+    no date, time or enum to build and convert for each row. null_as_empty=False leaves a NULL as it is,
+    for SQLite's printf, which writes it as "" itself (a coalesce a cell cost a function call a row).
     """
     kind, postgresql = column.type, db.engine.dialect.name == "postgresql"
     if isinstance(kind, EncryptedString):
@@ -195,7 +197,7 @@ def column_cell(column) -> tuple[Any, Any]:
         text = func.to_char(column, "YYYY-MM-DD") if postgresql else type_coerce(column, String)
     else:
         return column, cell_text
-    return (func.coalesce(text, "") if column.nullable else text), None
+    return (func.coalesce(text, "") if column.nullable and null_as_empty else text), None
 
 
 def _joined_list(text: str) -> str:
