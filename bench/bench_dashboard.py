@@ -80,7 +80,8 @@ def fill(db, event, count: int, rng: random.Random) -> None:
         db.session.execute(insert(Registration), rows[start:start + 2000])
     approved = db.session.scalars(select(Registration.id).where(
         Registration.event_id == event.id, Registration.status == Status.APPROVED).order_by(Registration.id)).all()
-    checkins = [{"registration_id": rid, "day": day, "checked_in_at": datetime.now(UTC), "method": "scan"}
+    checkins = [{"registration_id": rid, "event_id": event.id, "day": day, "checked_in_at": datetime.now(UTC),
+                 "method": "scan"}
                 for number, day in enumerate(event.days) for rid in approved if rng.random() < 0.9 - 0.1 * number]
     for start in range(0, len(checkins), 5000):
         db.session.execute(insert(CheckIn), checkins[start:start + 5000])

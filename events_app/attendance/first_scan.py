@@ -17,8 +17,8 @@ from events_app.extensions import db
 _POSTGRESQL = "SELECT * FROM desk_scan(%s, %s, %s, %s, %s, %s)"
 _SQLITE_FIND = ("SELECT id, event_id, status, full_name, name_latin, organisation FROM registrations"
                 " WHERE checkin_code = ?")
-_SQLITE_INSERT = ("INSERT INTO checkins (registration_id, day, checked_in_at, by_user_id, method)"
-                  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (registration_id, day) DO NOTHING RETURNING id")
+_SQLITE_INSERT = ("INSERT INTO checkins (registration_id, event_id, day, checked_in_at, by_user_id, method)"
+                  " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (registration_id, day) DO NOTHING RETURNING id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,8 @@ def _sqlite(cursor, dialect, code, event_id, day, at, by_user_id, method):
     if row is None or row[1] != event_id or row[2] != Status.APPROVED.value:
         return None if row is None else (*row, None)
     day_value, at_value = _sqlite_binds(dialect)
-    inserted = cursor.execute(_SQLITE_INSERT, (row[0], day_value(day), at_value(at), by_user_id, method)).fetchall()
+    inserted = cursor.execute(_SQLITE_INSERT, (row[0], row[1], day_value(day), at_value(at), by_user_id,
+                                               method)).fetchall()
     return (*row, inserted[0][0] if inserted else None)
 
 

@@ -1,7 +1,7 @@
 """Check-ins (one per delegate per event day, and per session), sessions, revoked badge codes, desk settings."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, ForeignKeyConstraint, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.extensions import db
@@ -12,12 +12,19 @@ class CheckIn(db.Model):
     """A delegate's arrival on one day of the event, recorded at the desk."""
 
     __tablename__ = "checkins"
-    __table_args__ = (UniqueConstraint("registration_id", "day"),)
+    __table_args__ = (
+        UniqueConstraint("registration_id", "day"),
+        # The event is the registration's own: the key is the pair, so no check-in can name another event.
+        ForeignKeyConstraint(["registration_id", "event_id"], ["registrations.id", "registrations.event_id"],
+                             name="fk_checkins_registration_event", ondelete="CASCADE"),
+        # An event's check-ins per day counted from this index alone, without its registrations (dashboard).
+        Index("ix_checkins_event_day", "event_id", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), nullable=False
-    )
+    registration_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The registration's event, kept with the check-in (migration 0016): set from the registration.
+    event_id: Mapped[int] = mapped_column(Integer, nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -85,8 +85,8 @@ def _first_scan(event_id: int, code: str, *, day: date, by_user, method: str,
     if registration.status != Status.APPROVED:
         return CheckInOutcome("not_approved", registration)
     if checkin_id is None:  # in already (perhaps by another desk this very moment)
-        attempt = CheckIn(registration_id=registration.id, day=day, checked_in_at=at, by_user_id=by_user_id,
-                          method=method)
+        attempt = CheckIn(registration_id=registration.id, event_id=registration.event_id, day=day,
+                          checked_in_at=at, by_user_id=by_user_id, method=method)
         return CheckInOutcome("already", registration, _keep_earliest(attempt, checkin_for(registration.id, day)))
     return CheckInOutcome("checked_in", registration,
                           Arrival(checkin_id, registration.id, day, at, by_user_id, method))
@@ -147,8 +147,8 @@ def check_in(registration: Registration | None, *, day: date, by_user=None, meth
     now = utcnow()
     at = min(at, now) if at is not None else now  # a desk's clock running fast does not date the future
     by_user_id = getattr(by_user, "id", None)
-    result, row = _record_once(CheckIn(registration_id=registration.id, day=day, checked_in_at=at,
-                                       by_user_id=by_user_id, method=method),
+    result, row = _record_once(CheckIn(registration_id=registration.id, event_id=registration.event_id, day=day,
+                                       checked_in_at=at, by_user_id=by_user_id, method=method),
                                lambda: checkin_for(registration.id, day))
     if session is not None:
         result, row = _record_once(SessionCheckIn(registration_id=registration.id, session_id=session.id,

@@ -182,10 +182,8 @@ def _registered_per_day(event, first: datetime | None, last: datetime | None) ->
 
 
 def _checked_in_per_day(event_id: int) -> dict[date, int]:
+    """{event day: check-ins}, counted in ix_checkins_event_day alone (no join to the registrations)."""
     rows = db.session.execute(
-        select(CheckIn.day, func.count(CheckIn.id))
-        .join(Registration, Registration.id == CheckIn.registration_id)
-        .where(Registration.event_id == event_id)
-        .group_by(CheckIn.day)
+        select(CheckIn.day, func.count()).where(CheckIn.event_id == event_id).group_by(CheckIn.day)
     ).all()
     return dict(rows)

@@ -82,6 +82,8 @@ class Registration(TimestampMixin, db.Model):
         # Registrations per day: each day's count is a range of this index.
         Index("ix_registrations_event_registered", "event_id", "registered_at"),
         Index("ix_registrations_event_name_latin", "event_id", "sort_name"),
+        # What a check-in's (registration, event) key refers to (attendance.models.CheckIn).
+        Index("uq_registrations_id_event_id", "id", "event_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -63,7 +63,7 @@ def test_reveal_shows_the_passport_once_and_logs_who_saw_it(client, auth, db, de
 
 def test_staff_see_only_what_the_desk_and_printing_need(client, auth, db, delegate):
     event, registration = delegate
-    db.session.add(CheckIn(registration_id=registration.id, day=event.starts_on))
+    db.session.add(CheckIn(registration_id=registration.id, event_id=event.id, day=event.starts_on))
     db.session.commit()
     auth.login("staff")
     html = client.get(_page(client, event, registration)).get_data(as_text=True)
