@@ -6,7 +6,10 @@ row's flush the next. Here the values are the object's own, each column's Python
 exactly as the ORM applies it, the statement is built once per table and set of columns (so
 SQLAlchemy's compiled cache and psycopg's, which takes at most 50 parameters, both serve it), and
 the object becomes persistent and clean in the session: later changes flush as UPDATEs.
+Within gathering(), insert_now only collects its objects, for a caller that writes them in a statement
+of its own (registration/rows.py: a registration, its history row and its email in one round trip).
 """
+from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import JSON, bindparam, insert
@@ -65,11 +68,30 @@ def keep(*objs) -> None:
         db.session.add(obj)
 
 
+_GATHERED = "events_app.inserts.gathered"
+
+
+@contextmanager
+def gathering():
+    """Within this block insert_now collects its objects (no SQL) into the list it yields; the caller writes
+    them (and keeps them) with its own statement, or drops them with its transaction."""
+    info = db.session().info
+    gathered = info[_GATHERED] = []
+    try:
+        yield gathered
+    finally:
+        info.pop(_GATHERED, None)
+
+
 def insert_now(obj):
     """Write one new object's row at once (no flush) and keep it in the session; returns it.
 
-    Raises IntegrityError, as a flush would, when a constraint refuses it.
+    Raises IntegrityError, as a flush would, when a constraint refuses it. Within gathering(): only collected.
     """
+    gathered = db.session().info.get(_GATHERED)
+    if gathered is not None:
+        gathered.append(obj)
+        return obj
     table = type(obj).__table__
     values = given_values(obj)
     (key,) = table.primary_key.columns

@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from events_app import signals
@@ -13,6 +13,7 @@ from events_app.audit import services as audit
 from events_app.choices import DELEGATE_FIELDS, FIELD_LABELS, VISA_FIELDS, Status
 from events_app.events.locking import lock_event, lock_event_version
 from events_app.extensions import db
+from events_app.inserts import gathering
 from events_app.models import utcnow
 from events_app.registration import invitations, lifecycle, rows
 from events_app.registration.capacity import QUOTA_KINDS
@@ -69,19 +70,21 @@ def register(
     notify: bool = True,
     existing=_UNKNOWN,
     alone: bool = False,
+    new_id: int | None = None,
 ) -> RegisterOutcome:
     """Register one delegate for the event, deciding their status under the event lock.
 
     Approval required: pending. Otherwise approved while places and quotas allow, else
     waitlisted. A repeated submission or an email already registered returns the existing
     registration (and re-sends its private link for the latter) instead of a second one.
-    "One per email" and "one per form" are held by unique constraints. A place is decided last:
-    the registration is written as approved (nothing counted yet), then the event is locked, the
-    places counted and the status corrected if there was none, then its email is queued; so the
-    lock is held only for a count, the email's row and the commit. `existing`: the caller
-    has looked for this email and form already (_existing's answer). `alone`: nothing else has
-    been written in this transaction, so a lost race for the email or form rolls all of it back
-    instead of a SAVEPOINT around the insert (two round trips fewer on every registration).
+    "One per email" and "one per form" are held by unique constraints. With a place to decide, the
+    event is locked and the places counted first, so the registration is written with its final
+    status (no correction after); the lock is held for the count, the write and the commit.
+    `existing`: the caller has looked for this email and form already (_existing's answer).
+    `alone`: nothing else has been written in this transaction, so a lost race for the email or
+    form rolls all of it back instead of a SAVEPOINT around the insert (two round trips fewer).
+    `new_id`: the registration's id, taken from its sequence already (PostgreSQL, _existing_or_next_id):
+    the registration, its history row and its email then go in as one statement.
     """
     if invitation is not None:  # its single use is decided under the lock, before anything is written
         event = lock_event(event.id)
@@ -97,13 +100,16 @@ def register(
     registration = Registration(event_id=event.id, event=event, submission_key=submission_key)
     apply_fields(registration, data)
     record_consent(event, registration)
-    places = decides_a_place(event)
-    # A place is guessed free (nothing counted yet) and decided under the lock below; else this is final.
-    guess = lifecycle.Decision(Status.APPROVED) if places else _decide_arrival(event, registration)
-    lifecycle.record(registration, guess.status, by_user=by_user, actor=actor)
+    if decides_a_place(event) and invitation is None:  # an invitation has locked the event already
+        # Only the row's updated_at is read with the lock: while it is the version this request holds,
+        # the capacity and quotas it holds are the row's (events.locking.lock_event_version).
+        event = lock_event_version(event)
+    lifecycle.record(registration, _decide_arrival(event, registration).status, by_user=by_user, actor=actor)
+    if new_id is not None:
+        registration.id = new_id
     try:
         with nullcontext() if alone else db.session.begin_nested():
-            rows.insert_new(registration)  # with its history row, one statement on PostgreSQL
+            _write(registration, notify=notify and new_id is not None)
     except IntegrityError:
         # Another request won the race for this email or form: the unique constraints are the last word.
         if alone:
@@ -114,27 +120,23 @@ def register(
         return _outcome_for_existing(existing, submission_key, notify)
     if invitation is not None:
         invitations.consume(invitation, registration)
-    if places:
-        _confirm_place(event, registration, guess.status)
-    if notify:  # after the place is decided: the email announces the final status
+    if notify and new_id is None:
         signals.registration_received.send(registration)
     return RegisterOutcome(registration, created=True)
 
 
-def _confirm_place(event, registration: Registration, guessed: Status) -> None:
-    """Under the event lock (held to the commit): the place as it is now; a wrong guess is corrected.
+def _write(registration: Registration, *, notify: bool) -> None:
+    """INSERT the registration with its history row; `notify` (its id known already): with its email too.
 
-    Only the event row's updated_at is read with the lock: while it is the version this request
-    holds, the capacity and quotas it holds are the row's (events.locking.lock_event_version).
+    The email's row is gathered while the signal is sent (mail queues it with inserts.insert_now) and
+    written in the registration's statement: one round trip for the three rows on PostgreSQL.
     """
-    event = lock_event_version(event)
-    decision = _decide_arrival(event, registration)
-    if decision.status == guessed:
+    if not notify:
+        rows.insert_new(registration)
         return
-    registration.status = registration.history[-1].to_status = decision.status
-    registration.waitlist_position = (lifecycle.next_waitlist_position(event.id)
-                                      if decision.status == Status.WAITLISTED else None)
-    db.session.flush()
+    with gathering() as also:
+        signals.registration_received.send(registration)
+    rows.insert_new(registration, also=also)
 
 
 def register_online(event, data: dict[str, Any], *, submission_key: str | None = None,
@@ -147,12 +149,16 @@ def register_online(event, data: dict[str, Any], *, submission_key: str | None =
     written nothing in this transaction; the form's view).
     """
     check_open(event)
-    existing = _existing(event.id, data["email"].strip().lower(), submission_key)
+    email = data["email"].strip().lower()
+    if invitation is None and db.session.get_bind().dialect.name == "postgresql":
+        existing, new_id = _existing_or_next_id(event.id, email, submission_key)
+    else:
+        existing, new_id = _existing(event.id, email, submission_key), None
     if existing is not None and existing.status == Status.CANCELLED and existing.submission_key != submission_key:
         register_again(existing, data=data)
         return RegisterOutcome(existing, created=False, why_existing="again")
     return register(event, data, submission_key=submission_key, invitation=invitation, existing=existing,
-                    alone=alone and invitation is None)  # an invitation is locked first: not alone
+                    alone=alone and invitation is None, new_id=new_id)  # an invitation is locked first: not alone
 
 
 def register_again(registration: Registration, *, data: dict[str, Any] | None = None) -> Status:
@@ -217,19 +223,36 @@ def _existing(event_id: int, email: str, submission_key: str | None) -> Registra
     # Two columns first (nearly always no row); the whole registration only when there is one.
     found = db.session.execute(_existing_query(bool(submission_key)),
                                {"event_id": event_id, "email": email, "key": submission_key}).all()
+    return _chosen(found, submission_key)
+
+
+def _existing_or_next_id(event_id: int, email: str, submission_key: str | None) -> tuple[Registration | None, int]:
+    """_existing's answer and a new registration id from its sequence, in one round trip (PostgreSQL)."""
+    found = db.session.execute(_existing_query(bool(submission_key), next_id=True),
+                               {"event_id": event_id, "email": email, "key": submission_key}).all()
+    return _chosen([row for row in found if row.id is not None], submission_key), found[0].next_id
+
+
+def _chosen(found, submission_key: str | None) -> Registration | None:
     by_form = [row for row in found if submission_key and row.submission_key == submission_key]
     chosen = (by_form or found or [None])[0]
     return None if chosen is None else db.session.get(Registration, chosen.id)
 
 
-@lru_cache(maxsize=2)
-def _existing_query(by_form: bool):
+@lru_cache(maxsize=4)
+def _existing_query(by_form: bool, next_id: bool = False):
     # Built once per shape: building the comparisons costs more CPU than SQLAlchemy's compiled cache saves.
     match = Registration.email == bindparam("email")
     if by_form:
         match = or_(match, Registration.submission_key == bindparam("key"))
-    return select(Registration.id, Registration.submission_key).where(
-        Registration.event_id == bindparam("event_id"), match)
+    mine = and_(Registration.event_id == bindparam("event_id"), match)
+    if not next_id:
+        return select(Registration.id, Registration.submission_key).where(mine)
+    # One row always: the sequence's next value, with the matching registrations (if any) beside it.
+    sequence = select(func.nextval(literal_column("pg_get_serial_sequence('registrations', 'id')"))
+                      .label("next_id")).subquery()
+    return (select(sequence.c.next_id, Registration.id, Registration.submission_key)
+            .select_from(sequence.outerjoin(Registration, mine)))
 
 
 def _outcome_for_existing(existing: Registration, submission_key: str | None, notify: bool) -> RegisterOutcome:
