@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from events_app import signals
 from events_app.audit import services as audit
 from events_app.choices import DELEGATE_FIELDS, FIELD_LABELS, VISA_FIELDS, Status
+from events_app.events.cache import version_of
 from events_app.events.locking import lock_event, lock_event_version
 from events_app.extensions import db
 from events_app.inserts import gathering
@@ -83,7 +84,7 @@ def register(
     `existing`: the caller has looked for this email and form already (_existing's answer).
     `alone`: nothing else has been written in this transaction, so a lost race for the email or
     form rolls all of it back instead of a SAVEPOINT around the insert (two round trips fewer).
-    `new_id`: the registration's id, taken from its sequence already (PostgreSQL, _existing_or_next_id):
+    `new_id`: the registration's id, taken from its sequence already (PostgreSQL, _look_up):
     the registration, its history row and its email then go in as one statement.
     """
     if invitation is not None:  # its single use is decided under the lock, before anything is written
@@ -140,25 +141,37 @@ def _write(registration: Registration, *, notify: bool) -> None:
 
 
 def register_online(event, data: dict[str, Any], *, submission_key: str | None = None,
-                    invitation=None, alone: bool = False) -> RegisterOutcome:
+                    invitation=None, alone: bool = False, version=None) -> RegisterOutcome:
     """A delegate registers themselves through the form, only while registration is open.
 
     Refused with RegistrationClosed otherwise (a finished event takes no one). A delegate who
     cancelled and registers again with the same email comes back on the same registration
     (register_again), with the details of this form. `alone`: as for register (the caller has
-    written nothing in this transaction; the form's view).
+    written nothing in this transaction; the form's view). `version`: the updated_at of the event
+    the caller holds, not yet checked against the database (events.cache.cached_event): the first
+    statement checks it, and EventChanged says it is not the event's any more (nothing done).
     """
-    check_open(event)
     email = data["email"].strip().lower()
-    if invitation is None and db.session.get_bind().dialect.name == "postgresql":
-        existing, new_id = _existing_or_next_id(event.id, email, submission_key)
-    else:
-        existing, new_id = _existing(event.id, email, submission_key), None
+    found = _look_up(event.id, email, submission_key, next_id=invitation is None and _takes_ids_first())
+    if version is not None and found.version != version:
+        raise EventChanged(event.id)
+    check_open(event)
+    existing = found.existing
     if existing is not None and existing.status == Status.CANCELLED and existing.submission_key != submission_key:
         register_again(existing, data=data)
         return RegisterOutcome(existing, created=False, why_existing="again")
     return register(event, data, submission_key=submission_key, invitation=invitation, existing=existing,
-                    alone=alone and invitation is None, new_id=new_id)  # an invitation is locked first: not alone
+                    alone=alone and invitation is None, new_id=found.next_id)  # an invitation locks first: not alone
+
+
+class EventChanged(RuntimeError):
+    """The event the caller held is not the event's current version (register_online's `version`)."""
+
+
+def _takes_ids_first() -> bool:
+    # PostgreSQL: the new registration's id comes from its sequence in the lookup, so the registration,
+    # its history row and its email go in as one statement (rows.insert_new). SQLite has no sequence.
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def register_again(registration: Registration, *, data: dict[str, Any] | None = None) -> Status:
@@ -226,11 +239,19 @@ def _existing(event_id: int, email: str, submission_key: str | None) -> Registra
     return _chosen(found, submission_key)
 
 
-def _existing_or_next_id(event_id: int, email: str, submission_key: str | None) -> tuple[Registration | None, int]:
-    """_existing's answer and a new registration id from its sequence, in one round trip (PostgreSQL)."""
-    found = db.session.execute(_existing_query(bool(submission_key), next_id=True),
+@dataclass(frozen=True)
+class _Found:
+    existing: Registration | None
+    version: Any  # the event's updated_at now
+    next_id: int | None
+
+
+def _look_up(event_id: int, email: str, submission_key: str | None, *, next_id: bool) -> _Found:
+    """_existing's answer, the event's version and (`next_id`, PostgreSQL) a new registration id, in one round trip."""
+    found = db.session.execute(_existing_query(bool(submission_key), with_event=True, next_id=next_id),
                                {"event_id": event_id, "email": email, "key": submission_key}).all()
-    return _chosen([row for row in found if row.id is not None], submission_key), found[0].next_id
+    existing = _chosen([row for row in found if row.id is not None], submission_key)
+    return _Found(existing, found[0].version, found[0].next_id if next_id else None)
 
 
 def _chosen(found, submission_key: str | None) -> Registration | None:
@@ -239,20 +260,24 @@ def _chosen(found, submission_key: str | None) -> Registration | None:
     return None if chosen is None else db.session.get(Registration, chosen.id)
 
 
-@lru_cache(maxsize=4)
-def _existing_query(by_form: bool, next_id: bool = False):
+@lru_cache(maxsize=8)
+def _existing_query(by_form: bool, with_event: bool = False, next_id: bool = False):
     # Built once per shape: building the comparisons costs more CPU than SQLAlchemy's compiled cache saves.
-    match = Registration.email == bindparam("email")
+    # On the table's columns: an ORM-attribute SELECT costs ~150 us more CPU to execute, for the same rows.
+    registrations = Registration.__table__
+    match = registrations.c.email == bindparam("email")
     if by_form:
-        match = or_(match, Registration.submission_key == bindparam("key"))
-    mine = and_(Registration.event_id == bindparam("event_id"), match)
-    if not next_id:
-        return select(Registration.id, Registration.submission_key).where(mine)
-    # One row always: the sequence's next value, with the matching registrations (if any) beside it.
-    sequence = select(func.nextval(literal_column("pg_get_serial_sequence('registrations', 'id')"))
-                      .label("next_id")).subquery()
-    return (select(sequence.c.next_id, Registration.id, Registration.submission_key)
-            .select_from(sequence.outerjoin(Registration, mine)))
+        match = or_(match, registrations.c.submission_key == bindparam("key"))
+    mine = and_(registrations.c.event_id == bindparam("event_id"), match)
+    if not with_event:
+        return select(registrations.c.id, registrations.c.submission_key).where(mine)
+    # One row always: the event's version (and the sequence's next value), the matching registrations beside it.
+    head = [version_of().label("version")]
+    if next_id:
+        head.append(func.nextval(literal_column("pg_get_serial_sequence('registrations', 'id')")).label("next_id"))
+    first = select(*head).subquery()
+    return (select(*first.c, registrations.c.id, registrations.c.submission_key)
+            .select_from(first.outerjoin(registrations, mine)))
 
 
 def _outcome_for_existing(existing: Registration, submission_key: str | None, notify: bool) -> RegisterOutcome:
