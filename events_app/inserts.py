@@ -6,7 +6,10 @@ row's flush the next. Here the values are the object's own, each column's Python
 exactly as the ORM applies it, the statement is built once per table and set of columns (so
 SQLAlchemy's compiled cache and psycopg's, which takes at most 50 parameters, both serve it), and
 the object becomes persistent and clean in the session: later changes flush as UPDATEs.
+Within gathering(), insert_now only collects its objects, for a caller that writes them in a statement
+of its own (registration/rows.py: a registration, its history row and its email in one round trip).
 """
+from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import JSON, bindparam, insert
@@ -15,24 +18,28 @@ from sqlalchemy.orm import make_transient_to_detached
 from events_app.extensions import db
 
 
+@lru_cache(maxsize=64)
+def _columns(table) -> tuple:
+    """(key, default, is JSON) of each column but the primary key: read once per table, not per row."""
+    return tuple((column.key, column.default, isinstance(column.type, JSON))
+                 for column in table.columns if not column.primary_key)
+
+
 def column_values(obj) -> dict:
-    """Every column's value for an INSERT: what was set on the object, else the column's default (set on it too)."""
-    table, values = type(obj).__table__, {}
-    state = obj.__dict__
-    for column in table.columns:
-        if column.primary_key:
+    """Every column's value for an INSERT: what was set on the object, else the column's default (set on it too).
+
+    A default goes straight into the object's __dict__, without the attribute's change tracking: the
+    object is new, and keep() makes whatever it holds its loaded, clean state.
+    """
+    state, values = obj.__dict__, {}
+    for key, default, _json in _columns(type(obj).__table__):
+        given = state.get(key)
+        if given is not None or (key in state and default is None):
+            values[key] = given
             continue
-        given = state.get(column.key)
-        if given is not None or (column.key in state and column.default is None):
-            values[column.key] = given
-        elif column.default is not None:  # None with a default: the default, as the ORM's flush does
-            default = column.default
-            value = default.arg(None) if default.is_callable else default.arg
-            setattr(obj, column.key, value)
-            values[column.key] = value
-        else:
-            setattr(obj, column.key, None)
-            values[column.key] = None
+        # None with a default: the default, as the ORM's flush does; no default: NULL.
+        value = None if default is None else default.arg(None) if default.is_callable else default.arg
+        state[key] = values[key] = value
     return values
 
 
@@ -41,9 +48,9 @@ def given_values(obj) -> dict:
 
     Only for tables without server defaults, where a column left out is NULL as it would be given.
     """
-    columns = type(obj).__table__.c
-    return {key: value for key, value in column_values(obj).items()
-            if value is not None or isinstance(columns[key].type, JSON)}
+    values = column_values(obj)
+    return {key: values[key] for key, _default, json in _columns(type(obj).__table__)
+            if values[key] is not None or json}
 
 
 def bound(table, keys, prefix: str = "") -> dict:
@@ -65,11 +72,30 @@ def keep(*objs) -> None:
         db.session.add(obj)
 
 
+_GATHERED = "events_app.inserts.gathered"
+
+
+@contextmanager
+def gathering():
+    """Within this block insert_now collects its objects (no SQL) into the list it yields; the caller writes
+    them (and keeps them) with its own statement, or drops them with its transaction."""
+    info = db.session().info
+    gathered = info[_GATHERED] = []
+    try:
+        yield gathered
+    finally:
+        info.pop(_GATHERED, None)
+
+
 def insert_now(obj):
     """Write one new object's row at once (no flush) and keep it in the session; returns it.
 
-    Raises IntegrityError, as a flush would, when a constraint refuses it.
+    Raises IntegrityError, as a flush would, when a constraint refuses it. Within gathering(): only collected.
     """
+    gathered = db.session().info.get(_GATHERED)
+    if gathered is not None:
+        gathered.append(obj)
+        return obj
     table = type(obj).__table__
     values = given_values(obj)
     (key,) = table.primary_key.columns

@@ -1,12 +1,14 @@
 """The event-row lock that capacity and quota decisions are made under."""
-from sqlalchemy import select
+from functools import lru_cache
+
+from sqlalchemy import bindparam, select
 
 from events_app.events.models import Event
 from events_app.extensions import db
 
 
-def _locking(query):
-    if db.session.get_bind().dialect.name != "sqlite":
+def _locking(query, dialect: str = ""):
+    if (dialect or db.session.get_bind().dialect.name) != "sqlite":
         # FOR NO KEY UPDATE: exclusive among lockers, yet inserts whose foreign key points at the
         # event (registrations, outbox rows) need not wait for it.
         query = query.with_for_update(key_share=True)
@@ -23,6 +25,12 @@ def lock_event(event_id: int):
     return db.session.execute(_locking(query)).scalar_one()
 
 
+@lru_cache(maxsize=4)
+def _version_query(dialect: str):
+    # Built once, on the table's columns (cheaper to execute than ORM attributes).
+    return _locking(select(Event.__table__.c.updated_at).where(Event.__table__.c.id == bindparam("id")), dialect)
+
+
 def lock_event_version(event):
     """Lock the event row as lock_event does, reading only its updated_at; returns the event as it is now.
 
@@ -30,8 +38,7 @@ def lock_event_version(event):
     its updated_at is the row's, which any change to the event, a quota or a question bumps; else
     the event read again under the lock (lock_event).
     """
-    query = select(Event.updated_at).where(Event.id == event.id)
-    version = db.session.execute(_locking(query)).scalar_one()
+    version = db.session.execute(_version_query(db.session.get_bind().dialect.name), {"id": event.id}).scalar_one()
     if version == event.updated_at:
         return event
     return lock_event(event.id)

@@ -1,9 +1,10 @@
 """Counting places: capacity and per-group / per-country quotas, read under the event lock."""
 import enum
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from events_app.choices import Status
 from events_app.extensions import db
@@ -64,18 +65,28 @@ def check_place(event, registration: Registration) -> PlaceCheck:
     mine = [(quota, value) for quota, value in mine if getattr(value, "value", value) == quota.value]
     if event.capacity is None and not mine:
         return FITS
-    counts = [func.count(Registration.id)]  # the capacity's (unused without one)
-    counts += [func.count(Registration.id).filter(getattr(Registration, quota.kind) == value) for quota, value in mine]
-    query = select(*counts).where(Registration.event_id == event.id, Registration.status == Status.APPROVED)
-    if registration.id is not None:
-        query = query.where(Registration.id != registration.id)
-    taken = db.session.execute(query).one()
+    params = {"event_id": event.id, "status": Status.APPROVED, "id": registration.id}
+    params.update({f"value_{i}": value for i, (_quota, value) in enumerate(mine)})
+    query = _taken_query(tuple(quota.kind for quota, _value in mine), registration.id is not None)
+    taken = db.session.execute(query, params).one()
     if event.capacity is not None and taken[0] >= event.capacity:
         return PlaceCheck(False, Limit.CAPACITY)
     for (quota, _value), count in zip(mine, taken[1:], strict=True):
         if count >= quota.places:
             return PlaceCheck(False, Limit(quota.kind), str(quota.value))
     return FITS
+
+
+@lru_cache(maxsize=64)
+def _taken_query(kinds: tuple[str, ...], excluding: bool):
+    """Approved registrations, then those of each quota's value: built once per shape, on the table's columns."""
+    registrations = Registration.__table__
+    counts = [func.count(registrations.c.id)]  # the capacity's (unused without one)
+    counts += [func.count(registrations.c.id).filter(registrations.c[kind] == bindparam(f"value_{i}"))
+               for i, kind in enumerate(kinds)]
+    query = select(*counts).where(registrations.c.event_id == bindparam("event_id"),
+                                  registrations.c.status == bindparam("status"))
+    return query.where(registrations.c.id != bindparam("id")) if excluding else query
 
 
 def places_left(event) -> int | None:

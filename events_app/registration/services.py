@@ -5,14 +5,16 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from events_app import signals
 from events_app.audit import services as audit
 from events_app.choices import DELEGATE_FIELDS, FIELD_LABELS, VISA_FIELDS, Status
+from events_app.events.cache import version_of
 from events_app.events.locking import lock_event, lock_event_version
 from events_app.extensions import db
+from events_app.inserts import gathering
 from events_app.models import utcnow
 from events_app.registration import invitations, lifecycle, rows
 from events_app.registration.capacity import QUOTA_KINDS
@@ -69,19 +71,21 @@ def register(
     notify: bool = True,
     existing=_UNKNOWN,
     alone: bool = False,
+    new_id: int | None = None,
 ) -> RegisterOutcome:
     """Register one delegate for the event, deciding their status under the event lock.
 
     Approval required: pending. Otherwise approved while places and quotas allow, else
     waitlisted. A repeated submission or an email already registered returns the existing
     registration (and re-sends its private link for the latter) instead of a second one.
-    "One per email" and "one per form" are held by unique constraints. A place is decided last:
-    the registration is written as approved (nothing counted yet), then the event is locked, the
-    places counted and the status corrected if there was none, then its email is queued; so the
-    lock is held only for a count, the email's row and the commit. `existing`: the caller
-    has looked for this email and form already (_existing's answer). `alone`: nothing else has
-    been written in this transaction, so a lost race for the email or form rolls all of it back
-    instead of a SAVEPOINT around the insert (two round trips fewer on every registration).
+    "One per email" and "one per form" are held by unique constraints. With a place to decide, the
+    event is locked and the places counted first, so the registration is written with its final
+    status (no correction after); the lock is held for the count, the write and the commit.
+    `existing`: the caller has looked for this email and form already (_existing's answer).
+    `alone`: nothing else has been written in this transaction, so a lost race for the email or
+    form rolls all of it back instead of a SAVEPOINT around the insert (two round trips fewer).
+    `new_id`: the registration's id, taken from its sequence already (PostgreSQL, _look_up):
+    the registration, its history row and its email then go in as one statement.
     """
     if invitation is not None:  # its single use is decided under the lock, before anything is written
         event = lock_event(event.id)
@@ -97,13 +101,16 @@ def register(
     registration = Registration(event_id=event.id, event=event, submission_key=submission_key)
     apply_fields(registration, data)
     record_consent(event, registration)
-    places = decides_a_place(event)
-    # A place is guessed free (nothing counted yet) and decided under the lock below; else this is final.
-    guess = lifecycle.Decision(Status.APPROVED) if places else _decide_arrival(event, registration)
-    lifecycle.record(registration, guess.status, by_user=by_user, actor=actor)
+    if decides_a_place(event) and invitation is None:  # an invitation has locked the event already
+        # Only the row's updated_at is read with the lock: while it is the version this request holds,
+        # the capacity and quotas it holds are the row's (events.locking.lock_event_version).
+        event = lock_event_version(event)
+    lifecycle.record(registration, _decide_arrival(event, registration).status, by_user=by_user, actor=actor)
+    if new_id is not None:
+        registration.id = new_id
     try:
         with nullcontext() if alone else db.session.begin_nested():
-            rows.insert_new(registration)  # with its history row, one statement on PostgreSQL
+            _write(registration, notify=notify and new_id is not None)
     except IntegrityError:
         # Another request won the race for this email or form: the unique constraints are the last word.
         if alone:
@@ -114,45 +121,57 @@ def register(
         return _outcome_for_existing(existing, submission_key, notify)
     if invitation is not None:
         invitations.consume(invitation, registration)
-    if places:
-        _confirm_place(event, registration, guess.status)
-    if notify:  # after the place is decided: the email announces the final status
+    if notify and new_id is None:
         signals.registration_received.send(registration)
     return RegisterOutcome(registration, created=True)
 
 
-def _confirm_place(event, registration: Registration, guessed: Status) -> None:
-    """Under the event lock (held to the commit): the place as it is now; a wrong guess is corrected.
+def _write(registration: Registration, *, notify: bool) -> None:
+    """INSERT the registration with its history row; `notify` (its id known already): with its email too.
 
-    Only the event row's updated_at is read with the lock: while it is the version this request
-    holds, the capacity and quotas it holds are the row's (events.locking.lock_event_version).
+    The email's row is gathered while the signal is sent (mail queues it with inserts.insert_now) and
+    written in the registration's statement: one round trip for the three rows on PostgreSQL.
     """
-    event = lock_event_version(event)
-    decision = _decide_arrival(event, registration)
-    if decision.status == guessed:
+    if not notify:
+        rows.insert_new(registration)
         return
-    registration.status = registration.history[-1].to_status = decision.status
-    registration.waitlist_position = (lifecycle.next_waitlist_position(event.id)
-                                      if decision.status == Status.WAITLISTED else None)
-    db.session.flush()
+    with gathering() as also:
+        signals.registration_received.send(registration)
+    rows.insert_new(registration, also=also)
 
 
 def register_online(event, data: dict[str, Any], *, submission_key: str | None = None,
-                    invitation=None, alone: bool = False) -> RegisterOutcome:
+                    invitation=None, alone: bool = False, version=None) -> RegisterOutcome:
     """A delegate registers themselves through the form, only while registration is open.
 
     Refused with RegistrationClosed otherwise (a finished event takes no one). A delegate who
     cancelled and registers again with the same email comes back on the same registration
     (register_again), with the details of this form. `alone`: as for register (the caller has
-    written nothing in this transaction; the form's view).
+    written nothing in this transaction; the form's view). `version`: the updated_at of the event
+    the caller holds, not yet checked against the database (events.cache.cached_event): the first
+    statement checks it, and EventChanged says it is not the event's any more (nothing done).
     """
+    email = data["email"].strip().lower()
+    found = _look_up(event.id, email, submission_key, next_id=invitation is None and _takes_ids_first())
+    if version is not None and found.version != version:
+        raise EventChanged(event.id)
     check_open(event)
-    existing = _existing(event.id, data["email"].strip().lower(), submission_key)
+    existing = found.existing
     if existing is not None and existing.status == Status.CANCELLED and existing.submission_key != submission_key:
         register_again(existing, data=data)
         return RegisterOutcome(existing, created=False, why_existing="again")
     return register(event, data, submission_key=submission_key, invitation=invitation, existing=existing,
-                    alone=alone and invitation is None)  # an invitation is locked first: not alone
+                    alone=alone and invitation is None, new_id=found.next_id)  # an invitation locks first: not alone
+
+
+class EventChanged(RuntimeError):
+    """The event the caller held is not the event's current version (register_online's `version`)."""
+
+
+def _takes_ids_first() -> bool:
+    # PostgreSQL: the new registration's id comes from its sequence in the lookup, so the registration,
+    # its history row and its email go in as one statement (rows.insert_new). SQLite has no sequence.
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def register_again(registration: Registration, *, data: dict[str, Any] | None = None) -> Status:
@@ -217,19 +236,48 @@ def _existing(event_id: int, email: str, submission_key: str | None) -> Registra
     # Two columns first (nearly always no row); the whole registration only when there is one.
     found = db.session.execute(_existing_query(bool(submission_key)),
                                {"event_id": event_id, "email": email, "key": submission_key}).all()
+    return _chosen(found, submission_key)
+
+
+@dataclass(frozen=True)
+class _Found:
+    existing: Registration | None
+    version: Any  # the event's updated_at now
+    next_id: int | None
+
+
+def _look_up(event_id: int, email: str, submission_key: str | None, *, next_id: bool) -> _Found:
+    """_existing's answer, the event's version and (`next_id`, PostgreSQL) a new registration id, in one round trip."""
+    found = db.session.execute(_existing_query(bool(submission_key), with_event=True, next_id=next_id),
+                               {"event_id": event_id, "email": email, "key": submission_key}).all()
+    existing = _chosen([row for row in found if row.id is not None], submission_key)
+    return _Found(existing, found[0].version, found[0].next_id if next_id else None)
+
+
+def _chosen(found, submission_key: str | None) -> Registration | None:
     by_form = [row for row in found if submission_key and row.submission_key == submission_key]
     chosen = (by_form or found or [None])[0]
     return None if chosen is None else db.session.get(Registration, chosen.id)
 
 
-@lru_cache(maxsize=2)
-def _existing_query(by_form: bool):
+@lru_cache(maxsize=8)
+def _existing_query(by_form: bool, with_event: bool = False, next_id: bool = False):
     # Built once per shape: building the comparisons costs more CPU than SQLAlchemy's compiled cache saves.
-    match = Registration.email == bindparam("email")
+    # On the table's columns: an ORM-attribute SELECT costs ~150 us more CPU to execute, for the same rows.
+    registrations = Registration.__table__
+    match = registrations.c.email == bindparam("email")
     if by_form:
-        match = or_(match, Registration.submission_key == bindparam("key"))
-    return select(Registration.id, Registration.submission_key).where(
-        Registration.event_id == bindparam("event_id"), match)
+        match = or_(match, registrations.c.submission_key == bindparam("key"))
+    mine = and_(registrations.c.event_id == bindparam("event_id"), match)
+    if not with_event:
+        return select(registrations.c.id, registrations.c.submission_key).where(mine)
+    # One row always: the event's version (and the sequence's next value), the matching registrations beside it.
+    head = [version_of().label("version")]
+    if next_id:
+        head.append(func.nextval(literal_column("pg_get_serial_sequence('registrations', 'id')")).label("next_id"))
+    first = select(*head).subquery()
+    return (select(*first.c, registrations.c.id, registrations.c.submission_key)
+            .select_from(first.outerjoin(registrations, mine)))
 
 
 def _outcome_for_existing(existing: Registration, submission_key: str | None, notify: bool) -> RegisterOutcome:

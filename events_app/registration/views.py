@@ -10,6 +10,7 @@ from wtforms import ValidationError
 
 import events_app.registration.event_pages  # noqa: F401 - adds / and /events/<slug> to the events blueprint
 from events_app.choices import Status
+from events_app.events.cache import cached_event
 from events_app.events.services import current_event_or_404
 from events_app.extensions import db, limiter
 from events_app.forms import clean_text
@@ -30,6 +31,13 @@ def register(slug: str):
     A valid POST is checked by registration.checker (the form's own rules) and saved without binding
     the form's fields; the form is bound only to show it, or its errors beside the fields.
     """
+    if request.method == "POST" and (cached := cached_event(slug)) is not None:
+        response = _post_with_cached_event(cached)
+        if response is not None:
+            return response
+        db.session.rollback()  # nothing written: the usual way from here, with the event as it is now
+        if cached in db.session:
+            db.session.expunge(cached)  # with its questions and quotas
     event = current_event_or_404(slug)
     state = event.registration_state()
     if state != "open":
@@ -66,6 +74,25 @@ def register(slug: str):
                            questions=question_fields(form))
 
 
+def _post_with_cached_event(event):
+    """A valid POST registered with this process's copy of the event, its version checked in the first statement.
+
+    None (nothing written) when this is not the common case (registration not open, invitation only, the
+    form not valid) or the event has changed since it was cached: the caller then takes the usual way.
+    """
+    if event.invitation_only or event.registration_state() != "open":
+        return None
+    _check_csrf()
+    checked = check_delegate(request.form, questions=event.questions, locale=str(get_locale() or "en"))
+    if not checked.ok:
+        return None
+    try:
+        return _registered(event, checked.data, submission_key=_submission_key(), invitation=None,
+                           version=event.updated_at)
+    except services.EventChanged:
+        return None
+
+
 def _check_csrf() -> None:
     # CSRFProtect has checked every POST already (g.csrf_valid); were this view ever exempted, check here.
     if not g.get("csrf_valid"):
@@ -80,11 +107,11 @@ def _submission_key() -> str:
     return clean_text(request.form.get("submission_key")) or new_submission_key()
 
 
-def _registered(event, data: dict, *, submission_key: str, invitation):
+def _registered(event, data: dict, *, submission_key: str, invitation, version=None):
     """Register from checked data and redirect (InvitationError: shown beside the email by the caller)."""
     try:
         outcome = services.register_online(event, data, submission_key=submission_key, invitation=invitation,
-                                           alone=True)  # only read so far: a lost race rolls back, no SAVEPOINT
+                                           alone=True, version=version)  # only read so far: no SAVEPOINT
     except invitations.InvitationError:
         db.session.rollback()
         raise

@@ -6,6 +6,7 @@ read; the test's own edits load the event again.
 """
 from datetime import timedelta
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from events_app.choices import Status
@@ -14,7 +15,7 @@ from events_app.events.models import Event
 from events_app.events.services import update_event
 from events_app.models import utcnow
 from events_app.registration.models import Registration
-from tests.conftest import submit
+from tests.conftest import csrf_token, submit
 
 VALID = {"full_name": "Delegate One", "email": "one@example.org", "organisation": "MMN",
          "stakeholder_group": "ngo", "country": "TH", "data_consent": "y"}
@@ -90,3 +91,55 @@ def test_registration_closed_by_an_edit_is_closed_on_the_next_request(client, db
     update_event(page.event(), registration_closes_at=utcnow() - timedelta(minutes=1))
     db.session.commit()
     assert 'name="full_name"' not in page.html()
+
+
+def _form_then_edit_then_post(page, edit, **changes):
+    """GET the form (the event is cached), change the event, then POST what the form held: a cache one edit old."""
+    token = csrf_token(page.html())
+    edit(page.event())
+    page.db.session.commit()
+    page.db.session.close()
+    return page.client.post(page.url, data={**VALID, "csrf_token": token, **changes})
+
+
+def test_approval_switched_on_after_the_form_was_shown_is_applied(client, db, make_event):
+    page = Page(client, db, make_event())
+    response = _form_then_edit_then_post(page, lambda event: update_event(event, approval_required=True))
+    assert response.status_code == 302
+    assert db.session.scalar(select(Registration.status)) == Status.PENDING
+
+
+def test_registration_closed_after_the_form_was_shown_takes_no_one(client, db, make_event):
+    page = Page(client, db, make_event())
+    response = _form_then_edit_then_post(
+        page, lambda event: update_event(event, registration_closes_at=utcnow() - timedelta(minutes=1)))
+    assert response.status_code == 200 and 'name="full_name"' not in response.get_data(as_text=True)
+    assert db.session.scalar(select(Registration.id)) is None
+
+
+def test_a_required_question_added_after_the_form_was_shown_must_be_answered(client, db, make_event):
+    page = Page(client, db, make_event())
+    response = _form_then_edit_then_post(
+        page, lambda event: settings.add_question(event, key="group", label="Which working group?", kind="text",
+                                                  required=True))
+    assert response.status_code == 200 and "Which working group?" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Registration.id)) is None
+
+
+def test_with_the_event_cached_its_version_is_checked_in_the_registration_s_first_statement(client, db, make_event):
+    page = Page(client, db, make_event())
+    token = csrf_token(page.html())
+    db.session.close()
+    statements = []
+
+    def note(conn, cursor, sql, *rest):
+        statements.append(sql)
+
+    sa_event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert client.post(page.url, data={**VALID, "csrf_token": token}).status_code == 302
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", note)
+    expected = 2 if db.engine.dialect.name == "postgresql" else 4  # SQLite: one INSERT a row
+    statements = [sql for sql in statements if not sql.startswith("BEGIN")]  # SQLite: its write lock
+    assert len(statements) == expected, statements
