@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
 
@@ -225,20 +225,9 @@ def checked_in_ids(event_id: int, day: date, session: EventSession | None = None
                                       .where(SessionCheckIn.session_id == session.id)))
     return set(
         db.session.scalars(
-            select(CheckIn.registration_id)
-            .join(Registration, Registration.id == CheckIn.registration_id)
-            .where(Registration.event_id == event_id, CheckIn.day == day)
+            select(CheckIn.registration_id).where(CheckIn.event_id == event_id, CheckIn.day == day)
         )
     )
-
-
-def day_count(event_id: int, day: date) -> int:
-    """How many delegates are checked in on that day."""
-    return db.session.scalar(
-        select(func.count(CheckIn.id))
-        .join(Registration, Registration.id == CheckIn.registration_id)
-        .where(Registration.event_id == event_id, CheckIn.day == day)
-    ) or 0
 
 
 def undo_check_in(registration: Registration | None, *, day: date, session: EventSession | None = None) -> bool:
