@@ -4,6 +4,7 @@ import subprocess
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from events_app.attendance.models import CheckIn
@@ -100,12 +101,14 @@ def test_offline_scans_are_queued_and_sent_once_when_the_wifi_returns(live_serve
     _wifi_down(context)
     for person in (a, b, c):
         _scan(page, person.checkin_code)
-        page.wait_for_selector("#result .result-saved")
-        assert f"Saved, not yet sent {person.full_name}" in _result(page)
+        # Wait for this person's result: the previous person's already matches ".result-saved".
+        expect(page.locator("#result .result-saved")).to_contain_text(
+            f"Saved, not yet sent {person.full_name}", use_inner_text=True)
     assert page.get_attribute("#desk", "data-queued") == "3"
     assert "Saved, not yet sent" in page.inner_text("#queue") and "Bounmy Phan" in page.inner_text("#queue")
     _scan(page, a.checkin_code)  # the same badge again, still offline: the desk knows
-    assert "Already scanned here Aye Aye Myint — saved, not yet sent" in _result(page)
+    expect(page.locator("#result .result")).to_contain_text(
+        "Already scanned here Aye Aye Myint — saved, not yet sent", use_inner_text=True)
     assert page.get_attribute("#desk", "data-queued") == "3"
     assert "(Asia/Bangkok)" in page.inner_text("#queue")  # times at the desk are the event's
     shoot(page, "desk-offline-390")
