@@ -167,14 +167,16 @@ def test_check_in_by_code_and_id_list_undo(client, team, make_event, make_regist
 
 
 def test_batch_is_idempotent_and_the_earliest_time_wins(client, team, make_event, make_registration, make_token, db):
-    event = make_event(starts_on=events_today(), ends_on=events_today())
+    today = events_today()  # once: the event's day and the two moments below are the same day
+    event = make_event(starts_on=today, ends_on=today)
     person = make_registration(event)
     headers = bearer(make_token(team["staff"], "checkin"))
     url = f"{API}/events/{event.slug}/checkins/batch"
-    # Two moments of the event's day that have passed already (later ones would be taken as now).
-    midnight = datetime.combine(events_today(), time(), tzinfo=event.tz).astimezone(timezone.utc)
+    # Two moments of the event's day that have passed already (later ones would be taken as now), to the
+    # microsecond: in the first seconds after its midnight (17:00 UTC) whole seconds would make them one moment.
+    midnight = datetime.combine(today, time(), tzinfo=event.tz).astimezone(timezone.utc)
     elapsed = datetime.now(timezone.utc) - midnight
-    earlier, later = (f"{(midnight + elapsed * part):%Y-%m-%dT%H:%M:%SZ}" for part in (1 / 3, 2 / 3))
+    earlier, later = (f"{(midnight + elapsed * part):%Y-%m-%dT%H:%M:%S.%fZ}" for part in (1 / 3, 2 / 3))
     scans = [{"code": person.checkin_code, "at": later},
              {"code": person.checkin_code, "at": earlier},
              {"code": "unknown-code", "at": earlier}]
@@ -184,7 +186,7 @@ def test_batch_is_idempotent_and_the_earliest_time_wins(client, team, make_event
     again = client.post(url, json={"scans": scans}, headers=headers)
     assert [r["result"] for r in again.json["results"]] == ["already", "already", "unknown"]
     rows = db.session.scalars(select(CheckIn).where(CheckIn.registration_id == person.id)).all()
-    assert len(rows) == 1 and f"{rows[0].checked_in_at:%Y-%m-%dT%H:%M:%SZ}" == earlier
+    assert len(rows) == 1 and f"{rows[0].checked_in_at:%Y-%m-%dT%H:%M:%S.%fZ}" == earlier
 
 
 def test_badges_preview_records_nothing_and_print_records(client, team, make_event, make_registration, make_token, db):

@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from events_app.database import sqlite_read_transactions
@@ -13,6 +14,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")  # set it to keep screenshots for review
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# expect() retries its check until this (Playwright's default, 5 s, is short on a slow, loaded machine); the
+# same 30 s as Playwright's actions and waits.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture()

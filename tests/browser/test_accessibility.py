@@ -3,14 +3,16 @@
 The workspace's pages are walked from app.url_map (like tests/manage/test_access_matrix.py): a GET page
 added under /manage, /checkin or /auth without an entry in WORKSPACE_PAGES (or a reason in EXEMPT) fails.
 """
+import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from events_app.auth import tokens
 from events_app.mail import outbox
 from events_app.recommendations import services as recommendations
-from tests.browser.test_journey_in_browser import _sign_in
+from tests.browser.test_journey_in_browser import _arrived, _sign_in
 from tests.manage.test_access_matrix import events  # noqa: F401 - two events with something on every page
 
 pytestmark = pytest.mark.browser
@@ -98,7 +100,8 @@ def test_every_public_page_has_no_violations(live_server, browser, axe_violation
     _open_sections(page)
     page.check("#needs_visa_letter")
     page.click("main form[method=post] button[type=submit]")
-    assert page.get_attribute("#name_latin", "aria-invalid") == "true"
+    expect(page.locator("#name_latin")).to_have_attribute("aria-invalid", "true")  # the answer, not the blank form
+    page.wait_for_load_state("load")
     _open_sections(page)
     shoot(page, f"register-errors-{locale}")
     found["form with errors"] = axe_violations(page)
@@ -195,7 +198,8 @@ def test_every_workspace_page_has_no_violations(live_server, browser, axe_violat
                    b"Dara Sok,dara@example.org,MMN,ngo,KH\n"
                    b"No Email,,MMN,aliens,ZZ\n")}])
     page.click("main form button[type=submit]")
-    assert "/import/" in page.url and "No Email" in page.inner_text("main")
+    _arrived(page, re.compile(r"/import/"))
+    assert "No Email" in page.inner_text("main")
     found["manage.import_preview"] = axe_violations(page)
     shoot(page, "a11y-import-preview")
     assert not any(found.values()), _failures(found)

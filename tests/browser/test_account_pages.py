@@ -4,8 +4,9 @@ import re
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.test_journey_in_browser import DESKTOP, PHONE, _sign_in
+from tests.browser.test_journey_in_browser import DESKTOP, PHONE, _arrived, _sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ def test_enrol_then_sign_in_with_a_code(live_server, browser, auth, shoot, viewp
     page.fill("#email", organiser.email)
     page.fill("#password", "not the password")
     page.click("button[type=submit]")
-    assert "do not match an account" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("do not match an account")  # the answer, not the blank form
     shoot(page, f"account-sign-in-error-{width}")
     _sign_in(page, live_server, organiser.email)
     page.click("text=Your account")
@@ -32,6 +33,7 @@ def test_enrol_then_sign_in_with_a_code(live_server, browser, auth, shoot, viewp
     shoot(page, f"account-change-password-{width}")
     found = {"auth.change_password (with an error)": axe_violations(page)}
     page.click("text=Manage two-step sign-in")
+    _arrived(page, re.compile(r"/auth/two-factor$"))  # axe audits this page, not the one before
     found["auth.two_factor"] = axe_violations(page)
     page.click("text=Set up two-step sign-in")
     secret = "".join(page.inner_text("code.secret").split())
@@ -40,10 +42,12 @@ def test_enrol_then_sign_in_with_a_code(live_server, browser, auth, shoot, viewp
     found["auth.enrol_two_factor"] = axe_violations(page)
     page.fill("#code", pyotp.TOTP(secret).now())
     page.click("text=Turn two-step sign-in on")
+    expect(page.locator(".recovery-codes code")).to_have_count(10)  # all_inner_texts() does not wait for the page
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z0-9]{5}-[a-z0-9]{5}", code) for code in codes)
     shoot(page, f"account-recovery-codes-{width}")
     page.click("text=Sign out")
+    expect(page.locator(".flash")).to_contain_text("You have signed out.")  # before _sign_in's page.goto
     _sign_in(page, live_server, organiser.email)
     assert page.url.endswith("/auth/code")
     page.fill("#code", "123")
@@ -54,7 +58,7 @@ def test_enrol_then_sign_in_with_a_code(live_server, browser, auth, shoot, viewp
     assert not any(found.values()), found
     page.fill("#code", codes[0])
     page.click("button[type=submit]")
-    assert page.url.endswith("/manage/")
+    expect(page).to_have_url(re.compile(r"/manage/$"))
     page.close()
 
 
@@ -69,11 +73,12 @@ def test_an_admin_resets_a_password_and_the_user_must_change_it(live_server, bro
     temporary = page.inner_text("#temporary-password")
     shoot(page, "account-admin-reset")
     page.click("text=Sign out")
+    expect(page.locator(".flash")).to_contain_text("You have signed out.")  # before the next page.goto
     page.goto(f"{live_server}/auth/login")
     page.fill("#email", staff.email)
     page.fill("#password", temporary)
     page.click("button[type=submit]")
-    assert page.url.endswith("/auth/password")
+    _arrived(page, re.compile(r"/auth/password$"))
     assert "An administrator reset your password." in page.inner_text("main")
     shoot(page, "account-forced-change")
     page.goto(f"{live_server}/manage/")
@@ -82,5 +87,5 @@ def test_an_admin_resets_a_password_and_the_user_must_change_it(live_server, bro
     page.fill("#password", "monsoon clouds over vientiane")
     page.fill("#confirm", "monsoon clouds over vientiane")
     page.click("text=Change my password")
-    assert page.url.endswith("/manage/")
+    expect(page).to_have_url(re.compile(r"/manage/$"))
     page.close()

@@ -20,7 +20,8 @@ def test_tokens_and_reference_pages(live_server, browser, auth, make_event, axe_
     page.select_option("#scope", "write")
     page.select_option("#event", event.slug)
     page.click("text=Make the token")
-    token = page.locator("code.token").inner_text()
+    token = page.locator("code.token").inner_text()  # waits for the next page, which alone shows the token
+    page.wait_for_load_state("load")  # and all of it: the list below, the checks after
     assert token.startswith("ea_")
     assert page.locator("table.list").inner_text().count("partner website") == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

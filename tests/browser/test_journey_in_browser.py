@@ -1,5 +1,9 @@
 """The journey in a real browser: a phone registration in Khmer script, approval, check-in at the door."""
+import re
+from urllib.parse import urlsplit
+
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from events_app.registration.models import Registration
@@ -15,6 +19,16 @@ def _sign_in(page, base, email):
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    # Wait for the answer (the workspace, or the code or new-password prompt): a page.goto() before it
+    # came would cancel the sign-in, and the login form itself is no sign that it worked.
+    page.wait_for_url(lambda url: urlsplit(url).path != "/auth/login")
+
+
+def _arrived(page, url: str | re.Pattern) -> None:
+    """After a click that opens another page: wait until that page is the one shown, and fully loaded (what is
+    read next must come from it, not from the page the click was on, nor from half of the new one)."""
+    expect(page).to_have_url(url)
+    page.wait_for_load_state("load")
 
 
 def test_khmer_registration_approval_and_check_in(live_server, browser, db, auth, make_event, shoot):
@@ -37,9 +51,10 @@ def test_khmer_registration_approval_and_check_in(live_server, browser, db, auth
     phone.select_option("#country", "KH")
     phone.check("#data_consent")
     phone.click("button[type=submit]")
-    assert "Thank you for registering" in phone.inner_text("h1")
+    expect(phone.locator("h1")).to_contain_text("Thank you for registering")  # the next page's h1, not the form's
     shoot(phone, "confirmation-phone")
     phone.click("text=Open my registration")
+    _arrived(phone, re.compile(r"/r/[^/]+$"))  # the private page itself, not the confirmation
     assert "សុខ ចាន់ធី" in phone.inner_text("main") and "Pending" in phone.inner_text("main")
     private_url = phone.url
 
@@ -48,7 +63,7 @@ def test_khmer_registration_approval_and_check_in(live_server, browser, db, auth
     desk.goto(f"{live_server}/manage/events/{event.slug}/")
     shoot(desk, "delegates-desktop")
     desk.click("button[value=approve]")
-    assert "is now Approved" in desk.inner_text(".flash")
+    expect(desk.locator(".flash")).to_contain_text("is now Approved")
     phone.goto(private_url)
     assert "Approved" in phone.inner_text("main")
 

@@ -11,13 +11,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from events_app.choices import Status
 from events_app.events.models import Event
 from events_app.mail.sender import deliver_due
 from events_app.registration.models import Registration
-from tests.browser.test_journey_in_browser import DESKTOP, _sign_in
+from tests.browser.test_journey_in_browser import DESKTOP, _arrived, _sign_in
 from tests.browser.test_languages import _in
 from tests.mail.conftest import mail_settings, smtp_server  # noqa: F401 - the real SMTP server, reused
 
@@ -30,8 +31,11 @@ SUBJECT = "Practical information for the symposium"
 COLUMNS = ["full_name", "name_latin", "email", "organisation", "country", "locale"]
 
 
-def _flash(page) -> str:
-    return " ".join(page.locator(".flash").all_inner_texts())
+def _flashed(page, text: str) -> None:
+    """Wait for the next page's message saying `text` (all_inner_texts() would read whatever page is shown now,
+    the last one's message or none), then for the rest of that page."""
+    expect(page.locator(".flash", has_text=text).first).to_be_visible()
+    page.wait_for_load_state("load")
 
 
 def _fresh(db):
@@ -59,7 +63,7 @@ def test_an_organiser_prepares_a_symposium_without_the_command_line(live_server,
     desk.fill("#starts_on", starts.isoformat())
     desk.fill("#ends_on", (starts + timedelta(days=2)).isoformat())
     desk.click("text=Create the copy")
-    assert "was created as a copy of" in _flash(desk)
+    _flashed(desk, "was created as a copy of")
     shoot(desk, "symposium-1-copied")
 
     # 2. ... invites a colleague and gives them the organiser role at the new event only.
@@ -67,10 +71,11 @@ def test_an_organiser_prepares_a_symposium_without_the_command_line(live_server,
     desk.fill("#email", COLLEAGUE)
     desk.fill("#name", "Malee Srisuk")
     desk.click("text=Send the invitation")
-    assert f"{COLLEAGUE} was invited" in _flash(desk)
+    _flashed(desk, f"{COLLEAGUE} was invited")
     desk.select_option("#event", label="Mekong Symposium 2027")
     desk.select_option("#role", "organiser")
     desk.click("text=Give this role")
+    expect(desk.locator("main table")).to_contain_text("Mekong Symposium 2027")  # the granted role, once it is there
     roles = desk.inner_text("main table")
     assert "Mekong Symposium 2027" in roles and "Organiser" in roles and "Mekong Symposium 2026" not in roles
     shoot(desk, "symposium-2-colleague-granted")
@@ -88,11 +93,12 @@ def test_an_organiser_prepares_a_symposium_without_the_command_line(live_server,
     page.fill("#password", NEW_PASSWORD)
     page.fill("#confirm", NEW_PASSWORD)
     page.click("text=Set my password")
+    page.wait_for_url(lambda url: "/auth/set-password/" not in url)  # the answer, not the form's own page
     if page.url.endswith("/auth/login"):
         page.fill("#email", COLLEAGUE)
         page.fill("#password", NEW_PASSWORD)
         page.click("button[type=submit]")
-    assert urlsplit(page.url).path == "/manage/"
+    _arrived(page, re.compile(r"//[^/]+/manage/$"))
     events = page.inner_text("main table")
     assert "Mekong Symposium 2027" in events and "Mekong Symposium 2026" not in events  # only their event
 
@@ -102,6 +108,7 @@ def test_an_organiser_prepares_a_symposium_without_the_command_line(live_server,
     assert "At most" in page.inner_text("#limits")
     page.set_input_files("#table", str(INVITEES))
     page.click("button:has-text('Preview')")
+    _arrived(page, re.compile(r"/import/"))  # the preview, not the upload form
     preview = page.inner_text("main")
     assert "26 rows checked: 26 new delegates" in preview
     for name in ("សុខ ចាន់ធី", "Sok Chanthy"):  # Khmer script, with its Latin spelling beside it
@@ -109,30 +116,32 @@ def test_an_organiser_prepares_a_symposium_without_the_command_line(live_server,
     shoot(page, "symposium-4-import-preview")
     audited["manage.import_preview (six scripts)"] = axe_violations(page)
     page.click("text=Import 26 delegates")
-    assert "26 new delegates imported" in _flash(page)
-    assert page.locator("input[name=ids]").count() == 26
+    _flashed(page, "26 new delegates imported")
+    expect(page.locator("input[name=ids]")).to_have_count(26)
     shoot(page, "symposium-4-imported")
 
     # 5. ... declines one, approves three ticked ones, then everyone still pending with the filter.
     page.locator("tr", has_text="Oum Bunthan").locator("button[value=decline]").click()
-    assert "Declined" in _flash(page)
+    _flashed(page, "Declined")
     for name in ("Sok Chanthy", "Heng Sopheap", "Mao Sreynich"):
         page.locator("tr", has_text=name).locator("input[name=ids]").check()
     page.select_option("#bulk-action", "approve")
     page.click("text=Apply to the ticked")
-    assert "3 delegates changed." in _flash(page)
+    _flashed(page, "3 delegates changed.")
     page.select_option("#status", "pending")
     page.click(".filters >> button:has-text('Filter')")
     page.click("text=Apply to all 22 matching…")
-    assert "all 22 matching delegates?" in page.inner_text("h1")
+    expect(page.locator("h1")).to_contain_text("all 22 matching delegates?")  # the question, not the list's h1
+    page.wait_for_load_state("load")
     shoot(page, "symposium-5-approve-matching")
     audited["manage.bulk_status (confirm everyone matching)"] = axe_violations(page)
     page.click("main button[type=submit]")
-    assert "22 delegates changed." in _flash(page)
+    _flashed(page, "22 delegates changed.")
     assert "No delegates match." in page.inner_text("main table")  # none pending any more
 
     # 6. ... reads the balance on the dashboard.
     page.click("text=Dashboard")
+    _arrived(page, re.compile(r"/dashboard$"))  # details opened and figures read on the dashboard, not the list
     statuses = page.locator("section", has=page.locator("h2", has_text="status"))
     shoot(page, "symposium-6-dashboard")
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
@@ -153,7 +162,7 @@ def test_an_organiser_prepares_a_symposium_without_the_command_line(live_server,
     page.click("text=Edit details")
     page.fill("#organisation", "Ministry of Labour (Cambodia)")
     page.click("text=Save changes")
-    assert "Saved: Organisation." in _flash(page)  # only what was changed (not the order of their languages)
+    _flashed(page, "Saved: Organisation.")  # only what was changed (not the order of their languages)
     record = page.inner_text("main")
     assert "Ministry of Labour (Cambodia)" in record
     assert re.search(r"organisation: Ministry of Labour and Vocational Training → Ministry of Labour \(Cambodia\)",
@@ -170,6 +179,7 @@ def test_an_organiser_prepares_a_symposium_without_the_command_line(live_server,
     shoot(page, "symposium-8-message-preview")
     audited["mail.bulk_message (a preview)"] = axe_violations(page)
     page.click("text=Send to 25 delegates")
+    _flashed(page, "25 messages are queued")  # committed by the server before deliver_due() looks
     _fresh(db)
     deliver_due()
     event = db.session.scalar(select(Event).where(Event.slug == "mekong-2027"))
@@ -195,6 +205,8 @@ def test_an_organiser_prepares_a_symposium_without_the_command_line(live_server,
     page.select_option("#status", "approved")
     page.click(".filters >> button:has-text('Filter')")
     page.click("text=Export these 25")
+    expect(page.locator(".columns-list input[type=checkbox]").first).to_be_attached()  # .all() does not wait
+    page.wait_for_load_state("load")
     for box in page.locator(".columns-list input[type=checkbox]").all():
         box.set_checked(box.get_attribute("value") in COLUMNS)
     page.check("input[value=csv]")

@@ -63,11 +63,13 @@ def stack(tmp_path_factory):
                                 ",".join(map(str, app_ports)), "--run-dir", str(run_dir)],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        line = ""
+        said = []  # everything run-prod said, for the failure message (its last line is often empty)
         deadline = time.monotonic() + 120
-        while "Serving on" not in line and time.monotonic() < deadline and process.poll() is None:
-            line = process.stdout.readline()
-        assert "Serving on" in line, f"run-prod did not start: {line!r}; logs in {run_dir}"
+        while not (said and "Serving on" in said[-1]) and time.monotonic() < deadline and process.poll() is None:
+            said.append(process.stdout.readline())
+        if not (said and "Serving on" in said[-1]) and process.poll() is not None:
+            said.append(process.stdout.read())  # what it said before it stopped
+        assert said and "Serving on" in said[-1], f"run-prod did not start: {''.join(said)}\n{_log_tails(run_dir)}"
         yield Stack(port, {**env, "SESSION_COOKIE_SECURE": "false"}, run_dir, smtp)
     finally:
         process.send_signal(signal.SIGTERM)
@@ -78,6 +80,12 @@ def stack(tmp_path_factory):
         smtp.stop()
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _log_tails(run_dir: Path) -> str:
+    """The end of each log run-prod wrote (the tmp directory holding them may be gone when someone reads this)."""
+    return "\n".join(f"--- {log.name}:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+                     for log in sorted(run_dir.glob("*.log")))
 
 
 def _browser():

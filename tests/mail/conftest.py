@@ -145,16 +145,33 @@ def silent_server(mail_settings):
                 conn, _ = listener.accept()
             except OSError:
                 continue
-            accepted.append(conn)  # held open, never answered
+            accepted.append(Held(conn))  # held open, never answered
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield accepted
     stop.set()
     thread.join(2)
-    for conn in accepted:
-        conn.close()
+    for held in accepted:
+        held.conn.close()
     listener.close()
+
+
+class Held:
+    """A connection the silent server accepted, and how long the client kept it open before closing it: the
+    client's own wait, measured apart from the time it spends working (which a loaded machine stretches)."""
+
+    def __init__(self, conn):
+        self.conn, self.opened, self.seconds = conn, time.monotonic(), None
+        threading.Thread(target=self._until_closed, daemon=True).start()
+
+    def _until_closed(self):
+        try:
+            while self.conn.recv(1024):
+                pass
+        except OSError:
+            pass
+        self.seconds = time.monotonic() - self.opened
 
 
 def poll_until(condition, timeout: float = 5.0) -> bool:

@@ -1,5 +1,5 @@
 """Delivery through a real SMTP server: content, outages, 4xx retries, 5xx failures, timeouts, leases."""
-import time
+import socket
 from datetime import timedelta
 
 import icalendar
@@ -79,13 +79,18 @@ def test_approval_carries_a_calendar_file_for_the_event(db, smtp_server, make_ev
 
 
 def test_mail_queued_while_the_server_is_down_all_arrives_once_it_is_back(db, stopped_smtp_server, symposium,
-                                                                          register):
+                                                                          register, monkeypatch):
     people = [register(symposium, email=f"p{i}@example.org") for i in range(5)]
     assert all(p.id for p in people), "registration must succeed while mail is down"
 
-    started = time.monotonic()
-    first = deliver_due()
-    assert time.monotonic() - started < 3, "an unreachable server must not cost one timeout per message"
+    # Counted, not timed: a refused connection costs no time, and on a loaded machine five messages' work took
+    # more than the 3 s this test allowed. The connections are real; only their number is noted.
+    attempts, connect = [], socket.create_connection
+    with monkeypatch.context() as patch:
+        patch.setattr(socket, "create_connection", lambda *args, **kwargs: attempts.append(args[0]) or connect(
+            *args, **kwargs))
+        first = deliver_due()
+    assert len(attempts) == 1, "an unreachable server must not be tried (and waited for) once per message"
     assert len(first.retrying) == 5 and not first.sent
     rows = outbox(db)
     assert {r.status for r in rows} == {OutboxStatus.QUEUED}
@@ -159,17 +164,19 @@ def test_a_5xx_reply_marks_the_message_failed_with_the_reason(db, smtp_server, s
 
 
 def test_a_server_that_never_answers_times_out_within_mail_timeout(db, silent_server, symposium, register,
-                                                                   app):
+                                                                   app, wait_until):
     register(symposium, email="a@example.org")
     register(symposium, email="b@example.org")
 
-    started = time.monotonic()
     report = deliver_due()
-    elapsed = time.monotonic() - started
 
-    assert elapsed < app.config["MAIL_TIMEOUT"] + 1.5, f"the sender hung for {elapsed:.1f}s"
     assert len(report.retrying) == 2
-    assert silent_server, "the sender did connect to the silent server"
+    assert len(silent_server) == 1, "one connection for both messages: one timeout, not one per message"
+    # How long the sender waited on the silent connection, measured by the server: the whole call also holds
+    # the two messages' work, which took up to 1.7 s of the 2.5 s allowed on a loaded machine.
+    assert wait_until(lambda: silent_server[0].seconds is not None, timeout=30), "the sender never hung up"
+    held = silent_server[0].seconds
+    assert held < app.config["MAIL_TIMEOUT"] + 1.5, f"the sender hung for {held:.1f}s"
     for row in outbox(db):
         assert row.status == OutboxStatus.QUEUED
         assert row.last_error == "timed out after 1s waiting for the mail server"
