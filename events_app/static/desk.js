@@ -24,14 +24,23 @@
   function write(key, value) {
     try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* full or private mode */ }
   }
-  function localDay() {
-    var d = new Date();
-    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  function eventToday() {
+    // Today in the event's zone, as the desk's day is counted: a device whose clock is set to another zone
+    // would otherwise drop the names before their day is over, or keep them after.
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-US", {timeZone: cfg.timezone, year: "numeric", month: "2-digit", day: "2-digit"})
+        .formatToParts(new Date()).forEach(function (part) { parts[part.type] = part.value; });
+      return parts.year + "-" + parts.month + "-" + parts.day;
+    } catch (e) {
+      var d = new Date();  // no such zone in this browser: the device's own day
+      return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+    }
   }
   function loadList() {
     var list = read(listKey);
     // Names are kept only while their day lasts: a list for a day that is over is dropped.
-    if (list && list.day < localDay()) { localStorage.removeItem(listKey); return null; }
+    if (list && list.day < eventToday()) { localStorage.removeItem(listKey); return null; }
     return list && list.day === cfg.day && String(list.session || "") === cfg.session ? list : null;
   }
   function queue() { return read(queueKey) || []; }

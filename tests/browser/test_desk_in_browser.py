@@ -1,7 +1,8 @@
 """The check-in desk as staff use it in Chromium: the camera reads a badge, the wifi drops, a walk-in, a lost badge."""
 import re
 import subprocess
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -213,3 +214,32 @@ def test_the_desk_pages_pass_axe(live_server, browser, db, auth, make_event, mak
         assert axe_violations(page) == [], path
         shoot(page, f"desk-{path}-{viewport['width']}")
     page.close()
+
+
+def test_the_desk_keeps_its_list_for_the_events_day_whatever_the_devices_zone(live_server, browser, db, auth,
+                                                                              make_event, make_registration):
+    # The event in Pago Pago (UTC-11), the desk's laptop still set to Kiritimati (UTC+14): 25 hours apart, so the
+    # laptop's date is always a later one than the event's. The names are the event's day's, not the laptop's.
+    zone = "Pacific/Pago_Pago"
+    today = datetime.now(ZoneInfo(zone)).date()
+    event = make_event(timezone=zone, starts_on=today, ends_on=today + timedelta(days=1))
+    person = make_registration(event, full_name="Aye Aye Myint")
+    context = browser.new_context(viewport=PHONE, timezone_id="Pacific/Kiritimati")
+    page = context.new_page()
+    _sign_in(page, live_server, auth.user("staff").email)
+    page.goto(f"{live_server}/checkin/{event.slug}")
+    page.wait_for_selector("#desk[data-list-ready='1']")
+    assert page.get_attribute("#desk", "data-day") == today.isoformat()
+    _wifi_down(context)
+    _scan(page, person.checkin_code)
+    expect(page.locator("#result .result-saved")).to_contain_text(
+        "Saved, not yet sent Aye Aye Myint", use_inner_text=True)  # the list is still the day's
+
+    # A list whose day is over in the event's zone is dropped at the next scan: no names kept past their day.
+    key = f"desk:{event.slug}:list"
+    page.evaluate("([key, day]) => { const list = JSON.parse(localStorage.getItem(key)); list.day = day;"
+                  " localStorage.setItem(key, JSON.stringify(list)); }", [key, (today - timedelta(days=1)).isoformat()])
+    _scan(page, person.checkin_code)
+    expect(page.locator("#result .result-saved")).to_contain_text("not in the desk's list", use_inner_text=True)
+    assert page.evaluate("(key) => localStorage.getItem(key)", key) is None
+    context.close()
