@@ -20,9 +20,10 @@ from events_app.extensions import db
 
 @lru_cache(maxsize=64)
 def _columns(table) -> tuple:
-    """(key, default, is JSON) of each column but the primary key: read once per table, not per row."""
-    return tuple((column.key, column.default, isinstance(column.type, JSON))
-                 for column in table.columns if not column.primary_key)
+    """(key, default, is JSON) of each column but the primary key and those the database fills (a server default
+    and no Python one, e.g. registrations' attendance kept by triggers): read once per table, not per row."""
+    return tuple((column.key, column.default, isinstance(column.type, JSON)) for column in table.columns
+                 if not column.primary_key and (column.server_default is None or column.default is not None))
 
 
 def column_values(obj) -> dict:
@@ -46,7 +47,8 @@ def column_values(obj) -> dict:
 def given_values(obj) -> dict:
     """column_values without the NULLs, which the INSERT leaves out (a JSON column's None is JSON null: kept).
 
-    Only for tables without server defaults, where a column left out is NULL as it would be given.
+    Only for tables whose server defaults are on columns _columns leaves out, where a column left out is NULL
+    as it would be given.
     """
     values = column_values(obj)
     return {key: values[key] for key, _default, json in _columns(type(obj).__table__)
@@ -87,8 +89,8 @@ def gathering():
         info.pop(_GATHERED, None)
 
 
-def insert_now(obj):
-    """Write one new object's row at once (no flush) and keep it in the session; returns it.
+def insert_now(obj, *, kept: bool = True):
+    """Write one new object's row at once (no flush) and keep it in the session (unless not `kept`); returns it.
 
     Raises IntegrityError, as a flush would, when a constraint refuses it. Within gathering(): only collected.
     """
@@ -100,5 +102,6 @@ def insert_now(obj):
     values = given_values(obj)
     (key,) = table.primary_key.columns
     setattr(obj, key.key, db.session.execute(_insert(table, tuple(values)), values).scalar_one())
-    keep(obj)
+    if kept:
+        keep(obj)
     return obj

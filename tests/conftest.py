@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import flask_migrate
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from config import TestingConfig, normalise_database_url
 from events_app import create_app
@@ -18,6 +18,7 @@ from events_app.events.models import Event
 from events_app.events.services import create_event
 from events_app.extensions import db as _db
 from events_app.registration import services as registration_services
+from tests.attendance_kept import attendance_drift, languages_drift
 
 PASSWORD = "correct horse battery"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -53,6 +54,11 @@ def db(app):
         yield _db
         _db.session.rollback()
         _db.session.remove()
+        with _db.engine.connect() as conn:  # whatever the test wrote, the triggers kept each registration's attendance
+            drift = attendance_drift(conn) if _has_attendance(conn) else {}
+            languages = languages_drift(conn) if _has_attendance(conn, "languages_text") else {}
+        assert drift == {}, "stored attendance (registration: (stored, fresh)) differs from the check-ins'"
+        assert languages == {}, "the languages' kept cell (registration: (JSON, kept)) is not the list's"
         tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
         with _db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
@@ -60,6 +66,11 @@ def db(app):
             else:
                 for table in tables:
                     conn.execute(text(f"DELETE FROM {table}"))
+
+
+def _has_attendance(conn, column: str = "checkin_count") -> bool:
+    """The registrations have migration 0017's (0018's) column (a test may have left the schema downgraded)."""
+    return column in {column["name"] for column in inspect(conn).get_columns("registrations")}
 
 
 @pytest.fixture()

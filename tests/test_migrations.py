@@ -2,7 +2,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from events_app.extensions import db as _db
 
@@ -42,3 +42,37 @@ def test_the_profile_index_holds_the_dashboards_sums(db):
                 "accessibility_needs", "languages"]
     positions = [flat.index(name) for name in expected]
     assert positions == sorted(positions)
+
+
+def test_migrations_0017_0018_fill_what_they_keep_and_go_down_again(app, db, make_event, make_registration):
+    """The way up fills each registration's attendance from its check-ins (and languages' cell); the way down
+    removes columns and triggers; neither loses the profile index's expressions (SQLite: no batch copy)."""
+    import flask_migrate
+
+    from events_app.attendance.services import check_in
+    from tests.attendance_kept import attendance_drift, stored_attendance
+
+    event = make_event()
+    first, _second, third = event.days
+    came = make_registration(event, status="approved", languages=["km", "en"])
+    absent = make_registration(event, status="approved", languages=["lo", "th"])
+    check_in(came, day=first)
+    check_in(came, day=third)
+    _db.session.commit()
+    came_id, absent_id = came.id, absent.id
+    _db.session.remove()
+    flask_migrate.downgrade(revision="0016")
+    try:
+        with _db.engine.begin() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns("registrations")}
+            assert "attended_days" not in columns and "checkin_count" not in columns
+            connection.execute(text("DELETE FROM checkins WHERE day = :day"), {"day": first})  # no trigger now
+    finally:
+        flask_migrate.upgrade()
+    with _db.engine.connect() as connection:
+        assert attendance_drift(connection) == {}
+        stored = stored_attendance(connection)
+        languages = dict(connection.execute(text("SELECT id, languages_text FROM registrations")).all())
+    assert (stored[came_id], stored[absent_id]) == ((0b100, 1), (0, 0))
+    assert (languages[came_id], languages[absent_id]) == ("km en", "lo th"), "0018's cell, filled on the way up"
+    test_the_profile_index_holds_the_dashboards_sums(db)

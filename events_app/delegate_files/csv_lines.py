@@ -8,7 +8,9 @@ quote, line break or SEP and none starts like a formula, the CSV is the lines wi
 commas, byte for byte what csv.writer writes. Otherwise the lines are split into their cells and
 written by csv.writer through neutralise_formula, as the cell-by-cell export does; a line whose cells
 cannot be told apart (a cell holding SEP, or a value the database would write otherwise than Python)
-is read again cell by cell. Tests compare the result with export_rows + csv.writer on both databases.
+is read again cell by cell. Attendance and the languages' cell are what the database's triggers keep on each
+registration (migrations 0017 and 0018), not an aggregate of its check-ins or a parse of its JSON. Tests
+compare the result with export_rows + csv.writer on both databases.
 """
 import csv
 import functools
@@ -33,12 +35,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from events_app.attendance.models import CheckIn
 from events_app.choices import LANGUAGE_CODES
-from events_app.delegate_files.exporting import column_cell, neutralise_formula
+from events_app.delegate_files.exporting import attended_on, column_cell, neutralise_formula
 from events_app.extensions import db
 from events_app.models import EncryptedString
-from events_app.registration.models import Registration
+from events_app.registration.models import ATTENDED_DAYS_BITS, Registration
 
 SEP = "\x1f"
 # Written in a cell the database cannot write as Python does (a number in a list, a non-text answer): the
@@ -52,107 +53,47 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA = r"(?:[=@\t]|[+-](?!\d[\d ().-]*(?:[\x1f\r]|\Z)))"
 FORMULA_CELL = re.compile(SEP + _FORMULA)
 FORMULA_LINE = re.compile("\n" + _FORMULA)
-MASK_BITS = 62  # days a bigint's bit_or holds
 MAX_CELLS_A_CALL = 45  # PostgreSQL takes at most 100 arguments a call (SQLite 100 or more, by build)
 
 
 def line_query(cells, columns: list[str], event_id: int) -> Select | None:
     """SELECT (line, registration id) per registration, or None when a column needs Python (passports).
 
-    `cells` is the export's _Cells (its questions and days, and the SQL of the other columns). The SELECT
-    is built once for the same columns, questions and days: building its ~200 expressions took 7-15 ms a
-    download (10,000 rows: a tenth of the target). It holds no data, and the statement reads every row afresh.
+    `cells` is the export's _Cells (its questions, days and first day, and the SQL of the other columns). The
+    SELECT is built once for the same columns, questions and days: building its ~200 expressions took 7-15 ms
+    a download (10,000 rows: a tenth of the target). It holds no data, and the statement reads every row afresh.
     """
     questions = tuple((column, question.key, question.kind) for column, question in cells.questions.items())
-    return _line_query(db.engine.dialect.name, tuple(columns), questions, tuple(cells.days.items()), event_id)
+    days = tuple((column, (day - cells.first_day).days, day) for column, day in cells.days.items())
+    return _line_query(db.engine.dialect.name, tuple(columns), questions, days, event_id)
 
 
 @functools.lru_cache(maxsize=64)
 def _line_query(_dialect: str, columns: tuple, questions: tuple, days: tuple, event_id: int) -> Select | None:
     cells = SimpleNamespace(questions={column: SimpleNamespace(key=key, kind=kind) for column, key, kind in questions},
-                            days=dict(days))
-    texts, runs, run = [], [], []  # run: attendance columns side by side, written by one look at the check-ins
-    for column in [*columns, None]:
-        if column is not None and (column in cells.days or column == "days_attended"):
-            run.append(column)
-            continue
-        if run:
-            texts.append(run)
-            runs.append(run)
-            run = []
-        if column is not None:
-            texts.append(_cell_text(cells, column))
+                            days={column: (bit, day) for column, bit, day in days})
+    texts = [_attendance(cells, column) if column in cells.days or column == "days_attended"
+             else _cell_text(cells, column) for column in columns]
     if any(text is None for text in texts):
         return None
-    if _postgresql() and runs:
-        # One grouped pass over the event's check-ins, hash-joined: PostgreSQL ran a correlated subquery
-        # for each of 10,000 registrations as a bitmap scan each (and its cost estimate turned JIT on).
-        attended = _attendance_by_registration(cells, runs, event_id)
-        texts = [cell for text in texts for cell in (
-            _attended_cells(attended, runs.index(text), text) if isinstance(text, list) else [text])]
-        table = Registration.__table__.outerjoin(attended, attended.c.registration_id == Registration.id)
-        return select(_joined(texts).label("line"), Registration.id).select_from(table)
-    texts = [_attendance(cells, text) if isinstance(text, list) else text for text in texts]
     return select(_joined(texts).label("line"), Registration.id)
 
 
-def _run_cells(cells, run: list[str]) -> list:
-    """SQLite: aggregates over one registration's check-ins giving the run's cells: a count, "y" or NULL per day."""
-    return [func.count() if column == "days_attended" else func.max(case((CheckIn.day == cells.days[column], "y")))
-            for column in run]
+def _attendance(cells, column: str):
+    """days_attended (the count) or attended_DAY ("y" or ""), from what the triggers keep on the registration
+    (migration 0017): no look at the check-ins, which cost ~30 ms of 10,000 rows on either database. A day
+    past the bits kept (an event longer than ATTENDED_DAYS_BITS days) looks at its check-ins as export_rows does."""
+    if column == "days_attended":
+        return Registration.checkin_count  # printf and concat_ws write the number as str() does
+    bit, day = cells.days[column]
+    attended = (Registration.attended_days.op("&")(literal(1 << bit, BigInteger)) != 0
+                if 0 <= bit < ATTENDED_DAYS_BITS else attended_on(day))
+    return case((attended, "y"), else_="") if _postgresql() else case((attended, "y"))  # printf: NULL as ""
 
 
 def _or_empty(text):
     """PostgreSQL's concat_ws leaves NULL out: "" instead (SQLite's printf writes NULL as "")."""
     return func.coalesce(text, "") if _postgresql() else text
-
-
-def _run_text(cells, run: list[str]):
-    parts = _run_cells(cells, run)
-    return _joined(parts) if len(parts) > 1 else cast(parts[0], String)  # a count as text, as concat's would be
-
-
-def _attendance(cells, run: list[str]):
-    """SQLite: the cells of side-by-side attendance columns (days_attended, attended_DAY) joined by SEP, from
-    one correlated subquery over the registration's check-ins (their unique index) instead of one a column."""
-    query = select(_run_text(cells, run)).where(CheckIn.registration_id == Registration.id)
-    if "days_attended" not in run:  # only these days' check-ins are needed
-        query = query.where(CheckIn.day.in_([cells.days[column] for column in run]))
-    return query.scalar_subquery()
-
-
-def _attendance_by_registration(cells, runs: list[list[str]], event_id: int):
-    """PostgreSQL: (registration_id, n0, m0_0 ... n1 ...) for the event's registrations with a check-in: run i's
-    check-ins counted (n), and its days as the bits of one bit_or (m: bit j % MASK_BITS of mask j // MASK_BITS for
-    the run's j-th day), one aggregate instead of a max of a CASE a day (10,000 rows: ~5-8 ms of server time)."""
-    event_ids = select(Registration.id).where(Registration.event_id == event_id)
-    aggregates = []
-    for i, run in enumerate(runs):
-        days = _run_days(run)
-        aggregates.append(func.count().label(f"n{i}"))
-        for k in range(0, len(days), MASK_BITS):
-            bits = {cells.days[day]: literal(1 << j, BigInteger) for j, day in enumerate(days[k:k + MASK_BITS])}
-            aggregates.append(func.bit_or(case(bits, value=CheckIn.day, else_=literal(0, BigInteger)))
-                              .label(f"m{i}_{k // MASK_BITS}"))
-    return (select(CheckIn.registration_id, *aggregates).where(CheckIn.registration_id.in_(event_ids))
-            .group_by(CheckIn.registration_id).subquery("attended"))
-
-
-def _attended_cells(attended, i: int, run: list[str]) -> list:
-    """Run i's cells from _attendance_by_registration: the count ("0" without a check-in), "y" or "" per day."""
-    days, cells = _run_days(run), []
-    for column in run:
-        if column == "days_attended":
-            cells.append(func.coalesce(cast(attended.c[f"n{i}"], String), "0"))
-            continue
-        j = days.index(column)
-        mask, bit = attended.c[f"m{i}_{j // MASK_BITS}"], literal(1 << (j % MASK_BITS), BigInteger)
-        cells.append(case((mask.op("&")(bit) != 0, "y"), else_=""))  # NULL (no check-in): ""
-    return cells
-
-
-def _run_days(run: list[str]) -> list[str]:
-    return [column for column in run if column != "days_attended"]
 
 
 def _cell_text(cells, column):
@@ -162,6 +103,8 @@ def _cell_text(cells, column):
     table_column = Registration.__table__.c[column]
     if isinstance(table_column.type, EncryptedString):
         return None
+    if column == "languages":  # as the trigger keeps it (migration 0018), else from the JSON
+        return func.coalesce(Registration.languages_text, _joined_list(table_column))
     if isinstance(table_column.type, JSON):
         return _joined_list(table_column)
     expression, convert = column_cell(table_column, null_as_empty=_postgresql())  # printf writes NULL as ""

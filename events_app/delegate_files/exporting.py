@@ -146,6 +146,7 @@ class _Cells:
     def __init__(self, event):
         self.questions = {PREFIX + question.key: question for question in event.questions}
         self.days = {attended_column(day): day for day in event.days}
+        self.first_day = event.starts_on
         self.fixes: list = []  # one per cell: None (the value as selected) or fix(record)
         self.extra: list = []  # selected after the cells: the answers, last, when a question is asked for
 
@@ -167,10 +168,11 @@ class _Cells:
         """days_attended (a count) or attended_DAY ("y" or "")."""
         if column == "days_attended":
             return select(func.count(CheckIn.id)).where(CheckIn.registration_id == Registration.id).scalar_subquery()
-        return case((_attended(self.days[column]), "y"), else_="")
+        return case((attended_on(self.days[column]), "y"), else_="")
 
 
-def _attended(day: date):
+def attended_on(day: date):
+    """The registration has a check-in on this day (an EXISTS over its check-ins)."""
     return select(CheckIn.id).where(CheckIn.registration_id == Registration.id, CheckIn.day == day).exists()
 
 

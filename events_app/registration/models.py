@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -57,6 +58,9 @@ class OptionalChoice(TypeDecorator):
     def process_result_value(self, value, dialect):
         return self.enum_cls(value) if value else None
 
+
+# The days registrations.attended_days holds: bit i is the event's start date + i (a positive bigint).
+ATTENDED_DAYS_BITS = 63
 
 # What the dashboard adds up per group of the profile index, as that index stores it: needs as plain
 # columns, accessibility as "given or not" and the languages as their JSON text (PostgreSQL cannot index
@@ -135,6 +139,14 @@ class Registration(TimestampMixin, db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     badge_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     visa_letter_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Kept by the database's triggers on checkins (migration 0017), never written here: bit i set for a check-in
+    # on the event's start date + i (i <= ATTENDED_DAYS_BITS - 1), and the number of check-ins. The CSV export
+    # reads them instead of aggregating each row's check-ins. No Python default: an INSERT leaves them out.
+    attended_days: Mapped[int] = mapped_column(BigInteger, server_default=text("0"), nullable=False)
+    checkin_count: Mapped[int] = mapped_column(Integer, server_default=text("0"), nullable=False)
+    # The languages' CSV cell ("km en"; "" for none) when they are two-letter codes as json.dumps writes them,
+    # else NULL: set by a trigger on every INSERT and UPDATE of languages (migration 0018), never here.
+    languages_text: Mapped[str | None] = mapped_column(String(64))
 
     event = relationship("Event")
     history: Mapped[list["StatusChange"]] = relationship(
