@@ -72,6 +72,7 @@ def register(
     existing=_UNKNOWN,
     alone: bool = False,
     new_id: int | None = None,
+    in_session: bool = True,
 ) -> RegisterOutcome:
     """Register one delegate for the event, deciding their status under the event lock.
 
@@ -86,9 +87,14 @@ def register(
     form rolls all of it back instead of a SAVEPOINT around the insert (two round trips fewer).
     `new_id`: the registration's id, taken from its sequence already (PostgreSQL, _look_up):
     the registration, its history row and its email then go in as one statement.
+    `in_session=False`: the new rows are written but not kept by the session, and the registration does not
+    refer to `event` (only to its id), for a caller that reads only the outcome's token and commits (the
+    form's view): `event` may then be a detached copy shared by every request (events.cache.cached_event),
+    which nothing here adds to a session. With an invitation the rows are kept all the same.
     """
     if invitation is not None:  # its single use is decided under the lock, before anything is written
         event = lock_event(event.id)
+        in_session = True  # consuming the invitation refers to the new row
     email = data["email"].strip().lower()
     if existing is _UNKNOWN or invitation is not None:
         existing = _existing(event.id, email, submission_key)
@@ -98,7 +104,9 @@ def register(
     if invitation is not None:
         db.session.refresh(invitation)  # another request may have used it while we waited for the lock
         invitations.check(invitation, email)
-    registration = Registration(event_id=event.id, event=event, submission_key=submission_key)
+    registration = Registration(event_id=event.id, submission_key=submission_key)
+    if in_session:
+        registration.event = event
     apply_fields(registration, data)
     record_consent(event, registration)
     if decides_a_place(event) and invitation is None:  # an invitation has locked the event already
@@ -110,7 +118,7 @@ def register(
         registration.id = new_id
     try:
         with nullcontext() if alone else db.session.begin_nested():
-            _write(registration, notify=notify and new_id is not None)
+            _write(registration, notify=notify and new_id is not None, kept=in_session)
     except IntegrityError:
         # Another request won the race for this email or form: the unique constraints are the last word.
         if alone:
@@ -126,22 +134,22 @@ def register(
     return RegisterOutcome(registration, created=True)
 
 
-def _write(registration: Registration, *, notify: bool) -> None:
+def _write(registration: Registration, *, notify: bool, kept: bool = True) -> None:
     """INSERT the registration with its history row; `notify` (its id known already): with its email too.
 
     The email's row is gathered while the signal is sent (mail queues it with inserts.insert_now) and
     written in the registration's statement: one round trip for the three rows on PostgreSQL.
     """
     if not notify:
-        rows.insert_new(registration)
+        rows.insert_new(registration, kept=kept)
         return
     with gathering() as also:
         signals.registration_received.send(registration)
-    rows.insert_new(registration, also=also)
+    rows.insert_new(registration, also=also, kept=kept)
 
 
 def register_online(event, data: dict[str, Any], *, submission_key: str | None = None,
-                    invitation=None, alone: bool = False, version=None) -> RegisterOutcome:
+                    invitation=None, alone: bool = False, version=None, in_session: bool = True) -> RegisterOutcome:
     """A delegate registers themselves through the form, only while registration is open.
 
     Refused with RegistrationClosed otherwise (a finished event takes no one). A delegate who
@@ -150,6 +158,7 @@ def register_online(event, data: dict[str, Any], *, submission_key: str | None =
     written nothing in this transaction; the form's view). `version`: the updated_at of the event
     the caller holds, not yet checked against the database (events.cache.cached_event): the first
     statement checks it, and EventChanged says it is not the event's any more (nothing done).
+    `in_session`: as for register.
     """
     email = data["email"].strip().lower()
     found = _look_up(event.id, email, submission_key, next_id=invitation is None and _takes_ids_first())
@@ -161,7 +170,8 @@ def register_online(event, data: dict[str, Any], *, submission_key: str | None =
         register_again(existing, data=data)
         return RegisterOutcome(existing, created=False, why_existing="again")
     return register(event, data, submission_key=submission_key, invitation=invitation, existing=existing,
-                    alone=alone and invitation is None, new_id=found.next_id)  # an invitation locks first: not alone
+                    alone=alone and invitation is None, new_id=found.next_id,  # an invitation locks first: not alone
+                    in_session=in_session)
 
 
 class EventChanged(RuntimeError):

@@ -36,8 +36,6 @@ def register(slug: str):
         if response is not None:
             return response
         db.session.rollback()  # nothing written: the usual way from here, with the event as it is now
-        if cached in db.session:
-            db.session.expunge(cached)  # with its questions and quotas
     event = current_event_or_404(slug)
     state = event.registration_state()
     if state != "open":
@@ -77,6 +75,9 @@ def register(slug: str):
 def _post_with_cached_event(event):
     """A valid POST registered with this process's copy of the event, its version checked in the first statement.
 
+    `event` is the cache's detached instance, shared by every request: only read here, and the registration
+    is written without referring to it (_registered: in_session=False).
+
     None (nothing written) when this is not the common case (registration not open, invitation only, the
     form not valid) or the event has changed since it was cached: the caller then takes the usual way.
     """
@@ -110,8 +111,9 @@ def _submission_key() -> str:
 def _registered(event, data: dict, *, submission_key: str, invitation, version=None):
     """Register from checked data and redirect (InvitationError: shown beside the email by the caller)."""
     try:
+        # Only read so far: no SAVEPOINT. Only the token is read after: the new rows need not stay in the session.
         outcome = services.register_online(event, data, submission_key=submission_key, invitation=invitation,
-                                           alone=True, version=version)  # only read so far: no SAVEPOINT
+                                           alone=True, version=version, in_session=False)
     except invitations.InvitationError:
         db.session.rollback()
         raise

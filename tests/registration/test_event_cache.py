@@ -7,10 +7,10 @@ read; the test's own edits load the event again.
 from datetime import timedelta
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from events_app.choices import Status
-from events_app.events import settings
+from events_app.events import cache, settings
 from events_app.events.models import Event
 from events_app.events.services import update_event
 from events_app.models import utcnow
@@ -25,7 +25,8 @@ class Page:
     """One event's registration page, requested each time with an empty session."""
 
     def __init__(self, client, db, event):
-        self.client, self.db, self.id, self.url = client, db, event.id, f"/events/{event.slug}/register"
+        self.client, self.db, self.id, self.slug = client, db, event.id, event.slug
+        self.url = f"/events/{event.slug}/register"
 
     def html(self) -> str:
         self.db.session.close()
@@ -143,3 +144,20 @@ def test_with_the_event_cached_its_version_is_checked_in_the_registration_s_firs
     expected = 2 if db.engine.dialect.name == "postgresql" else 4  # SQLite: one INSERT a row
     statements = [sql for sql in statements if not sql.startswith("BEGIN")]  # SQLite: its write lock
     assert len(statements) == expected, statements
+
+
+def test_a_post_reads_the_cached_event_and_leaves_it_detached_and_unchanged(client, db, make_event):
+    # Every request of the process is handed the cache's own instance: a POST that attached it to its session,
+    # or changed it, would hand the next request (or another thread) an event that is not the database's.
+    page = Page(client, db, make_event(capacity=1))
+    assert 'name="full_name"' in page.html()  # the event is cached now
+    # By its slug, as the POST finds it: the process's cache outlives a test, and earlier tests' events had this id.
+    cached = cache.cached_event(page.slug)
+    assert cached is not None and cached.id == page.id
+    before = {key: value for key, value in vars(cached).items() if not key.startswith("_")}
+    assert page.register().status_code == 302
+    assert page.register(email="two@example.org").status_code == 302  # full: the waiting list
+    assert inspect(cached).detached
+    assert {key: value for key, value in vars(cached).items() if not key.startswith("_")} == before
+    rows = db.session.execute(select(Registration.email, Registration.status).order_by(Registration.id)).all()
+    assert rows == [("one@example.org", Status.APPROVED), ("two@example.org", Status.WAITLISTED)]
