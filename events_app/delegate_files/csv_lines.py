@@ -56,7 +56,7 @@ FORMULA_LINE = re.compile("\n" + _FORMULA)
 MAX_CELLS_A_CALL = 45  # PostgreSQL takes at most 100 arguments a call (SQLite 100 or more, by build)
 
 
-def line_query(cells, columns: list[str], event_id: int) -> Select | None:
+def line_query(cells, columns: list[str]) -> Select | None:
     """SELECT (line, registration id) per registration, or None when a column needs Python (passports).
 
     `cells` is the export's _Cells (its questions, days and first day, and the SQL of the other columns). The
@@ -65,11 +65,11 @@ def line_query(cells, columns: list[str], event_id: int) -> Select | None:
     """
     questions = tuple((column, question.key, question.kind) for column, question in cells.questions.items())
     days = tuple((column, (day - cells.first_day).days, day) for column, day in cells.days.items())
-    return _line_query(db.engine.dialect.name, tuple(columns), questions, days, event_id)
+    return _line_query(db.engine.dialect.name, tuple(columns), questions, days)
 
 
 @functools.lru_cache(maxsize=64)
-def _line_query(_dialect: str, columns: tuple, questions: tuple, days: tuple, event_id: int) -> Select | None:
+def _line_query(_dialect: str, columns: tuple, questions: tuple, days: tuple) -> Select | None:
     cells = SimpleNamespace(questions={column: SimpleNamespace(key=key, kind=kind) for column, key, kind in questions},
                             days={column: (bit, day) for column, bit, day in days})
     texts = [_attendance(cells, column) if column in cells.days or column == "days_attended"

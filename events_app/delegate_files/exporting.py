@@ -89,7 +89,7 @@ def _export_csv_pieces(event, status, include_sensitive: bool, columns: list[str
     from events_app.delegate_files import csv_lines
 
     columns = _checked(event, columns, include_sensitive)
-    query = csv_lines.line_query(_Cells(event), columns, event.id)
+    query = csv_lines.line_query(_Cells(event), columns)
     if query is None:
         rows = export_rows(event, status=status, include_sensitive=include_sensitive, columns=columns, only=only)
         yield from _csv_pieces(columns, rows, rows_per_chunk)
